@@ -1,0 +1,16 @@
+"""Wiring only: the Chalice app and its blueprints. The code is in chalicelib/."""
+from chalice import Chalice
+
+from chalicelib import settings
+from chalicelib.api import health, reference, submissions
+
+app = Chalice(app_name="sangkien")
+
+app.register_blueprint(health.bp)
+app.register_blueprint(reference.bp)
+app.register_blueprint(submissions.bp)
+
+if settings.is_local():
+    from chalicelib.api import dev
+
+    app.register_blueprint(dev.bp)

@@ -1,0 +1,79 @@
+"""What every HTTP route shares: the caller, their language, JSON in and out,
+and turning `ApiError` into the one error shape.
+
+Authentication happens here, in the one decorator every view wears, rather than
+in an API Gateway authorizer: that way a missing or bad token gets the same 401
+in our error shape and the caller's language in every stage, in `chalice local`
+and in tests, and a route is protected unless it says `public=True`.
+"""
+import functools
+import json
+
+from chalice import Response
+
+from chalicelib import i18n
+from chalicelib.auth.principal import Principal
+from chalicelib.errors import ApiError, Problem, unauthenticated
+
+MAX_BODY_BYTES = 64 * 1024
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def language(request) -> str:
+    return i18n.pick_language(request.headers.get("accept-language"))
+
+
+def authenticate(request) -> Principal:
+    """The caller named by a valid `Authorization: Bearer <JWT>`; 401 otherwise."""
+    from chalicelib.auth import tokens
+
+    scheme, _, token = (request.headers.get("authorization") or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthenticated()
+    try:
+        return Principal.from_claims(tokens.verify(token.strip()))
+    except (tokens.InvalidToken, ValueError):
+        raise unauthenticated()
+
+
+def json_response(status: int, body, headers: dict | None = None) -> Response:
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
+                    headers={"Content-Type": JSON_TYPE, **(headers or {})})
+
+
+def json_body(request):
+    """The parsed request body; 413 past 64 KiB, 400 when it is not JSON."""
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, [Problem("", "body_too_large", {"limit": MAX_BODY_BYTES})])
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiError(400, [Problem("", "invalid_json")])
+
+
+def query_params(request) -> dict:
+    return dict(request.query_params or {})
+
+
+def api_view(bp, public: bool = False):
+    """Decorate a view: unless `public`, authenticate the caller and pass them as
+    the view's first argument; turn an ApiError into its JSON error response in
+    the caller's language (Chalice catches exceptions before middleware sees them)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            request = bp.current_request
+            try:
+                if public:
+                    return view(*args, **kwargs)
+                return view(authenticate(request), *args, **kwargs)
+            except ApiError as error:
+                lang = language(request)
+                headers = {"Content-Language": lang}
+                if error.status == 401:
+                    headers["WWW-Authenticate"] = 'Bearer realm="sangkien"'
+                return json_response(error.status, error.body(lang), headers)
+        wrapper.public = public
+        return wrapper
+    return decorate

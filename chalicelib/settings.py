@@ -1,0 +1,62 @@
+"""Per-stage settings, read from the environment that `.chalice/config.json` sets.
+
+Read at call time, never cached at import, so tests can change them.
+"""
+import os
+
+LOCAL_STAGES = frozenset({"local", "test"})
+
+
+def stage() -> str:
+    """The deployment stage; anything unset counts as a deployed stage."""
+    return os.environ.get("STAGE", "prod")
+
+
+def is_local() -> bool:
+    """True in the `local` stage and in tests: dev-only routes and keys exist."""
+    return stage() in LOCAL_STAGES
+
+
+def table_name(kind: str) -> str:
+    """The DynamoDB table name for one of: initiatives, reference, idempotency."""
+    env = {"initiatives": "INITIATIVES_TABLE", "reference": "REFERENCE_TABLE",
+           "idempotency": "IDEMPOTENCY_TABLE"}[kind]
+    return os.environ.get(env, f"sangkien-{stage()}-{kind}")
+
+
+def region() -> str:
+    return os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or "ap-southeast-1"
+
+
+def jwks_url() -> str:
+    """Where the authorizer fetches signing keys in AWS stages (Cognito)."""
+    url = os.environ.get("JWKS_URL", "")
+    if url:
+        return url
+    pool = os.environ.get("COGNITO_USER_POOL_ID", "")
+    if not pool:
+        return ""
+    return f"https://cognito-idp.{region()}.amazonaws.com/{pool}/.well-known/jwks.json"
+
+
+def jwt_issuer() -> str:
+    issuer = os.environ.get("JWT_ISSUER", "")
+    if issuer:
+        return issuer
+    pool = os.environ.get("COGNITO_USER_POOL_ID", "")
+    if pool:
+        return f"https://cognito-idp.{region()}.amazonaws.com/{pool}"
+    return "urn:sangkien:local"
+
+
+def jwt_audience() -> str:
+    return os.environ.get("JWT_AUDIENCE") or os.environ.get("COGNITO_CLIENT_ID") or "sangkien-local"
+
+
+def idempotency_ttl_seconds() -> int:
+    return int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(24 * 3600)))
+
+
+def reference_cache_seconds() -> int:
+    """How long a container trusts its cached copy of programs and units."""
+    return int(os.environ.get("REFERENCE_CACHE_SECONDS", "300"))

@@ -1,0 +1,1 @@
+"""Entering an initiative: rules (pure), identifiers, and the store adapter."""

@@ -1,0 +1,53 @@
+"""What makes an entered initiative acceptable, beyond its JSON Schema. Pure."""
+from datetime import date
+
+from chalicelib.errors import Problem
+from chalicelib.reference.model import Program, Phase, Unit
+
+
+def check(body: dict, current, unit: Unit | None, today: date) -> list[Problem]:
+    """Every rule `body` breaks, given the open (program, phase) or None, its
+    unit (None if unknown) and today's date in Vietnam. `body` already passed
+    the schema."""
+    found = []
+    if unit is None:
+        found.append(Problem("/unit_id", "unknown_unit"))
+    elif not unit.is_grassroots:
+        found.append(Problem("/unit_id", "not_grassroots", {"kind": unit.kind}))
+
+    applied_from = date.fromisoformat(body["applied_from"])
+    if applied_from > today:
+        found.append(Problem("/applied_from", "date_in_future", {"today": today.isoformat()}))
+
+    if current is None:
+        found.append(Problem("", "no_open_phase"))
+    else:
+        program, _ = current
+        if not program.has_subject_group(body["subject_group"]):
+            found.append(Problem("/subject_group", "unknown_subject_group"))
+        if not program.has_field(body["field"]):
+            found.append(Problem("/field", "unknown_field"))
+        if applied_from < program.counts_from:
+            found.append(Problem("/applied_from", "before_program_start",
+                                 {"counts_from": program.counts_from.isoformat()}))
+
+    total = sum(author["share_percent"] for author in body["authors"])
+    if total != 100:
+        found.append(Problem("/authors", "shares_not_100", {"total": total}))
+    return found
+
+
+def stored_form(body: dict, *, submission_id: str, code: str, program: Program, phase: Phase, unit: Unit,
+                submitter_id: str, created_at: str, initial_state: str) -> dict:
+    """The attributes of a new initiative, from a body that passed every check."""
+    return {
+        "id": submission_id, "code": code, "status": initial_state,
+        "program_id": program.id, "phase_id": phase.id,
+        "unit_id": unit.id, "unit_path": list(unit.path), "block": unit.block,
+        "title": body["title"], "subject_group": body["subject_group"], "field": body["field"],
+        "problem": body["problem"], "solution": body["solution"], "results": body["results"],
+        "applied_where": body.get("applied_where"), "applied_from": body["applied_from"],
+        "benefit_vnd": body.get("benefit_vnd"),
+        "authors": [dict(author) for author in body["authors"]],
+        "submitter_id": submitter_id, "created_at": created_at, "updated_at": created_at,
+    }

@@ -1,0 +1,87 @@
+"""Entering and reading initiatives: checks in order, then one write."""
+from chalicelib import clock, i18n, text, validation
+from chalicelib.auth.principal import may_see
+from chalicelib.errors import ApiError, Problem, bad_request, forbidden, not_found, unprocessable
+from chalicelib.reference import catalog, model
+from chalicelib.submissions import identifiers, rules, store
+from chalicelib.workflow import INITIAL_STATE
+
+
+def create(raw_body, principal, idem_key: str | None):
+    """Validate and store a new initiative. Returns (status, body): 201 and the
+    stored initiative, or the first response again for a replayed key."""
+    body = text.normalize(raw_body)
+    problems = [Problem(path, "control_character") for path in text.control_character_paths(body)]
+    problems += validation.problems("submission", body)
+    if problems:
+        raise bad_request(problems)
+    today = clock.today()
+    current = model.current(catalog.programs(), today)
+    unit = catalog.unit(body["unit_id"])
+    problems = rules.check(body, current, unit, today)
+    if problems:
+        raise unprocessable(problems)
+    program, phase = current
+    attributes = rules.stored_form(
+        body, submission_id=identifiers.new_id(), code=identifiers.new_tracking_code(), program=program,
+        phase=phase, unit=unit, submitter_id=principal.user_id, created_at=clock.timestamp(),
+        initial_state=INITIAL_STATE)
+    try:
+        return 201, store.create(attributes, principal, idem_key, store.request_hash(body), present)
+    except store.Replay as replay:
+        return replay.status, replay.body
+
+
+def read(submission_id: str, principal) -> dict:
+    record = store.get(submission_id)
+    if record is None:
+        raise not_found()
+    data = store.record_attributes(record)
+    if not may_see(principal, data["unit_path"], visible_to(data)):
+        # Not 404: the id is not a secret, and the caller learns only that it is not theirs.
+        raise forbidden()
+    return present(data)
+
+
+def visible_to(data: dict) -> set:
+    """User ids that see an initiative as its own: the submitter and authors who gave a member id."""
+    return {data["submitter_id"]} | {a["member_id"] for a in data["authors"] if a.get("member_id")}
+
+
+def list_mine(principal, limit: int, cursor: str | None) -> dict:
+    items, next_cursor = store.list_by_submitter(principal.user_id, limit, cursor)
+    return {"items": [summary(store.record_attributes(item)) for item in items], "next_cursor": next_cursor}
+
+
+def _unit_name(unit_id: str) -> str | None:
+    unit = catalog.unit(unit_id)
+    return unit.name if unit else None
+
+
+def present(data: dict) -> dict:
+    """An initiative as the API returns it."""
+    return {
+        "id": data["id"], "code": data["code"], "status": data["status"],
+        "status_name": i18n.both(f"states.{data['status']}"),
+        "program_id": data["program_id"], "phase": data["phase_id"],
+        "unit_id": data["unit_id"], "unit_name": _unit_name(data["unit_id"]), "block": data["block"],
+        "title": data["title"], "subject_group": data["subject_group"], "field": data["field"],
+        "problem": data["problem"], "solution": data["solution"], "results": data["results"],
+        **({"applied_where": data["applied_where"]} if data.get("applied_where") else {}),
+        "applied_from": data["applied_from"],
+        **({"benefit_vnd": int(data["benefit_vnd"])} if data.get("benefit_vnd") is not None else {}),
+        "authors": [{k: v for k, v in author.items() if v is not None} for author in data["authors"]],
+        "submitter_id": data["submitter_id"],
+        "created_at": data["created_at"], "updated_at": data["updated_at"], "version": int(data["version"]),
+    }
+
+
+def summary(data: dict) -> dict:
+    """An initiative in a list: enough to show a row and open it."""
+    return {
+        "id": data["id"], "code": data["code"], "title": data["title"], "status": data["status"],
+        "status_name": i18n.both(f"states.{data['status']}"), "phase": data["phase_id"],
+        "program_id": data["program_id"], "unit_id": data["unit_id"], "subject_group": data["subject_group"],
+        "field": data["field"], "created_at": data["created_at"], "updated_at": data["updated_at"],
+        "version": int(data["version"]),
+    }

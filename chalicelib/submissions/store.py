@@ -1,0 +1,155 @@
+"""Writes and reads initiatives in DynamoDB.
+
+A new initiative is ONE TransactWriteItems call: the initiative, its first
+history event, its tracking-code claim and (when the caller sent an
+Idempotency-Key) the idempotency record. Every part is conditioned on not
+existing yet, so a retry can never store a second copy.
+"""
+import base64
+import hashlib
+import json
+import time
+
+from chalicelib import clock, settings
+from chalicelib.errors import ApiError, Problem
+from chalicelib.submissions.identifiers import new_tracking_code
+from chalicelib.workflow import INITIAL_STATE
+
+SUBMITTED_EVENT = "submitted"
+MAX_ATTEMPTS = 5
+
+
+class Replay(Exception):
+    """The Idempotency-Key was used before: `status` and `body` are the first response."""
+
+    def __init__(self, status: int, body: dict):
+        self.status, self.body = status, body
+
+
+def request_hash(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def idempotency_key(user_id: str, route: str, key: str) -> str:
+    return f"{user_id}#{route}#{key}"
+
+
+def create(attributes: dict, principal, idem_key: str | None, body_hash: str, present) -> dict:
+    """Store a new initiative; return its presented form.
+
+    `present` turns stored attributes into the response body, which is also
+    what the idempotency record keeps. Raises Replay when `idem_key` was used.
+    """
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.tables import Author, HistoryEvent, IdempotencyRecord, SubmissionRecord, TrackingCode
+
+    for attempt in range(MAX_ATTEMPTS):
+        attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
+        sub_id, created_at = attributes["id"], attributes["created_at"]
+        record = SubmissionRecord(
+            pk=f"SUB#{sub_id}", sk="META", last_event_seq=1,
+            submitter_pk=f"USER#{principal.user_id}", submitter_sk=f"{created_at}#{sub_id}",
+            # A new initiative waits in its own grassroots union's queue.
+            queue_pk=f"QUEUE#{attributes['unit_id']}", queue_sk=f"{created_at}#{sub_id}",
+            **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
+            authors=[Author(**author) for author in attributes["authors"]])
+        event = HistoryEvent(
+            pk=f"SUB#{sub_id}", sk="EVT#000001", submission_id=sub_id, seq=1, event=SUBMITTED_EVENT,
+            from_state=None, to_state=INITIAL_STATE, actor_id=principal.user_id,
+            actor_roles=sorted(principal.roles), actor_unit=principal.unit_id, at=created_at,
+            input={}, effects=[], client_token=idem_key)
+        claim = TrackingCode(pk=f"CODE#{attributes['code']}", sk="CODE", submission_id=sub_id)
+        response = present(attributes | {"version": 1})
+        try:
+            with TransactWrite(connection=SubmissionRecord._get_connection().connection) as transaction:
+                # New ids are random, so these conditions only fail on a code collision
+                # or a replayed Idempotency-Key; they make sure neither overwrites.
+                transaction.save(record, condition=SubmissionRecord.pk.does_not_exist())
+                transaction.save(event, condition=HistoryEvent.pk.does_not_exist())
+                transaction.save(claim, condition=TrackingCode.pk.does_not_exist())
+                if idem_key:
+                    transaction.save(
+                        IdempotencyRecord(
+                            key=idempotency_key(principal.user_id, "POST /submissions", idem_key),
+                            request_hash=body_hash, status_code=201,
+                            response=json.dumps(response, ensure_ascii=False), created_at=created_at,
+                            expires_at=int(time.time()) + settings.idempotency_ttl_seconds()),
+                        # Two requests racing with one key: the second one's whole
+                        # transaction is cancelled here and it answers as a replay.
+                        condition=IdempotencyRecord.key.does_not_exist(),
+                        return_values="ALL_OLD")
+            return response
+        except TransactWriteError as error:
+            codes = [reason.code if reason else "None" for reason in (error.cancellation_reasons or [])]
+            if len(codes) > 3 and codes[3] == "ConditionalCheckFailed":
+                raise _replay(error.cancellation_reasons[3].raw_item, body_hash, idem_key, principal)
+            if "TransactionConflict" in codes or codes[2:3] == ["ConditionalCheckFailed"]:
+                time.sleep(0.02 * (attempt + 1))
+                continue
+            raise
+    raise ApiError(503, [Problem("", "busy")])
+
+
+def _replay(raw_item, body_hash: str, idem_key: str, principal):
+    from chalicelib.tables import IdempotencyRecord
+
+    if raw_item:
+        record = IdempotencyRecord.from_raw_data(raw_item)
+    else:  # an emulator that does not return the old item: read it
+        record = IdempotencyRecord.get(idempotency_key(principal.user_id, "POST /submissions", idem_key))
+    if record.request_hash != body_hash:
+        return ApiError(422, [Problem("", "idempotency_key_reused")])
+    return Replay(int(record.status_code), json.loads(record.response))
+
+
+def get(submission_id: str):
+    """The stored initiative or None: one GetItem (strongly consistent, so an
+    author reading right after submitting sees it)."""
+    from chalicelib.tables import SubmissionRecord
+
+    try:
+        return SubmissionRecord.get(f"SUB#{submission_id}", "META", consistent_read=True)
+    except SubmissionRecord.DoesNotExist:
+        return None
+
+
+def list_by_submitter(user_id: str, limit: int, cursor: str | None):
+    """One page of a person's initiatives, newest first: one Query on `by_submitter`."""
+    from chalicelib.tables import SubmissionRecord
+
+    start = decode_cursor(cursor) if cursor else None
+    if start and start.get("submitter_pk", {}).get("S") != f"USER#{user_id}":
+        raise ApiError(400, [Problem("/cursor", "invalid_cursor")])
+    result = SubmissionRecord.by_submitter.query(
+        f"USER#{user_id}", scan_index_forward=False, limit=limit, page_size=limit,
+        last_evaluated_key=start)
+    items = list(result)
+    return items, encode_cursor(result.last_evaluated_key)
+
+
+def encode_cursor(key: dict | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> dict:
+    """The DynamoDB key a cursor stands for; a 400 when it was not one of ours."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(key, dict) and all(isinstance(v, dict) and set(v) == {"S"} for v in key.values()):
+            return key
+    except ValueError:
+        pass
+    raise ApiError(400, [Problem("/cursor", "invalid_cursor")])
+
+
+def record_attributes(record) -> dict:
+    """A stored initiative as a plain dict (the input of `present`)."""
+    data = record.attribute_values.copy()
+    data["authors"] = [a.as_dict() if hasattr(a, "as_dict") else dict(a) for a in data.get("authors", [])]
+    if data.get("benefit_vnd") is not None:
+        data["benefit_vnd"] = int(data["benefit_vnd"])
+    return data

@@ -1,0 +1,87 @@
+"""The local run on the embedded default: moto's threaded server on 127.0.0.1,
+tables created, demo data loaded, and `chalice local` serving the API.
+
+Run through `python3 scripts/dev.py serve [--port 8000] [--moto-port 5000]`.
+Ctrl-C stops everything it started. Nothing leaves the loopback interface.
+"""
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HOST = "127.0.0.1"
+
+
+def local_environment(moto_port: int, key_file: str) -> dict:
+    """The environment for the emulator and for `chalice local` (fake credentials:
+    nothing may reach AWS)."""
+    return {
+        "AWS_ENDPOINT_URL": f"http://{HOST}:{moto_port}",
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local",
+        "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "STAGE": "local",
+        "INITIATIVES_TABLE": "sangkien-local-initiatives",
+        "REFERENCE_TABLE": "sangkien-local-reference",
+        "IDEMPOTENCY_TABLE": "sangkien-local-idempotency",
+        "LOCAL_JWT_KEY_FILE": key_file,
+    }
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex((HOST, port)) != 0
+
+
+def main(argv) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/dev.py serve")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="API port (8000)")
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "5000")),
+                        help="port of the AWS emulator (5000)")
+    args = parser.parse_args(argv)
+    for port in (args.port, args.moto_port):
+        if not port_free(port):
+            print(f"Port {port} on {HOST} is in use; choose another with --port / --moto-port.", file=sys.stderr)
+            return 1
+
+    key_file = os.path.join(tempfile.mkdtemp(prefix="sangkien-"), "local-jwt-key.pem")
+    os.environ.update(local_environment(args.moto_port, key_file))
+
+    from moto.server import ThreadedMotoServer
+
+    emulator = ThreadedMotoServer(ip_address=HOST, port=args.moto_port, verbose=False)
+    emulator.start()
+    chalice = None
+    try:
+        sys.path.insert(0, ROOT)
+        from chalicelib import tables
+        from scripts import load_reference
+
+        tables.create_tables()
+        if load_reference.main([os.path.join(ROOT, "data", "demo")]) != 0:
+            return 1
+        chalice = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", HOST,
+             "--port", str(args.port)], cwd=ROOT, env=os.environ.copy())
+        url = f"http://{HOST}:{args.port}"
+        print(f"""
+  API:        {url}   (AWS emulated by moto at {os.environ['AWS_ENDPOINT_URL']})
+  Demo users: curl {url}/dev/users
+  A token:    curl -s -X POST {url}/dev/token -H 'Content-Type: application/json' -d '{{"user_id": "worker-rang-dong"}}'
+  Then:       curl {url}/programs/current -H "Authorization: Bearer $TOKEN"
+  Stop:       Ctrl-C
+""", flush=True)
+        return chalice.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if chalice and chalice.poll() is None:
+            chalice.send_signal(signal.SIGINT)
+            try:
+                chalice.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                chalice.kill()
+        emulator.stop()
