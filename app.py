@@ -2,9 +2,10 @@
 from chalice import Chalice
 
 from chalicelib import settings
-from chalicelib.api import health, reference, submissions
+from chalicelib.api import health, http, reference, submissions
 
 app = Chalice(app_name="sangkien")
+app.register_middleware(http.error_shape_middleware, "http")
 
 app.register_blueprint(health.bp)
 app.register_blueprint(reference.bp)

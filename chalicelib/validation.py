@@ -76,6 +76,8 @@ def _to_problems(error):
     if kind == "format":
         return [Problem(path, {"date": "invalid_date", "email": "invalid_email"}.get(value, "invalid_format"))]
     if kind == "pattern":
+        if error.schema.get("format") == "email":  # pattern and format say the same thing
+            return [Problem(path, "invalid_email")]
         return [Problem(path, "single_line" if value == SINGLE_LINE_PATTERN else "invalid_format")]
     if kind in ("enum", "const"):
         return [Problem(path, "not_allowed")]

@@ -77,3 +77,23 @@ def api_view(bp, public: bool = False):
         wrapper.public = public
         return wrapper
     return decorate
+
+
+# Answers Chalice gives by itself, before any view runs (a wrong Content-Type,
+# a method the route lacks, an unexpected exception), recast in our error shape.
+CHALICE_ERRORS = {"UnsupportedMediaType": "unsupported_media_type", "MethodNotAllowedError": "method_not_allowed",
+                  "InternalServerError": "internal_error"}
+
+
+def error_shape_middleware(request, get_response):
+    """HTTP middleware: make Chalice's own error answers speak like ours."""
+    response = get_response(request)
+    if response.status_code < 400 or not isinstance(response.body, dict):
+        return response
+    code = CHALICE_ERRORS.get(response.body.get("Code"))
+    if code is None:
+        return response
+    lang = language(request)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    return json_response(response.status_code, ApiError(response.status_code, [Problem("", code)]).body(lang),
+                         {**headers, "Content-Language": lang})

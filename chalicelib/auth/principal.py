@@ -27,14 +27,17 @@ class Principal:
     @classmethod
     def from_claims(cls, claims: dict) -> "Principal":
         """Our local tokens carry `roles` and `unit_id`; Cognito ID tokens carry
-        `cognito:groups` and `custom:unit_id`. Both map to the same principal."""
+        `cognito:groups`, `custom:unit_id` and `cognito:username` (users are
+        created with the same ids as in `users.json`; `sub` there is a UUID).
+        Both map to the same principal."""
         roles = claims.get("roles") or claims.get("cognito:groups") or []
         if isinstance(roles, str):
             roles = roles.split(",")
+        user_id = claims.get("cognito:username") or claims.get("sub")
         unit_id = claims.get("unit_id") or claims.get("custom:unit_id")
-        if not claims.get("sub") or not unit_id:
+        if not claims.get("sub") or not user_id or not unit_id:
             raise ValueError("the token names no user or no unit")
-        return cls(user_id=claims["sub"], roles=frozenset(r for r in roles if r in ROLES), unit_id=unit_id,
+        return cls(user_id=user_id, roles=frozenset(r for r in roles if r in ROLES), unit_id=unit_id,
                    name=claims.get("name", ""))
 
 

@@ -60,8 +60,10 @@ def search_units(query: str, kind: str | None = None, limit: int = 20) -> list[d
     """Units whose name has every word of `query`, ignoring case and diacritics.
 
     The last word may be unfinished (a prefix). Reads one BatchGetItem of word
-    counts and one Query of the rarest whole word's list. Returns None when the
-    query has no whole word of two letters or more to look up.
+    counts and one Query of the rarest whole word's list (at most
+    SEARCH_READ_LIMIT items); units whose name holds the words as typed, in
+    order, come first, then by level (top-level first) and name. Returns None
+    when the query has no whole word of two letters or more to look up.
     """
     from chalicelib.tables import UnitTokenRecord
 
@@ -84,6 +86,7 @@ def search_units(query: str, kind: str | None = None, limit: int = 20) -> list[d
     if kind:
         from chalicelib.reference.model import LEVELS
         condition = UnitTokenRecord.sk.startswith(f"{LEVELS[kind]}#")
+    phrase = " ".join(words)
     found = []
     for item in UnitTokenRecord.query(f"TOKEN#{rarest}", condition, limit=SEARCH_READ_LIMIT, page_size=100):
         if kind and item.kind != kind:
@@ -91,8 +94,8 @@ def search_units(query: str, kind: str | None = None, limit: int = 20) -> list[d
         name_words = item.name_folded.split()
         if all(w in name_words for w in complete) and (
                 not last or any(n.startswith(last) for n in name_words)):
-            found.append({"id": item.unit_id, "name": item.name, "kind": item.kind,
-                          "ancestors": list(item.ancestor_names or [])})
-            if len(found) >= limit:
-                break
-    return found
+            # The words typed together, in order, rank first ("rang do" → "… rang dong").
+            rank = 0 if f" {item.name_folded}".find(f" {phrase}") >= 0 else 1
+            found.append((rank, item.sk, {"id": item.unit_id, "name": item.name, "kind": item.kind,
+                                          "ancestors": list(item.ancestor_names or [])}))
+    return [unit for _, _, unit in sorted(found, key=lambda f: f[:2])[:limit]]

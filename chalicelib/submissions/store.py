@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import time
+from datetime import timedelta
 
 from chalicelib import clock, settings
 from chalicelib.errors import ApiError, Problem
@@ -75,7 +76,7 @@ def create(attributes: dict, principal, idem_key: str | None, body_hash: str, pr
                             key=idempotency_key(principal.user_id, "POST /submissions", idem_key),
                             request_hash=body_hash, status_code=201,
                             response=json.dumps(response, ensure_ascii=False), created_at=created_at,
-                            expires_at=int(time.time()) + settings.idempotency_ttl_seconds()),
+                            expires_at=timedelta(seconds=settings.idempotency_ttl_seconds())),
                         # Two requests racing with one key: the second one's whole
                         # transaction is cancelled here and it answers as a replay.
                         condition=IdempotencyRecord.key.does_not_exist(),
