@@ -6,6 +6,7 @@ Ctrl-C stops everything it started. Nothing leaves the loopback interface.
 """
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,7 +48,12 @@ def main(argv) -> int:
             print(f"Port {port} on {HOST} is in use; choose another with --port / --moto-port.", file=sys.stderr)
             return 1
 
-    key_file = os.path.join(tempfile.mkdtemp(prefix="sangkien-"), "local-jwt-key.pem")
+    # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started from a
+    # shell that ignores SIGINT in background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    key_dir = tempfile.mkdtemp(prefix="sangkien-")
+    key_file = os.path.join(key_dir, "local-jwt-key.pem")
     os.environ.update(local_environment(args.moto_port, key_file))
 
     from moto.server import ThreadedMotoServer
@@ -65,7 +71,9 @@ def main(argv) -> int:
             return 1
         chalice = subprocess.Popen(
             [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", HOST,
-             "--port", str(args.port)], cwd=ROOT, env=os.environ.copy())
+             "--port", str(args.port)], cwd=ROOT, env=os.environ.copy(),
+            # Its own process group, so stopping it also stops its reloader's worker.
+            start_new_session=True)
         url = f"http://{HOST}:{args.port}"
         print(f"""
   API:        {url}   (AWS emulated by moto at {os.environ['AWS_ENDPOINT_URL']})
@@ -78,10 +86,22 @@ def main(argv) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        if chalice and chalice.poll() is None:
-            chalice.send_signal(signal.SIGINT)
-            try:
-                chalice.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                chalice.kill()
+        if chalice:
+            stop_group(chalice)
         emulator.stop()
+        shutil.rmtree(key_dir, ignore_errors=True)
+        print("Stopped.", flush=True)
+
+
+def stop_group(process) -> None:
+    """SIGINT to the process group, then SIGKILL if it has not ended in 5 s."""
+    for sig in (signal.SIGINT, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=5)
+            return
+        except subprocess.TimeoutExpired:
+            continue

@@ -108,21 +108,8 @@ def api(fresh_tables, now):
 
 
 def initiative(**overrides) -> dict:
-    """A valid submission body for the Rạng Đông grassroots union."""
-    body = {
-        "title": "Cải tiến khuôn ép đuôi đèn LED",
-        "unit_id": "cdcs-rang-dong",
-        "subject_group": "enterprise-workers",
-        "field": "productivity",
-        "problem": "Khuôn ép cũ làm hỏng 3% đuôi đèn và phải dừng máy để chỉnh.",
-        "solution": "Thiết kế lại rãnh thoát khí của khuôn và thêm cảm biến nhiệt độ khuôn.",
-        "results": "Tỷ lệ hỏng giảm còn 0,5%, không phải dừng máy giữa ca.",
-        "applied_where": "Phân xưởng Đèn LED 2",
-        "applied_from": "2026-03-01",
-        "benefit_vnd": 1500000000,
-        "authors": [{"full_name": "Nguyễn Văn An", "member_id": "worker-rang-dong", "share_percent": 60,
-                     "email": "an.nguyen@example.vn"},
-                    {"full_name": "Trần Thị Bình", "share_percent": 40}],
-    }
+    """A valid submission body for the Rạng Đông grassroots union (tests/events/submission.json)."""
+    with open(os.path.join(ROOT, "tests", "events", "submission.json"), encoding="utf-8") as f:
+        body = json.load(f)
     body.update(overrides)
     return body

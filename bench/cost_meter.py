@@ -1,0 +1,480 @@
+"""The cost meter: DynamoDB calls and request units per API operation.
+
+    .venv/bin/python bench/cost_meter.py          # a table
+    .venv/bin/python bench/cost_meter.py --json   # the same figures as JSON
+
+Runs the app in-process against moto's `mock_aws` with the demo reference data
+loaded, through chalice's test client, exactly as tests/conftest.py does (the
+same environment, set before boto3 or the app is imported; no real AWS endpoint
+is ever called). While one request is measured, every botocore client's
+`_make_api_call` (PynamoDB's clients included) is wrapped: each DynamoDB call is
+counted by operation name, `ReturnConsumedCapacity: TOTAL` is added to it, and
+the request units it consumed are taken from moto's answer.
+
+moto's figures are fixed placeholders, not sizes: GetItem always 0.5, Query
+and Scan always 1.0, BatchGetItem 1.0 per requested key, and TransactWriteItems
+returns none at all. So every call is also priced by the AWS rules from the
+serialized sizes of the items in the request/response (see RULES below), and
+the table shows both: "RCU"/"WCU" are moto's figure where moto gave one and the
+computed figure (marked `*`) where it gave none; "RCU rules"/"WCU rules" are
+the AWS-rule figures for every call.
+
+Exits non-zero, with a message, when the app ever Scans or when a warm
+submission takes anything but exactly one TransactWriteItems and no reads.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+# The environment tests/conftest.py sets, before anything imports boto3 or the app.
+for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "LOCAL_JWT_KEY_FILE"):
+    os.environ.pop(_name, None)
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "STAGE": "local",
+    "INITIATIVES_TABLE": "sangkien-local-initiatives",
+    "REFERENCE_TABLE": "sangkien-local-reference",
+    "IDEMPOTENCY_TABLE": "sangkien-local-idempotency",
+})
+
+READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "ExecuteStatement",
+         "BatchExecuteStatement"}
+WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+          "ExecuteTransaction"}
+# The operations that accept ReturnConsumedCapacity.
+CAPACITY_OPS = READS | WRITES
+
+RULES = """\
+Request units by the AWS rules (on-demand RRU/WRU are priced the same way as RCU/WCU):
+- item size = sum over attributes of UTF-8 name length + value size; S: UTF-8 bytes; B: bytes;
+  N: 1 + ceil(significant digits / 2); BOOL/NULL: 1; L/M: 3 + per element 1 (+ the key's
+  UTF-8 length for M) + the element's size; SS/NS/BS: sum of elements.
+- GetItem: ceil(size / 4 KB) units, at least 1; x0.5 eventually consistent, x1 strongly
+  consistent. A missing item still costs 1 unit.
+- Query/Scan: the sizes of all items returned are summed, then ceil(/ 4 KB), at least 1;
+  x0.5 eventually consistent (always so on a GSI), x1 strongly consistent.
+- BatchGetItem: each requested key priced as a GetItem (missing keys cost 1 unit too).
+- TransactGetItems: each item ceil(size / 4 KB), x2.
+- PutItem / BatchWriteItem put: ceil(size / 1 KB), at least 1 (new items: the old item is
+  not read; these writes all create new items). TransactWriteItems: each action x2.
+- A cancelled TransactWriteItems (a condition failed) is priced as if it had succeeded:
+  DynamoDB charges the prepare phase of every action (assumption; AWS charges failed
+  conditional writes).
+- GSI: a Put adds, for every GSI whose key attributes the item has (sparse indexes
+  skipped), ceil(projected entry size / 1 KB) WCU at the standard rate, NOT doubled inside a
+  transaction (index propagation is asynchronous and outside the transaction; assumption).
+  The projected entry = table key + index key + the projected attributes (INCLUDE list,
+  ALL, or none for KEYS_ONLY). Index definitions are read from DescribeTable.
+- Update/Delete actions whose item size is unknown are priced at 1 KB (not used here)."""
+
+
+# --------------------------------------------------------------------------- sizes
+
+def _number_size(text: str) -> int:
+    digits = text.lstrip("+-").lower().split("e")[0].replace(".", "").strip("0")
+    return 1 + math.ceil(max(len(digits), 1) / 2)
+
+
+def value_size(value: dict) -> int:
+    (kind, data), = value.items()
+    if kind == "S":
+        return len(data.encode("utf-8"))
+    if kind == "N":
+        return _number_size(data)
+    if kind == "B":
+        return len(data)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(len(s.encode("utf-8")) for s in data)
+    if kind == "NS":
+        return sum(_number_size(n) for n in data)
+    if kind == "BS":
+        return sum(len(b) for b in data)
+    if kind == "L":
+        return 3 + sum(1 + value_size(v) for v in data)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode("utf-8")) + value_size(v) for k, v in data.items())
+    raise ValueError(f"unknown attribute type {kind}")
+
+
+def item_size(item: dict | None) -> int:
+    return sum(len(name.encode("utf-8")) + value_size(value) for name, value in (item or {}).items())
+
+
+def read_units(size: int) -> int:
+    return max(1, math.ceil(size / 4096))
+
+
+def write_units(size: int) -> int:
+    return max(1, math.ceil(size / 1024))
+
+
+# --------------------------------------------------------------------------- pricing
+
+class Schemas:
+    """Key schema and secondary indexes of each table, from DescribeTable."""
+
+    def __init__(self, client, table_names):
+        self.tables = {}
+        for name in table_names:
+            table = client.describe_table(TableName=name)["Table"]
+            keys = [k["AttributeName"] for k in table["KeySchema"]]
+            indexes = []
+            for index in table.get("GlobalSecondaryIndexes", []) + table.get("LocalSecondaryIndexes", []):
+                projection = index.get("Projection", {})
+                indexes.append({"name": index["IndexName"],
+                                "keys": [k["AttributeName"] for k in index["KeySchema"]],
+                                "type": projection.get("ProjectionType", "ALL"),
+                                "include": projection.get("NonKeyAttributes", [])})
+            self.tables[name] = {"keys": keys, "indexes": indexes}
+
+    def index_writes(self, table: str, item: dict) -> list[tuple[str, int]]:
+        """(index name, WCU) for each index a new item is projected into."""
+        schema = self.tables.get(table)
+        if not schema:
+            return []
+        found = []
+        for index in schema["indexes"]:
+            if not all(k in item for k in index["keys"]):
+                continue  # sparse: the item is not in this index
+            if index["type"] == "ALL":
+                entry = item
+            else:
+                names = set(schema["keys"]) | set(index["keys"])
+                if index["type"] == "INCLUDE":
+                    names |= set(index["include"])
+                entry = {k: v for k, v in item.items() if k in names}
+            found.append((index["name"], write_units(item_size(entry))))
+        return found
+
+
+def price(op: str, params: dict, response: dict, schemas: Schemas) -> tuple[float, float, list[str]]:
+    """(RCU, WCU, notes) by the AWS rules (RULES)."""
+    rcu = wcu = 0.0
+    notes = []
+    if op == "GetItem":
+        factor = 1.0 if params.get("ConsistentRead") else 0.5
+        rcu = read_units(item_size(response.get("Item"))) * factor
+        if params.get("ProjectionExpression"):
+            notes.append("projected response: the full item size is unknown")
+    elif op in ("Query", "Scan"):
+        factor = 1.0 if params.get("ConsistentRead") and not params.get("IndexName") else 0.5
+        rcu = read_units(sum(item_size(i) for i in response.get("Items", []))) * factor
+        if response.get("ScannedCount", 0) > response.get("Count", 0):
+            notes.append("filter: items read but not returned are not priced")
+    elif op == "BatchGetItem":
+        for table, request in params.get("RequestItems", {}).items():
+            factor = 1.0 if request.get("ConsistentRead") else 0.5
+            sizes = {}
+            for item in response.get("Responses", {}).get(table, []):
+                sizes[_key_of(table, item, schemas)] = item_size(item)
+            for key in request.get("Keys", []):
+                rcu += read_units(sizes.get(_key_of(table, key, schemas), 0)) * factor
+    elif op == "TransactGetItems":
+        for item in response.get("Responses", []):
+            rcu += 2 * read_units(item_size(item.get("Item")))
+    elif op == "PutItem":
+        wcu = write_units(item_size(params["Item"]))
+        wcu += sum(units for _, units in schemas.index_writes(params["TableName"], params["Item"]))
+    elif op == "BatchWriteItem":
+        for table, requests in params.get("RequestItems", {}).items():
+            for request in requests:
+                if "PutRequest" in request:
+                    item = request["PutRequest"]["Item"]
+                    wcu += write_units(item_size(item))
+                    wcu += sum(units for _, units in schemas.index_writes(table, item))
+                else:
+                    wcu += 1
+                    notes.append("delete: size unknown, priced at 1 KB")
+    elif op == "TransactWriteItems":
+        for action in params.get("TransactItems", []):
+            (kind, body), = action.items()
+            if kind == "Put":
+                wcu += 2 * write_units(item_size(body["Item"]))
+                wcu += sum(units for _, units in schemas.index_writes(body["TableName"], body["Item"]))
+            else:
+                wcu += 2
+                notes.append(f"{kind}: size unknown, priced at 1 KB")
+    elif op in ("UpdateItem", "DeleteItem"):
+        wcu = 1.0
+        notes.append(f"{op}: size unknown, priced at 1 KB")
+    return rcu, wcu, notes
+
+
+def _key_of(table: str, item: dict, schemas: Schemas):
+    keys = schemas.tables.get(table, {}).get("keys") or sorted(item)
+    return tuple(json.dumps(item.get(k), sort_keys=True, default=str) for k in keys)
+
+
+def moto_units(response: dict):
+    """moto's ConsumedCapacity total, or None when it gave none."""
+    consumed = response.get("ConsumedCapacity")
+    if not consumed:
+        return None
+    if isinstance(consumed, dict):
+        consumed = [consumed]
+    return float(sum(c.get("CapacityUnits", 0) for c in consumed))
+
+
+# --------------------------------------------------------------------------- the hook
+
+class Meter:
+    """Wraps botocore.client.BaseClient._make_api_call; records DynamoDB calls while measuring."""
+
+    def __init__(self):
+        self.calls = None
+        self.schemas = None
+        self._original = None
+
+    def install(self):
+        from botocore.client import BaseClient
+
+        self._original = original = BaseClient._make_api_call
+        meter = self
+
+        def hooked(client, operation_name, api_params):
+            calls = meter.calls
+            if calls is None or client.meta.service_model.service_name != "dynamodb":
+                return original(client, operation_name, api_params)
+            params = dict(api_params)
+            asked = params.get("ReturnConsumedCapacity", "NONE") != "NONE"
+            if operation_name in CAPACITY_OPS and not asked:
+                params["ReturnConsumedCapacity"] = "TOTAL"
+            record = {"operation": operation_name, "table": params.get("TableName"),
+                      "index": params.get("IndexName"), "error": None}
+            calls.append(record)
+            try:
+                response = original(client, operation_name, params)
+            except Exception as error:  # ClientError: price what was asked, then re-raise
+                body = getattr(error, "response", {}) or {}
+                record["error"] = body.get("Error", {}).get("Code", type(error).__name__)
+                self._price(record, operation_name, params, body)
+                raise
+            self._price(record, operation_name, params, response)
+            if not asked and "ConsumedCapacity" in response:
+                # Give the caller the answer it asked for.
+                response = {k: v for k, v in response.items() if k != "ConsumedCapacity"}
+            return response
+
+        BaseClient._make_api_call = hooked
+
+    def uninstall(self):
+        from botocore.client import BaseClient
+
+        if self._original is not None:
+            BaseClient._make_api_call = self._original
+
+    def _price(self, record, operation_name, params, response):
+        is_read = operation_name in READS
+        rcu, wcu, notes = price(operation_name, params, response, self.schemas)
+        moto = moto_units(response) if operation_name in CAPACITY_OPS else None
+        record.update({
+            "rcu_rules": rcu, "wcu_rules": wcu, "notes": notes,
+            "moto_units": moto,
+            # The reported figure: moto's when it gave one, else the computed one.
+            "rcu": (moto if moto is not None else rcu) if is_read else rcu,
+            "wcu": (moto if moto is not None else wcu) if operation_name in WRITES else wcu,
+            "source": "moto" if moto is not None else ("computed" if operation_name in CAPACITY_OPS else "-"),
+        })
+
+    @contextmanager
+    def measure(self):
+        self.calls = []
+        try:
+            yield self.calls
+        finally:
+            self.calls_done, self.calls = self.calls, None
+
+
+# --------------------------------------------------------------------------- scenarios
+
+def run() -> dict:
+    from moto import mock_aws
+
+    from tests.conftest import DEFAULT_NOW, DEMO_DIR, Api, initiative
+
+    meter = Meter()
+    rows = []
+    started = time.monotonic()
+    with mock_aws():
+        import boto3
+
+        from chalicelib import clock, settings, tables
+        from chalicelib.reference import catalog, loader
+
+        tables.create_tables(wait=False)
+        client = boto3.client("dynamodb")
+        loader.load(loader.read_directory(DEMO_DIR), client, settings.table_name("reference"))
+        meter.schemas = Schemas(client, [settings.table_name(k) for k in ("initiatives", "reference", "idempotency")])
+        clock.set_clock(lambda: DEFAULT_NOW)
+
+        from chalice.test import Client
+
+        from app import app
+
+        meter.install()
+        try:
+            with Client(app, stage_name="local") as chalice_client:
+                api = Api(chalice_client)
+                for user in ("worker-rang-dong",):
+                    api.token(user)  # make the local signing key before measuring
+
+                def measured(operation, scenario, method, path, body=None, headers=None, cold=False,
+                             expect=200, user="worker-rang-dong"):
+                    if cold:
+                        catalog.clear_cache()
+                    t0 = time.perf_counter()
+                    with meter.measure():
+                        status, answer = api.json(method, path, body, user=user, headers=headers)
+                    elapsed = time.perf_counter() - t0
+                    if status != expect:
+                        raise SystemExit(f"cost meter: {operation} ({scenario}) answered {status}, "
+                                         f"expected {expect}: {answer}")
+                    rows.append(summarize(operation, scenario, status, meter.calls_done, elapsed))
+                    return answer
+
+                first = measured("POST /submissions", "cold (reference cache empty)", "POST", "/submissions",
+                                 initiative(), cold=True, expect=201)
+                measured("POST /submissions", "warm (second call)", "POST", "/submissions",
+                         initiative(), expect=201)
+                key = {"Idempotency-Key": "cost-meter-key-1"}
+                keyed = measured("POST /submissions", "warm, Idempotency-Key (first use)", "POST",
+                                 "/submissions", initiative(), headers=key, expect=201)
+                replay = measured("POST /submissions", "replay, same Idempotency-Key", "POST", "/submissions",
+                                  initiative(), headers=key, expect=201)
+                if replay != keyed:
+                    raise SystemExit("cost meter: the replay did not return the first response")
+                measured("GET /submissions/{id}", "warm", "GET", f"/submissions/{first['id']}")
+                measured("GET /submissions/{id}", "cold (reference cache empty)", "GET",
+                         f"/submissions/{first['id']}", cold=True)
+
+                # 50 initiatives stored for one person, then their first page of 20.
+                for _ in range(50 - 3):
+                    status, _ = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
+                    assert status == 201
+                page = measured("GET /me/submissions", "page of 20, 50 stored", "GET", "/me/submissions?limit=20")
+                if len(page["items"]) != 20 or not page["next_cursor"]:
+                    raise SystemExit(f"cost meter: expected a full page of 20 with a cursor, got "
+                                     f"{len(page['items'])} items")
+
+                measured("GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
+                         cold=True)
+                measured("GET /programs/current", "warm", "GET", "/programs/current")
+                for q in ("rang%20dong", "thanh%20hoa"):
+                    found = measured("GET /units", f"q={q}", "GET", f"/units?q={q}")
+                    if not found["items"]:
+                        raise SystemExit(f"cost meter: /units?q={q} found nothing")
+        finally:
+            meter.uninstall()
+    return {"rows": rows, "rules": RULES, "seconds": round(time.monotonic() - started, 2)}
+
+
+def summarize(operation, scenario, status, calls, elapsed) -> dict:
+    counts = Counter(c["operation"] for c in calls)
+
+    def total(field, ops):
+        return round(sum(c[field] for c in calls if c["operation"] in ops), 3)
+
+    read_calls = [c for c in calls if c["operation"] in READS]
+    write_calls = [c for c in calls if c["operation"] in WRITES]
+    return {
+        "operation": operation, "scenario": scenario, "status": status,
+        "calls": dict(counts), "read_calls": len(read_calls), "write_calls": len(write_calls),
+        "rcu": total("rcu", READS), "wcu": total("wcu", WRITES),
+        "rcu_computed": any(c["source"] == "computed" for c in read_calls),
+        "wcu_computed": any(c["source"] == "computed" for c in write_calls),
+        "rcu_rules": total("rcu_rules", READS), "wcu_rules": total("wcu_rules", WRITES),
+        "scan_count": counts.get("Scan", 0),
+        "milliseconds": round(elapsed * 1000, 1),
+        "details": calls,
+    }
+
+
+# --------------------------------------------------------------------------- output and checks
+
+def checks(rows) -> list[str]:
+    failures = []
+    scans = sum(r["scan_count"] for r in rows)
+    if scans:
+        failures.append(f"the app Scanned {scans} time(s): "
+                        + ", ".join(f"{r['operation']} ({r['scenario']})" for r in rows if r["scan_count"]))
+    warm = [r for r in rows if r["operation"] == "POST /submissions" and r["scenario"].startswith("warm (")]
+    if len(warm) != 1:
+        failures.append("no warm submission was measured")
+    else:
+        row = warm[0]
+        if row["calls"] != {"TransactWriteItems": 1} or row["read_calls"] or row["write_calls"] != 1:
+            failures.append(f"a warm submission must take exactly one TransactWriteItems and no reads; "
+                            f"it took {row['calls']}")
+    return failures
+
+
+def _units(value: float, computed: bool) -> str:
+    text = f"{value:g}"
+    return text + ("*" if computed else "")
+
+
+def table(rows) -> str:
+    headers = ["operation", "scenario", "DynamoDB calls by operation", "RCU", "WCU", "Scan count",
+               "RCU rules", "WCU rules"]
+    lines = []
+    for r in rows:
+        calls = ", ".join(f"{op} {n}" for op, n in r["calls"].items()) or "none"
+        lines.append([r["operation"], r["scenario"], calls, _units(r["rcu"], r["rcu_computed"]),
+                      _units(r["wcu"], r["wcu_computed"]), str(r["scan_count"]),
+                      f"{r['rcu_rules']:g}", f"{r['wcu_rules']:g}"])
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    numeric = {3, 4, 5, 6, 7}
+
+    def fmt(cells):
+        return " | ".join(c.rjust(w) if i in numeric else c.ljust(w)
+                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    out = [fmt(headers), "-+-".join("-" * w for w in widths)]
+    out += [fmt(line) for line in lines]
+    return "\n".join(out)
+
+
+LEGEND = """\
+RCU, WCU: what moto reported (ReturnConsumedCapacity=TOTAL); * = moto reported none for at least
+  one call in the cell, so the figure is computed by the AWS rules below. moto's figures are fixed
+  placeholders (GetItem 0.5, Query/Scan 1.0, BatchGetItem 1.0 per key), not size-based.
+RCU rules, WCU rules: every call priced by the AWS rules from the serialized item sizes."""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="write the figures as JSON to stdout")
+    args = parser.parse_args(argv)
+    result = run()
+    failures = checks(result["rows"])
+    result["checks"] = {"passed": not failures, "failures": failures}
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(table(result["rows"]))
+        print()
+        print(LEGEND)
+        print()
+        print(RULES)
+        print(f"\n({result['seconds']} s)")
+    for failure in failures:
+        print(f"cost meter: FAILED: {failure}", file=sys.stderr)
+    if not failures and not args.json:
+        print("checks: no Scan anywhere; a warm submission is 1 TransactWriteItems and 0 reads: OK")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
