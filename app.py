@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import settings
-from chalicelib.api import health, http, reference, submissions
+from chalicelib.api import health, http, reference, review, submissions
 
 app = Chalice(app_name="sangkien")
 app.register_middleware(http.error_shape_middleware, "http")
@@ -10,6 +10,7 @@ app.register_middleware(http.error_shape_middleware, "http")
 app.register_blueprint(health.bp)
 app.register_blueprint(reference.bp)
 app.register_blueprint(submissions.bp)
+app.register_blueprint(review.bp)
 
 if settings.is_local():
     from chalicelib.api import dev

@@ -30,7 +30,6 @@ import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
-from datetime import datetime
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -159,10 +158,17 @@ class Schemas:
         return found
 
 
-def price(op: str, params: dict, response: dict, schemas: Schemas) -> tuple[float, float, list[str]]:
-    """(RCU, WCU, notes) by the AWS rules (RULES)."""
+def price(op: str, params: dict, response: dict, schemas: Schemas) -> tuple[float, float, list[str], list[dict]]:
+    """(RCU, WCU, notes, parts) by the AWS rules (RULES); `parts` itemises written items."""
     rcu = wcu = 0.0
-    notes = []
+    notes, parts = [], []
+
+    def put(table, item, factor):
+        base = factor * write_units(item_size(item))
+        indexes = dict(schemas.index_writes(table, item))
+        parts.append({"table": table, "key": {k: item[k] for k in schemas.tables.get(table, {}).get("keys", [])},
+                      "bytes": item_size(item), "wcu": base, "index_wcu": indexes})
+        return base + sum(indexes.values())
     if op == "GetItem":
         factor = 1.0 if params.get("ConsistentRead") else 0.5
         rcu = read_units(item_size(response.get("Item"))) * factor
@@ -185,15 +191,12 @@ def price(op: str, params: dict, response: dict, schemas: Schemas) -> tuple[floa
         for item in response.get("Responses", []):
             rcu += 2 * read_units(item_size(item.get("Item")))
     elif op == "PutItem":
-        wcu = write_units(item_size(params["Item"]))
-        wcu += sum(units for _, units in schemas.index_writes(params["TableName"], params["Item"]))
+        wcu = put(params["TableName"], params["Item"], 1)
     elif op == "BatchWriteItem":
         for table, requests in params.get("RequestItems", {}).items():
             for request in requests:
                 if "PutRequest" in request:
-                    item = request["PutRequest"]["Item"]
-                    wcu += write_units(item_size(item))
-                    wcu += sum(units for _, units in schemas.index_writes(table, item))
+                    wcu += put(table, request["PutRequest"]["Item"], 1)
                 else:
                     wcu += 1
                     notes.append("delete: size unknown, priced at 1 KB")
@@ -201,15 +204,14 @@ def price(op: str, params: dict, response: dict, schemas: Schemas) -> tuple[floa
         for action in params.get("TransactItems", []):
             (kind, body), = action.items()
             if kind == "Put":
-                wcu += 2 * write_units(item_size(body["Item"]))
-                wcu += sum(units for _, units in schemas.index_writes(body["TableName"], body["Item"]))
+                wcu += put(body["TableName"], body["Item"], 2)
             else:
                 wcu += 2
                 notes.append(f"{kind}: size unknown, priced at 1 KB")
     elif op in ("UpdateItem", "DeleteItem"):
         wcu = 1.0
         notes.append(f"{op}: size unknown, priced at 1 KB")
-    return rcu, wcu, notes
+    return rcu, wcu, notes, parts
 
 
 def _key_of(table: str, item: dict, schemas: Schemas):
@@ -277,10 +279,10 @@ class Meter:
 
     def _price(self, record, operation_name, params, response):
         is_read = operation_name in READS
-        rcu, wcu, notes = price(operation_name, params, response, self.schemas)
+        rcu, wcu, notes, parts = price(operation_name, params, response, self.schemas)
         moto = moto_units(response) if operation_name in CAPACITY_OPS else None
         record.update({
-            "rcu_rules": rcu, "wcu_rules": wcu, "notes": notes,
+            "rcu_rules": rcu, "wcu_rules": wcu, "notes": notes, "parts": parts,
             "moto_units": moto,
             # The reported figure: moto's when it gave one, else the computed one.
             "rcu": (moto if moto is not None else rcu) if is_read else rcu,
@@ -330,7 +332,7 @@ def run() -> dict:
                 for user in ("worker-rang-dong",):
                     api.token(user)  # make the local signing key before measuring
 
-                def measured(operation, scenario, method, path, body=None, headers=None, cold=False,
+                def measured(row_id, operation, scenario, method, path, body=None, headers=None, cold=False,
                              expect=200, user="worker-rang-dong"):
                     if cold:
                         catalog.clear_cache()
@@ -341,38 +343,38 @@ def run() -> dict:
                     if status != expect:
                         raise SystemExit(f"cost meter: {operation} ({scenario}) answered {status}, "
                                          f"expected {expect}: {answer}")
-                    rows.append(summarize(operation, scenario, status, meter.calls_done, elapsed))
+                    rows.append(summarize(row_id, operation, scenario, status, meter.calls_done, elapsed))
                     return answer
 
-                first = measured("POST /submissions", "cold (reference cache empty)", "POST", "/submissions",
+                first = measured("submit-cold", "POST /submissions", "cold (reference cache empty)", "POST", "/submissions",
                                  initiative(), cold=True, expect=201)
-                measured("POST /submissions", "warm (second call)", "POST", "/submissions",
+                measured("submit-warm", "POST /submissions", "warm (second call)", "POST", "/submissions",
                          initiative(), expect=201)
                 key = {"Idempotency-Key": "cost-meter-key-1"}
-                keyed = measured("POST /submissions", "warm, Idempotency-Key (first use)", "POST",
+                keyed = measured("submit-idempotent", "POST /submissions", "warm, Idempotency-Key (first use)", "POST",
                                  "/submissions", initiative(), headers=key, expect=201)
-                replay = measured("POST /submissions", "replay, same Idempotency-Key", "POST", "/submissions",
+                replay = measured("submit-replay", "POST /submissions", "replay, same Idempotency-Key", "POST", "/submissions",
                                   initiative(), headers=key, expect=201)
                 if replay != keyed:
                     raise SystemExit("cost meter: the replay did not return the first response")
-                measured("GET /submissions/{id}", "warm", "GET", f"/submissions/{first['id']}")
-                measured("GET /submissions/{id}", "cold (reference cache empty)", "GET",
+                measured("read-warm", "GET /submissions/{id}", "warm", "GET", f"/submissions/{first['id']}")
+                measured("read-cold", "GET /submissions/{id}", "cold (reference cache empty)", "GET",
                          f"/submissions/{first['id']}", cold=True)
 
                 # 50 initiatives stored for one person, then their first page of 20.
                 for _ in range(50 - 3):
                     status, _ = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
                     assert status == 201
-                page = measured("GET /me/submissions", "page of 20, 50 stored", "GET", "/me/submissions?limit=20")
+                page = measured("mine", "GET /me/submissions", "page of 20, 50 stored", "GET", "/me/submissions?limit=20")
                 if len(page["items"]) != 20 or not page["next_cursor"]:
                     raise SystemExit(f"cost meter: expected a full page of 20 with a cursor, got "
                                      f"{len(page['items'])} items")
 
-                measured("GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
+                measured("program-cold", "GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
                          cold=True)
-                measured("GET /programs/current", "warm", "GET", "/programs/current")
+                measured("program-warm", "GET /programs/current", "warm", "GET", "/programs/current")
                 for q in ("rang%20dong", "thanh%20hoa"):
-                    found = measured("GET /units", f"q={q}", "GET", f"/units?q={q}")
+                    found = measured("units-" + q.replace("%20", "-"), "GET /units", f"q={q}", "GET", f"/units?q={q}")
                     if not found["items"]:
                         raise SystemExit(f"cost meter: /units?q={q} found nothing")
         finally:
@@ -380,7 +382,7 @@ def run() -> dict:
     return {"rows": rows, "rules": RULES, "seconds": round(time.monotonic() - started, 2)}
 
 
-def summarize(operation, scenario, status, calls, elapsed) -> dict:
+def summarize(row_id, operation, scenario, status, calls, elapsed) -> dict:
     counts = Counter(c["operation"] for c in calls)
 
     def total(field, ops):
@@ -389,7 +391,7 @@ def summarize(operation, scenario, status, calls, elapsed) -> dict:
     read_calls = [c for c in calls if c["operation"] in READS]
     write_calls = [c for c in calls if c["operation"] in WRITES]
     return {
-        "operation": operation, "scenario": scenario, "status": status,
+        "id": row_id, "operation": operation, "scenario": scenario, "status": status,
         "calls": dict(counts), "read_calls": len(read_calls), "write_calls": len(write_calls),
         "rcu": total("rcu", READS), "wcu": total("wcu", WRITES),
         "rcu_computed": any(c["source"] == "computed" for c in read_calls),
@@ -409,7 +411,7 @@ def checks(rows) -> list[str]:
     if scans:
         failures.append(f"the app Scanned {scans} time(s): "
                         + ", ".join(f"{r['operation']} ({r['scenario']})" for r in rows if r["scan_count"]))
-    warm = [r for r in rows if r["operation"] == "POST /submissions" and r["scenario"].startswith("warm (")]
+    warm = [r for r in rows if r["id"] == "submit-warm"]
     if len(warm) != 1:
         failures.append("no warm submission was measured")
     else:
@@ -430,7 +432,9 @@ def table(rows) -> str:
                "RCU rules", "WCU rules"]
     lines = []
     for r in rows:
-        calls = ", ".join(f"{op} {n}" for op, n in r["calls"].items()) or "none"
+        failed = Counter(c["operation"] for c in r["details"] if c["error"])
+        calls = ", ".join(f"{op} {n}" + (f" ({failed[op]} cancelled)" if failed[op] else "")
+                          for op, n in r["calls"].items()) or "none"
         lines.append([r["operation"], r["scenario"], calls, _units(r["rcu"], r["rcu_computed"]),
                       _units(r["wcu"], r["wcu_computed"]), str(r["scan_count"]),
                       f"{r['rcu_rules']:g}", f"{r['wcu_rules']:g}"])

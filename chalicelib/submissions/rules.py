@@ -5,10 +5,13 @@ from chalicelib.errors import Problem
 from chalicelib.reference.model import Program, Phase, Unit
 
 
-def check(body: dict, current, unit: Unit | None, today: date) -> list[Problem]:
-    """Every rule `body` breaks, given the open (program, phase) or None, its
-    unit (None if unknown) and today's date in Vietnam. `body` already passed
-    the schema."""
+def check(body: dict, program: Program | None, phase: Phase | None, unit: Unit | None, today: date,
+          needs_open_phase: bool = True) -> list[Problem]:
+    """Every rule `body` breaks. `program` and `phase` are the ones the
+    initiative belongs to (for a new one: the phase open today, or None), `unit`
+    its unit (None if unknown), `today` the date in Vietnam. An edit of an
+    initiative already entered does not need an open phase. `body` already
+    passed the schema."""
     found = []
     if unit is None:
         found.append(Problem("/unit_id", "unknown_unit"))
@@ -19,10 +22,9 @@ def check(body: dict, current, unit: Unit | None, today: date) -> list[Problem]:
     if applied_from > today:
         found.append(Problem("/applied_from", "date_in_future", {"today": today.isoformat()}))
 
-    if current is None:
+    if needs_open_phase and phase is None:
         found.append(Problem("", "no_open_phase"))
-    else:
-        program, _ = current
+    if program is not None:
         if not program.has_subject_group(body["subject_group"]):
             found.append(Problem("/subject_group", "unknown_subject_group"))
         if not program.has_field(body["field"]):

@@ -1,34 +1,48 @@
 """Entering and reading initiatives: checks in order, then one write."""
-from chalicelib import clock, i18n, text, validation
+from chalicelib import clock, idempotency, text, validation
 from chalicelib.auth.principal import may_see
-from chalicelib.errors import ApiError, Problem, bad_request, forbidden, not_found, unprocessable
+from chalicelib.errors import Problem, bad_request, forbidden, not_found, unprocessable
 from chalicelib.reference import catalog, model
 from chalicelib.submissions import identifiers, rules, store
-from chalicelib.workflow import INITIAL_STATE
+from chalicelib.workflow import definition, engine
 
 
-def create(raw_body, principal, idem_key: str | None):
-    """Validate and store a new initiative. Returns (status, body): 201 and the
-    stored initiative, or the first response again for a replayed key."""
+def checked(raw_body, program_id: str | None = None):
+    """The body normalised (NFC, trimmed) and checked: 400 for the schema, 422
+    for the rules. Without `program_id` it is a new initiative for the phase
+    open now; with it, an edit of one entered in that program. Returns
+    (body, program, phase or None, unit)."""
     body = text.normalize(raw_body)
     problems = [Problem(path, "control_character") for path in text.control_character_paths(body)]
     problems += validation.problems("submission", body)
     if problems:
         raise bad_request(problems)
     today = clock.today()
-    current = model.current(catalog.programs(), today)
+    if program_id is None:
+        program, phase = model.current(catalog.programs(), today) or (None, None)
+    else:
+        program, phase = next((p for p in catalog.programs() if p.id == program_id), None), None
     unit = catalog.unit(body["unit_id"])
-    problems = rules.check(body, current, unit, today)
+    problems = rules.check(body, program, phase, unit, today, needs_open_phase=program_id is None)
     if problems:
         raise unprocessable(problems)
-    program, phase = current
+    return body, program, phase, unit
+
+
+def create(raw_body, principal, idem_key: str | None):
+    """Validate and store a new initiative. Returns (status, body): 201 and the
+    stored initiative, or the first response again for a replayed key."""
+    body, program, phase, unit = checked(raw_body)
+    workflow = definition.default()
     attributes = rules.stored_form(
         body, submission_id=identifiers.new_id(), code=identifiers.new_tracking_code(), program=program,
         phase=phase, unit=unit, submitter_id=principal.user_id, created_at=clock.timestamp(),
-        initial_state=INITIAL_STATE)
+        initial_state=workflow.start_at)
+    first_queue = engine.queue_unit(workflow, workflow.start_at, unit.path)
     try:
-        return 201, store.create(attributes, principal, idem_key, store.request_hash(body), present)
-    except store.Replay as replay:
+        return 201, store.create(attributes, principal, idem_key, idempotency.request_hash(body), present,
+                                 first_queue)
+    except idempotency.Replay as replay:
         return replay.status, replay.body
 
 
@@ -58,11 +72,17 @@ def _unit_name(unit_id: str) -> str | None:
     return unit.name if unit else None
 
 
+def state_name(state: str) -> dict:
+    """A state's name in both languages, from the workflow definition."""
+    known = definition.default().states.get(state)
+    return dict(known.title) if known else {"vi": state, "en": state}
+
+
 def present(data: dict) -> dict:
     """An initiative as the API returns it."""
     return {
         "id": data["id"], "code": data["code"], "status": data["status"],
-        "status_name": i18n.both(f"states.{data['status']}"),
+        "status_name": state_name(data["status"]),
         "program_id": data["program_id"], "phase": data["phase_id"],
         "unit_id": data["unit_id"], "unit_name": _unit_name(data["unit_id"]), "block": data["block"],
         "title": data["title"], "subject_group": data["subject_group"], "field": data["field"],
@@ -80,7 +100,7 @@ def summary(data: dict) -> dict:
     """An initiative in a list: enough to show a row and open it."""
     return {
         "id": data["id"], "code": data["code"], "title": data["title"], "status": data["status"],
-        "status_name": i18n.both(f"states.{data['status']}"), "phase": data["phase_id"],
+        "status_name": state_name(data["status"]), "phase": data["phase_id"],
         "program_id": data["program_id"], "unit_id": data["unit_id"], "subject_group": data["subject_group"],
         "field": data["field"], "created_at": data["created_at"], "updated_at": data["updated_at"],
         "version": int(data["version"]),

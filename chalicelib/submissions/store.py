@@ -6,37 +6,28 @@ Idempotency-Key) the idempotency record. Every part is conditioned on not
 existing yet, so a retry can never store a second copy.
 """
 import base64
-import hashlib
 import json
 import time
-from datetime import timedelta
 
-from chalicelib import clock, settings
+from chalicelib import idempotency
 from chalicelib.errors import ApiError, Problem
 from chalicelib.submissions.identifiers import new_tracking_code
-from chalicelib.workflow import INITIAL_STATE
 
 SUBMITTED_EVENT = "submitted"
+SCOPE = "POST /submissions"
 MAX_ATTEMPTS = 5
 
 
-class Replay(Exception):
-    """The Idempotency-Key was used before: `status` and `body` are the first response."""
-
-    def __init__(self, status: int, body: dict):
-        self.status, self.body = status, body
-
-
-def request_hash(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+def queue_keys(unit_id: str | None, entered_at: str, submission_id: str) -> dict:
+    """The `queue` index keys: waiting for `unit_id`'s reviewers since `entered_at`."""
+    if unit_id is None:
+        return {}
+    return {"queue_pk": f"QUEUE#{unit_id}", "queue_sk": f"{entered_at}#{submission_id}"}
 
 
-def idempotency_key(user_id: str, route: str, key: str) -> str:
-    return f"{user_id}#{route}#{key}"
-
-
-def create(attributes: dict, principal, idem_key: str | None, body_hash: str, present) -> dict:
-    """Store a new initiative; return its presented form.
+def create(attributes: dict, principal, idem_key: str | None, body_hash: str, present, queue_unit) -> dict:
+    """Store a new initiative; return its presented form. It waits in the
+    queue of `queue_unit` (resolved by the workflow for its first state).
 
     `present` turns stored attributes into the response body, which is also
     what the idempotency record keeps. Raises Replay when `idem_key` was used.
@@ -44,7 +35,7 @@ def create(attributes: dict, principal, idem_key: str | None, body_hash: str, pr
     from pynamodb.exceptions import TransactWriteError
     from pynamodb.transactions import TransactWrite
 
-    from chalicelib.tables import Author, HistoryEvent, IdempotencyRecord, SubmissionRecord, TrackingCode
+    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, TrackingCode
 
     for attempt in range(MAX_ATTEMPTS):
         attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
@@ -52,13 +43,12 @@ def create(attributes: dict, principal, idem_key: str | None, body_hash: str, pr
         record = SubmissionRecord(
             pk=f"SUB#{sub_id}", sk="META", last_event_seq=1,
             submitter_pk=f"USER#{principal.user_id}", submitter_sk=f"{created_at}#{sub_id}",
-            # A new initiative waits in its own grassroots union's queue.
-            queue_pk=f"QUEUE#{attributes['unit_id']}", queue_sk=f"{created_at}#{sub_id}",
+            **queue_keys(queue_unit, created_at, sub_id),
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
         event = HistoryEvent(
             pk=f"SUB#{sub_id}", sk="EVT#000001", submission_id=sub_id, seq=1, event=SUBMITTED_EVENT,
-            from_state=None, to_state=INITIAL_STATE, actor_id=principal.user_id,
+            from_state=None, to_state=attributes["status"], actor_id=principal.user_id,
             actor_roles=sorted(principal.roles), actor_unit=principal.unit_id, at=created_at,
             input={}, effects=[], client_token=idem_key)
         claim = TrackingCode(pk=f"CODE#{attributes['code']}", sk="CODE", submission_id=sub_id)
@@ -71,38 +61,19 @@ def create(attributes: dict, principal, idem_key: str | None, body_hash: str, pr
                 transaction.save(event, condition=HistoryEvent.pk.does_not_exist())
                 transaction.save(claim, condition=TrackingCode.pk.does_not_exist())
                 if idem_key:
-                    transaction.save(
-                        IdempotencyRecord(
-                            key=idempotency_key(principal.user_id, "POST /submissions", idem_key),
-                            request_hash=body_hash, status_code=201,
-                            response=json.dumps(response, ensure_ascii=False), created_at=created_at,
-                            expires_at=timedelta(seconds=settings.idempotency_ttl_seconds())),
-                        # Two requests racing with one key: the second one's whole
-                        # transaction is cancelled here and it answers as a replay.
-                        condition=IdempotencyRecord.key.does_not_exist(),
-                        return_values="ALL_OLD")
+                    idempotency.add_to(transaction, principal.user_id, SCOPE, idem_key, body_hash, 201, response,
+                                       created_at)
             return response
         except TransactWriteError as error:
             codes = [reason.code if reason else "None" for reason in (error.cancellation_reasons or [])]
             if len(codes) > 3 and codes[3] == "ConditionalCheckFailed":
-                raise _replay(error.cancellation_reasons[3].raw_item, body_hash, idem_key, principal)
+                raise idempotency.replay(error.cancellation_reasons[3].raw_item, principal.user_id, SCOPE, idem_key,
+                                         body_hash)
             if "TransactionConflict" in codes or codes[2:3] == ["ConditionalCheckFailed"]:
                 time.sleep(0.02 * (attempt + 1))
                 continue
             raise
     raise ApiError(503, [Problem("", "busy")])
-
-
-def _replay(raw_item, body_hash: str, idem_key: str, principal):
-    from chalicelib.tables import IdempotencyRecord
-
-    if raw_item:
-        record = IdempotencyRecord.from_raw_data(raw_item)
-    else:  # an emulator that does not return the old item: read it
-        record = IdempotencyRecord.get(idempotency_key(principal.user_id, "POST /submissions", idem_key))
-    if record.request_hash != body_hash:
-        return ApiError(422, [Problem("", "idempotency_key_reused")])
-    return Replay(int(record.status_code), json.loads(record.response))
 
 
 def get(submission_id: str):
@@ -149,7 +120,12 @@ def decode_cursor(cursor: str) -> dict:
 
 def record_attributes(record) -> dict:
     """A stored initiative as a plain dict (the input of `present`)."""
-    data = record.attribute_values.copy()
+    return record_attributes_of(record.attribute_values)
+
+
+def record_attributes_of(values: dict) -> dict:
+    """Stored attribute values as plain Python: authors as dicts, money as int."""
+    data = dict(values)
     data["authors"] = [a.as_dict() if hasattr(a, "as_dict") else dict(a) for a in data.get("authors", [])]
     if data.get("benefit_vnd") is not None:
         data["benefit_vnd"] = int(data["benefit_vnd"])

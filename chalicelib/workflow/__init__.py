@@ -1,7 +1,3 @@
-"""The review state machine. For now: its states, their names, and the state a
-new initiative enters; the declarative definition and its engine come next."""
-
-# State names are the values stored and returned by the API: one spelling.
-STATES = ("pending", "valid", "invalid", "needs_revision", "under_review", "recognized",
-          "not_recognized", "withdrawn")
-INITIAL_STATE = "pending"
+"""The review state machine: `definition.json` (data, checked when loaded by
+`definition.py`), the pure `engine` that decides transitions, and `store`, which
+applies a decision as one DynamoDB transaction."""

@@ -1,0 +1,61 @@
+"""Cold start and cost, checked structurally (nothing here is timed).
+
+- Importing `app` in a deployed stage must not import the heavy libraries: the
+  routes that need them import them lazily. (`bench/import_time.py` prints the
+  actual wall times.)
+- The cost meter (`bench/cost_meter.py`) must find no Scan anywhere and a warm
+  submission of exactly one TransactWriteItems and no reads.
+"""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEAVY = ("boto3", "botocore", "pynamodb", "jsonschema", "jwt", "cryptography")
+
+PROBE = """
+import json, sys
+import app
+heavy = {heavy!r}
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
+"""
+
+
+def _env(**changes) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONSTARTUP", "AWS_ENDPOINT_URL")}
+    env.update(changes)
+    return env
+
+
+def test_importing_the_app_in_a_deployed_stage_imports_no_heavy_library():
+    # GIVEN a fresh interpreter in the project root, as a deployed (prod) Lambda container
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY)], cwd=ROOT, env=_env(STAGE="prod"),
+                          capture_output=True, text=True, timeout=60)
+    # WHEN it imports the app
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    # THEN none of boto3, botocore, pynamodb, jsonschema, jwt, cryptography is loaded
+    assert loaded == [], f"`import app` (STAGE=prod) loaded {loaded}; import them lazily in the routes that need them"
+
+
+def test_cost_meter_finds_no_scan_and_a_one_write_warm_submission():
+    # GIVEN the cost meter run against the local emulation (moto in-process)
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "cost_meter.py"), "--json"], cwd=ROOT,
+                          env=_env(), capture_output=True, text=True, timeout=120)
+    # THEN its own checks pass
+    assert done.returncode == 0, done.stderr[-4000:]
+    result = json.loads(done.stdout)
+    rows = {row["id"]: row for row in result["rows"]}
+    # AND a warm submission is exactly one TransactWriteItems and no read
+    warm = rows["submit-warm"]
+    assert warm["status"] == 201
+    assert warm["calls"] == {"TransactWriteItems": 1}, warm["calls"]
+    assert warm["read_calls"] == 0 and warm["write_calls"] == 1
+    # AND no request Scans
+    scanning = [(row["operation"], row["scenario"]) for row in result["rows"]
+                if row["scan_count"] or "Scan" in row["calls"]]
+    assert scanning == []
+    # AND every operation the meter is meant to cover was measured
+    assert {"submit-cold", "submit-replay", "read-warm", "mine", "program-cold", "program-warm",
+            "units-rang-dong", "units-thanh-hoa"} <= set(rows)
