@@ -370,6 +370,26 @@ def run() -> dict:
                     raise SystemExit(f"cost meter: expected a full page of 20 with a cursor, got "
                                      f"{len(page['items'])} items")
 
+                # The review workflow: the 50 initiatives wait in the Rạng Đông union's queue.
+                queue = measured("queue", "GET /queue", "page of 50, 50+ waiting", "GET", "/queue?limit=50",
+                                 user="reviewer-rang-dong")
+                if len(queue["items"]) != 50:
+                    raise SystemExit(f"cost meter: expected a queue page of 50, got {len(queue['items'])}")
+                waiting = [item["id"] for item in queue["items"]]
+                measured("transition", "POST /submissions/{id}/transitions", "validate (warm)", "POST",
+                         f"/submissions/{waiting[0]}/transitions", {"event": "validate", "expected_version": 1},
+                         user="reviewer-rang-dong")
+                measured("transition-token", "POST /submissions/{id}/transitions",
+                         "request_revision with reason + client_token", "POST",
+                         f"/submissions/{waiting[1]}/transitions",
+                         {"event": "request_revision", "expected_version": 1, "client_token": "cost-1",
+                          "reason": "Cần bổ sung số liệu trước và sau khi áp dụng."}, user="reviewer-rang-dong")
+                measured("history", "GET /submissions/{id}/history", "2 events", "GET",
+                         f"/submissions/{waiting[1]}/history")
+                measured("decisions", "POST /queue/decisions", "validate 10 at once", "POST", "/queue/decisions",
+                         {"event": "validate", "items": [{"id": i, "expected_version": 1} for i in waiting[2:12]]},
+                         user="reviewer-rang-dong")
+
                 measured("program-cold", "GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
                          cold=True)
                 measured("program-warm", "GET /programs/current", "warm", "GET", "/programs/current")
@@ -419,6 +439,10 @@ def checks(rows) -> list[str]:
         if row["calls"] != {"TransactWriteItems": 1} or row["read_calls"] or row["write_calls"] != 1:
             failures.append(f"a warm submission must take exactly one TransactWriteItems and no reads; "
                             f"it took {row['calls']}")
+    for row_id, wanted in (("transition", {"GetItem": 1, "TransactWriteItems": 1}), ("queue", {"Query": 1})):
+        row = next((r for r in rows if r["id"] == row_id), None)
+        if row is None or row["calls"] != wanted:
+            failures.append(f"{row_id} must take {wanted}; it took {row and row['calls']}")
     return failures
 
 

@@ -24,6 +24,19 @@ def load_schema(name: str) -> dict:
         return json.load(f)
 
 
+@lru_cache(maxsize=1)
+def registry():
+    """Every schema in `schemas/`, by its `$id`, so that schemas can refer to one another."""
+    from referencing import Registry, Resource
+
+    resources = []
+    for file_name in sorted(os.listdir(SCHEMA_DIR)):
+        if file_name.endswith(".json"):
+            schema = load_schema(file_name[:-5])
+            resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
 @lru_cache(maxsize=None)
 def validator(name: str):
     """The prebuilt validator for `schemas/<name>.json`, with format checks on."""
@@ -31,7 +44,7 @@ def validator(name: str):
 
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def problems(name: str, instance) -> list[Problem]:

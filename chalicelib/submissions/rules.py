@@ -53,3 +53,8 @@ def stored_form(body: dict, *, submission_id: str, code: str, program: Program, 
         "authors": [dict(author) for author in body["authors"]],
         "submitter_id": submitter_id, "created_at": created_at, "updated_at": created_at,
     }
+
+
+def author_ids(data: dict) -> set:
+    """User ids that own an initiative: the submitter and authors who gave a member id."""
+    return {data["submitter_id"]} | {a["member_id"] for a in data["authors"] if a.get("member_id")}

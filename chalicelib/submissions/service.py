@@ -46,20 +46,35 @@ def create(raw_body, principal, idem_key: str | None):
         return replay.status, replay.body
 
 
-def read(submission_id: str, principal) -> dict:
+def load(submission_id: str, principal):
+    """The stored initiative, as (record, plain attributes, workflow subject);
+    404 if there is none, 403 if the caller may not see it."""
     record = store.get(submission_id)
     if record is None:
         raise not_found()
     data = store.record_attributes(record)
-    if not may_see(principal, data["unit_path"], visible_to(data)):
+    # Levels and scope are resolved on the tree as it is now; the stored path
+    # only if the unit has since left the tree.
+    unit = catalog.unit(data["unit_id"])
+    path = tuple(unit.path) if unit else tuple(data["unit_path"])
+    subject = engine.Subject(status=data["status"], version=int(data["version"]), unit_path=path,
+                             author_ids=frozenset(rules.author_ids(data)))
+    if not may_see(principal, path, subject.author_ids):
         # Not 404: the id is not a secret, and the caller learns only that it is not theirs.
         raise forbidden()
-    return present(data)
+    return record, data, subject
 
 
-def visible_to(data: dict) -> set:
-    """User ids that see an initiative as its own: the submitter and authors who gave a member id."""
-    return {data["submitter_id"]} | {a["member_id"] for a in data["authors"] if a.get("member_id")}
+def caller_of(principal) -> engine.Caller:
+    return engine.Caller(user_id=principal.user_id, roles=principal.roles, unit_id=principal.unit_id)
+
+
+def read(submission_id: str, principal) -> dict:
+    """GET /submissions/{id}: the initiative, with the events the caller may fire on it now."""
+    _, data, subject = load(submission_id, principal)
+    allowed = [{"event": t.event, "label": t.label, "input": t.input}
+               for t in engine.allowed_events(definition.default(), caller_of(principal), subject)]
+    return {**present(data), "allowed_events": allowed}
 
 
 def list_mine(principal, limit: int, cursor: str | None) -> dict:

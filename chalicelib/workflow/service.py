@@ -1,36 +1,12 @@
 """The review workflow's operations: fire an event, decide many at once, read
 the history, read a unit's queue, and let authors edit a returned initiative."""
-from chalicelib import clock, idempotency, text, validation
-from chalicelib.auth.principal import may_see
-from chalicelib.errors import ApiError, Problem, forbidden, not_found
-from chalicelib.reference import catalog
+from chalicelib import idempotency, text, validation
+from chalicelib.errors import ApiError, Problem, forbidden
 from chalicelib.submissions import service as submissions
 from chalicelib.submissions import store as submission_store
 from chalicelib.workflow import definition, engine, store
 
 MAX_BATCH = 100
-
-
-def caller_of(principal) -> engine.Caller:
-    return engine.Caller(user_id=principal.user_id, roles=principal.roles, unit_id=principal.unit_id)
-
-
-def current_path(record) -> tuple:
-    """The initiative's grassroots unit's path on the tree as it is now (levels
-    are resolved on the real tree); the stored path if the unit is gone."""
-    unit = catalog.unit(record.unit_id)
-    return tuple(unit.path) if unit else tuple(record.unit_path)
-
-
-def load(submission_id: str, principal):
-    """The stored initiative and its engine view; 404 if none, 403 if the caller may not see it."""
-    record = submission_store.get(submission_id)
-    if record is None:
-        raise not_found()
-    subject = store.subject_of(record, current_path(record))
-    if not may_see(principal, subject.unit_path, subject.author_ids):
-        raise forbidden()
-    return record, subject
 
 
 def event_json(event) -> dict:
@@ -54,11 +30,6 @@ def _plain(value):
     return value
 
 
-def allowed(principal, record, subject) -> list[dict]:
-    return [{"event": t.event, "label": t.label, "input": t.input}
-            for t in engine.allowed_events(definition.default(), caller_of(principal), subject)]
-
-
 def fire(submission_id: str, principal, raw_body) -> tuple[int, dict]:
     """POST /submissions/{id}/transitions."""
     body = text.normalize(raw_body)
@@ -77,12 +48,12 @@ def _fire(submission_id, principal, body, client_token) -> tuple[int, dict]:
 
 
 def _decide_and_apply(submission_id, principal, body, client_token) -> dict:
-    record, subject = load(submission_id, principal)
+    record, _, subject = submissions.load(submission_id, principal)
     payload = {k: body[k] for k in definition.INPUT_FIELDS if k in body}
     body_hash = idempotency.request_hash({"id": submission_id, **body})
     scope = f"{store.SCOPE} {submission_id}"
     try:
-        decision = engine.decide(definition.default(), subject, caller_of(principal), body["event"], payload,
+        decision = engine.decide(definition.default(), subject, submissions.caller_of(principal), body["event"], payload,
                                  body["expected_version"])
     except ApiError as error:
         # A retried request whose first try already moved the initiative: answer as then.
@@ -120,7 +91,7 @@ def decide_many(principal, raw_body) -> dict:
 
 def history(submission_id: str, principal) -> dict:
     """GET /submissions/{id}/history: every event, oldest first."""
-    load(submission_id, principal)
+    submissions.load(submission_id, principal)
     return {"items": [event_json(event) for event in store.history(submission_id)]}
 
 
@@ -142,7 +113,7 @@ def edit(submission_id: str, principal, raw_body, if_match: str | None) -> dict:
     """PUT /submissions/{id}: an author edits an initiative in a state the
     definition lets authors edit (needs_revision), with the same validation as
     entering it. Recorded as an "edited" history event."""
-    record, subject = load(submission_id, principal)
+    record, _, subject = submissions.load(submission_id, principal)
     if principal.user_id not in subject.author_ids:
         raise forbidden()
     state = definition.default().states.get(record.status)

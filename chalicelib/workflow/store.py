@@ -18,12 +18,6 @@ def event_key(seq: int) -> str:
     return f"EVT#{seq:06d}"
 
 
-def subject_of(record, unit_path) -> engine.Subject:
-    authors = {record.submitter_id} | {a.member_id for a in record.authors if a.member_id}
-    return engine.Subject(status=record.status, version=int(record.version), unit_path=tuple(unit_path),
-                          author_ids=frozenset(authors))
-
-
 def still_in(state: str):
     """The initiative is still in the state the decision was made from."""
     from chalicelib.tables import SubmissionRecord
