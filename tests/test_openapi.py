@@ -277,9 +277,13 @@ def test_submission_answers_match_the_document(api):
 
     read = check(api.request("GET", f"/submissions/{created['id']}", user="worker-rang-dong"),
                  "get", "/submissions/{submission_id}", 200)
+    allowed = read.pop("allowed_events")
     assert read == created
-    check(api.request("GET", f"/submissions/{created['id']}", user="reviewer-rang-dong"),
-          "get", "/submissions/{submission_id}", 200)
+    assert [event["event"] for event in allowed] == ["withdraw"]
+    assert allowed[0]["input"] == {"reason": "optional"} and allowed[0]["label"]["en"]
+    as_reviewer = check(api.request("GET", f"/submissions/{created['id']}", user="reviewer-rang-dong"),
+                        "get", "/submissions/{submission_id}", 200)
+    assert [event["event"] for event in as_reviewer["allowed_events"]] == ["validate", "invalidate", "request_revision"]
 
     seen, cursor, pages = [], None, 0
     while True:
@@ -376,10 +380,278 @@ def test_public_and_dev_answers_match_the_document(api):
         check(api.request("POST", "/dev/token", **request), "post", "/dev/token", status)
 
 
-@pytest.mark.parametrize("path", ["/submissions", "/dev/token"])
-def test_unsupported_media_type_has_the_error_shape(api, path):
-    check(api.request("POST", path, user="worker-rang-dong", headers={"Content-Type": "text/plain"}, raw=b"x"),
-          "post", path, 415)
+@pytest.mark.parametrize("method, path", [
+    ("post", "/submissions"), ("post", "/dev/token"), ("put", "/submissions/{submission_id}"),
+    ("post", "/submissions/{submission_id}/transitions"), ("post", "/queue/decisions")])
+def test_unsupported_media_type_has_the_error_shape(api, method, path):
+    url = path.format(submission_id="01KAHQ3M6X2V7E9R0T4B5N8C1D")
+    check(api.request(method.upper(), url, user="worker-rang-dong", headers={"Content-Type": "text/plain"}, raw=b"x"),
+          method, path, 415)
+
+
+# ------------------------------------------------------------ the review workflow
+
+ONE = "/submissions/{submission_id}"
+TRANSITIONS = "/submissions/{submission_id}/transitions"
+HISTORY = "/submissions/{submission_id}/history"
+REVIEW_OPERATIONS = [("get", ONE), ("put", ONE), ("post", TRANSITIONS), ("get", HISTORY), ("get", "/queue"),
+                     ("post", "/queue/decisions")]
+FPT = dict(unit_id="cdcs-fpt-cau-giay",
+           authors=[{"full_name": "Phạm Minh Đức", "member_id": "worker-fpt", "share_percent": 100}])
+RECOGNIZE = {"scores": {"novelty": 8, "applicability": 9, "effectiveness": 7}, "confirmed_benefit_vnd": 900000000}
+MISSING_ID = "01HZZZZZZZZZZZZZZZZZZZZZZZ"
+
+
+class Seen:
+    """`check` that also records which status each operation answered, to show
+    that every status the document lists for an operation really happens."""
+
+    def __init__(self):
+        self.statuses = {}
+
+    def __call__(self, response, method, path, status=None):
+        body = check(response, method, path, status)
+        self.statuses.setdefault((method, path), set()).add(response.status_code)
+        return body
+
+    def assert_covers(self, operations, statuses):
+        for method, path in operations:
+            documented = {int(s) for s in DOC["paths"][path][method]["responses"]} & set(statuses)
+            missing = documented - self.statuses.get((method, path), set())
+            assert not missing, f"{method.upper()} {path}: documented but never seen: {sorted(missing)}"
+
+
+def _fire(api, seen, sid, event, version, user, status=200, **extra):
+    body = {"event": event, "expected_version": version, **extra}
+    return seen(api.request("POST", f"/submissions/{sid}/transitions", body, user=user), "post", TRANSITIONS, status)
+
+
+def _detail(api, seen, sid, user):
+    return seen(api.request("GET", f"/submissions/{sid}", user=user), "get", ONE, 200)
+
+
+def _queue(api, seen, user, query=""):
+    return seen(api.request("GET", "/queue" + query, user=user), "get", "/queue", 200)
+
+
+def _allowed(detail):
+    return [event["event"] for event in detail["allowed_events"]]
+
+
+def test_schemas_that_extend_others_stay_in_step_with_them():
+    """submission-detail.json is submission-view.json plus allowed_events, and a
+    queue item is submission-page.json's summary plus waiting_since, property
+    by property (JSON Schema cannot extend a closed object, so they list them)."""
+    for name, base, ref_base, extra in [
+            ("submission-detail.json", SCHEMAS["submission-view.json"], "submission-view.json#/properties/",
+             "allowed_events"),
+            ("queue-page.json#/$defs/item", SCHEMAS["submission-page.json"]["$defs"]["summary"],
+             "submission-page.json#/$defs/summary/properties/", "waiting_since")]:
+        file_name, _, pointer = name.partition("#")
+        schema = REGISTRY.resolver(SCHEMA_BASE + file_name).lookup("#" + pointer).contents
+        assert schema["additionalProperties"] is False, name
+        assert set(schema["properties"]) == set(base["properties"]) | {extra}, name
+        assert schema["required"] == base["required"] + [extra], name
+        for prop in base["properties"]:
+            assert schema["properties"][prop] == {"$ref": ref_base + prop}, (name, prop)
+
+
+def test_review_path_answers_match_the_document(api):
+    """A full review: entered, returned, edited, resubmitted, validated, recognised."""
+    seen = Seen()
+    created = seen(api.request("POST", "/submissions", initiative(**FPT), user="worker-fpt"),
+                   "post", "/submissions", 201)
+    sid = created["id"]
+    assert _allowed(_detail(api, seen, sid, "worker-fpt")) == ["withdraw"]
+    assert _allowed(_detail(api, seen, sid, "reviewer-fpt")) == ["validate", "invalidate", "request_revision"]
+    assert _allowed(_detail(api, seen, sid, "reviewer-cau-giay")) == []
+
+    waiting = _queue(api, seen, "reviewer-fpt")
+    assert [item["id"] for item in waiting["items"]] == [sid] and waiting["next_cursor"] is None
+    assert waiting["items"][0]["waiting_since"] == created["created_at"]
+    assert _queue(api, seen, "reviewer-cau-giay") == {"items": [], "next_cursor": None}
+
+    reason = {"reason": "Cần bổ sung số liệu trước và sau khi áp dụng."}
+    returned = _fire(api, seen, sid, "request_revision", 1, "reviewer-fpt", client_token="tap-1", **reason)
+    assert returned["submission"]["status"] == "needs_revision" and returned["submission"]["version"] == 2
+    assert returned["event"]["seq"] == 2 and returned["event"]["input"] == reason
+    assert returned["event"]["actor"] == {"id": "reviewer-fpt", "roles": ["reviewer"], "unit_id": "cdcs-fpt-cau-giay"}
+    replay = _fire(api, seen, sid, "request_revision", 1, "reviewer-fpt", client_token="tap-1", **reason)
+    assert replay == returned
+    assert _allowed(_detail(api, seen, sid, "worker-fpt")) == ["resubmit", "withdraw"]
+    assert _queue(api, seen, "reviewer-fpt")["items"] == []
+
+    edited = initiative(**FPT, title="Cải tiến khuôn ép đuôi đèn LED (bổ sung số liệu)", benefit_vnd=250000000)
+    after_edit = seen(api.request("PUT", f"/submissions/{sid}", edited, user="worker-fpt", headers={"If-Match": '"2"'}),
+                      "put", ONE, 200)
+    assert after_edit["version"] == 3 and after_edit["status"] == "needs_revision"
+    assert after_edit["title"] == edited["title"] and after_edit["benefit_vnd"] == 250000000
+    del edited["applied_where"], edited["benefit_vnd"]
+    again = seen(api.request("PUT", f"/submissions/{sid}", edited, user="worker-fpt"), "put", ONE, 200)
+    assert again["version"] == 4 and "applied_where" not in again and "benefit_vnd" not in again
+
+    _fire(api, seen, sid, "resubmit", 4, "worker-fpt")
+    _fire(api, seen, sid, "validate", 5, "reviewer-fpt")
+    queue = _queue(api, seen, "reviewer-cau-giay", "?state=valid&limit=10")
+    assert [item["id"] for item in queue["items"]] == [sid] and queue["items"][0]["status"] == "valid"
+    assert _allowed(_detail(api, seen, sid, "reviewer-cau-giay")) == ["start_review"]
+    assert _allowed(_detail(api, seen, sid, "reviewer-fpt")) == []
+    _fire(api, seen, sid, "start_review", 6, "reviewer-cau-giay")
+    assert _allowed(_detail(api, seen, sid, "reviewer-cau-giay")) == ["recognize", "decline"]
+    recognized = _fire(api, seen, sid, "recognize", 7, "reviewer-cau-giay", **RECOGNIZE)
+    assert recognized["submission"]["status"] == "recognized" and recognized["submission"]["version"] == 8
+    assert recognized["event"]["input"] == RECOGNIZE
+    assert recognized["event"]["effects"] == ["notify_author", "award_candidate"]
+    assert _queue(api, seen, "reviewer-cau-giay")["items"] == []
+    assert _allowed(_detail(api, seen, sid, "worker-fpt")) == []
+
+    history = seen(api.request("GET", f"/submissions/{sid}/history", user="worker-fpt"), "get", HISTORY, 200)
+    assert [(e["seq"], e["event"], e["from"], e["to"]) for e in history["items"]] == [
+        (1, "submitted", None, "pending"), (2, "request_revision", "pending", "needs_revision"),
+        (3, "edited", "needs_revision", "needs_revision"), (4, "edited", "needs_revision", "needs_revision"),
+        (5, "resubmit", "needs_revision", "pending"), (6, "validate", "pending", "valid"),
+        (7, "start_review", "valid", "under_review"), (8, "recognize", "under_review", "recognized")]
+    assert history["items"][7] == recognized["event"]
+    seen(api.request("GET", f"/submissions/{sid}/history", user="reviewer-ha-noi"), "get", HISTORY, 200)
+
+    # Queues page by page: two waiting at cdcs-fpt-cau-giay (entered at the same frozen moment).
+    both = {seen(api.request("POST", "/submissions", initiative(**FPT), user="worker-fpt"),
+                 "post", "/submissions", 201)["id"] for _ in range(2)}
+    page = _queue(api, seen, "reviewer-fpt", "?limit=1")
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    rest = _queue(api, seen, "reviewer-fpt", f"?limit=1&cursor={page['next_cursor']}")
+    assert {item["id"] for item in page["items"] + rest["items"]} == both
+    seen.assert_covers([op for op in REVIEW_OPERATIONS if op != ("post", "/queue/decisions")], {200})
+
+
+def test_review_errors_match_the_document(api):
+    seen = Seen()
+
+    def new(user="worker-fpt", **overrides):
+        return seen(api.request("POST", "/submissions", initiative(**{**FPT, **overrides}), user=user),
+                    "post", "/submissions", 201)["id"]
+    sid = new()
+    url = f"/submissions/{sid}"
+    foreign = new(user="worker-rang-dong", unit_id="cdcs-rang-dong",
+                  authors=[{"full_name": "Nguyễn Văn An", "member_id": "worker-rang-dong", "share_percent": 100}])
+
+    # GET /submissions/{id} and its history
+    for path, template in ((url, ONE), (url + "/history", HISTORY)):
+        seen(api.request("GET", path), "get", template, 401)
+        seen(api.request("GET", path, user="reviewer-rang-dong"), "get", template, 403)
+        seen(api.request("GET", path.replace(sid, MISSING_ID), user="worker-fpt"), "get", template, 404)
+
+    # POST /submissions/{id}/transitions
+    transitions = url + "/transitions"
+    seen(api.request("POST", transitions, {"event": "validate", "expected_version": 1}), "post", TRANSITIONS, 401)
+    for status, request in [(400, dict(raw=b"{not json")), (413, dict(raw=b" " * (64 * 1024 + 1)))]:
+        seen(api.request("POST", transitions, user="reviewer-fpt", **request), "post", TRANSITIONS, status)
+    for body, where in [({"event": "validate"}, "/expected_version"),
+                        ({"event": "validate", "expected_version": 0, "colour": "red"}, "/colour"),
+                        ({"event": "Validate!", "expected_version": 1}, "/event"),
+                        ({"event": "approve", "expected_version": 1}, "/event"),
+                        ({"event": "invalidate", "expected_version": 1}, "/reason"),
+                        ({"event": "invalidate", "expected_version": 1, "reason": "Có ký tự \x07 lạ"}, "/reason"),
+                        ({"event": "validate", "expected_version": 1, "reason": "Không cần lý do"}, "/reason"),
+                        ({"event": "validate", "expected_version": 1, "scores": {"novelty": 11}}, "/scores/novelty")]:
+        answer = seen(api.request("POST", transitions, body, user="reviewer-fpt"), "post", TRANSITIONS, 422)
+        assert where in [error["path"] for error in answer["errors"]], (body, answer)
+    seen(api.request("POST", transitions.replace(sid, MISSING_ID), {"event": "validate", "expected_version": 1},
+                     user="reviewer-fpt"), "post", TRANSITIONS, 404)
+    for user in ("worker-fpt", "reviewer-cau-giay", "reviewer-rang-dong", "admin"):
+        _fire(api, seen, sid, "validate", 1, user, status=403)
+    _fire(api, seen, sid, "validate", 1, "reviewer-fpt", client_token="tap-2")
+    stale = _fire(api, seen, sid, "request_revision", 1, "reviewer-fpt", status=409, reason="Thiếu số liệu đo đạc.")
+    assert stale["current"] == {"status": "valid", "version": 2} and stale["errors"][0]["code"] == "stale_version"
+    wrong = _fire(api, seen, sid, "validate", 2, "reviewer-fpt", status=409)
+    assert wrong["current"] == {"status": "valid", "version": 2} and wrong["errors"][0]["code"] == "invalid_state"
+    replay = _fire(api, seen, sid, "validate", 1, "reviewer-fpt", client_token="tap-2")
+    assert replay["submission"]["version"] == 2 and replay["event"]["seq"] == 2
+    reused = _fire(api, seen, sid, "validate", 2, "reviewer-fpt", status=422, client_token="tap-2")
+    assert reused["errors"][0]["code"] == "idempotency_key_reused"
+
+    # PUT /submissions/{id}
+    returned = new()
+    seen(api.request("POST", f"/submissions/{returned}/transitions", {
+        "event": "request_revision", "expected_version": 1, "reason": "Cần bổ sung ảnh minh họa."},
+        user="reviewer-fpt"), "post", TRANSITIONS, 200)
+    put, edited = f"/submissions/{returned}", initiative(**FPT)
+    seen(api.request("PUT", put, edited), "put", ONE, 401)
+    for status, request in [(400, dict(raw=b"[1, 2")), (400, dict(body={**edited, "benefit_vnd": -5})),
+                            (400, dict(body=initiative(**FPT, extra="x"))), (413, dict(raw=b" " * (64 * 1024 + 1))),
+                            (422, dict(body={**edited, "unit_id": "cdcs-rang-dong"})),
+                            (422, dict(body={**edited, "applied_from": "2030-01-01"})),
+                            (409, dict(body=edited, headers={"If-Match": '"1"'}))]:
+        answer = seen(api.request("PUT", put, user="worker-fpt", **request), "put", ONE, status)
+        if status == 409:
+            assert answer["current"] == {"status": "needs_revision", "version": 2}
+            assert answer["errors"][0]["code"] == "stale_version"
+    seen(api.request("PUT", put, edited, user="reviewer-fpt"), "put", ONE, 403)
+    seen(api.request("PUT", put, edited, user="reviewer-rang-dong"), "put", ONE, 403)
+    seen(api.request("PUT", put.replace(returned, MISSING_ID), edited, user="worker-fpt"), "put", ONE, 404)
+    not_editable = seen(api.request("PUT", url, edited, user="worker-fpt", headers={"Accept-Language": "en"}),
+                        "put", ONE, 409)
+    assert not_editable["current"] == {"status": "valid", "version": 2}
+    assert not_editable["errors"][0]["code"] == "not_editable"
+
+    # GET /queue
+    seen(api.request("GET", "/queue"), "get", "/queue", 401)
+    for user in ("worker-fpt", "leader-ha-noi", "admin"):
+        seen(api.request("GET", "/queue", user=user), "get", "/queue", 403)
+    for query in ("?colour=red", "?limit=0", "?limit=101", "?state=Valid", "?phase=_", "?cursor=bad%21",
+                  "?cursor=AAAA"):
+        seen(api.request("GET", "/queue" + query, user="reviewer-fpt"), "get", "/queue", 400)
+    new()
+    new()
+    cursor = _queue(api, seen, "reviewer-fpt", "?limit=1")["next_cursor"]
+    other = seen(api.request("GET", f"/queue?cursor={cursor}", user="reviewer-cau-giay"), "get", "/queue", 400)
+    assert other["errors"][0] == {**other["errors"][0], "path": "/cursor", "code": "invalid_cursor"}
+
+    # POST /queue/decisions: a batch with every kind of result
+    decided, fresh, validated = new(), new(), new()
+    _fire(api, seen, validated, "validate", 1, "reviewer-fpt")
+    batch = {"event": "request_revision", "reason": "Thiếu ảnh minh họa trước và sau.", "client_token": "batch-1",
+             "items": [{"id": decided, "expected_version": 1}]}
+    seen(api.request("POST", "/queue/decisions", batch, user="reviewer-fpt"), "post", "/queue/decisions", 200)
+    mixed = {**batch, "reason": "Một lý do khác cho cùng mã.",
+             "items": [{"id": i, "expected_version": 1} for i in (decided, fresh, validated, foreign, MISSING_ID)]}
+    answer = seen(api.request("POST", "/queue/decisions", mixed, user="reviewer-fpt"), "post", "/queue/decisions", 200)
+    assert [(r["id"], r["status"]) for r in answer["results"]] == [
+        (decided, 422), (fresh, 200), (validated, 409), (foreign, 403), (MISSING_ID, 404)]
+    assert (answer["succeeded"], answer["failed"]) == (1, 4)
+    assert answer["results"][0]["errors"][0]["code"] == "idempotency_key_reused"
+    assert answer["results"][1]["submission"]["status"] == "needs_revision"
+    assert answer["results"][2]["current"] == {"status": "valid", "version": 2}
+    unknown = {"event": "approve", "items": [{"id": fresh, "expected_version": 2}]}
+    answer = seen(api.request("POST", "/queue/decisions", unknown, user="reviewer-fpt"),
+                  "post", "/queue/decisions", 200)
+    assert answer["results"][0]["errors"][0]["code"] == "unknown_event" and answer["failed"] == 1
+    seen(api.request("POST", "/queue/decisions", mixed), "post", "/queue/decisions", 401)
+    for status, request in [(400, dict(raw=b"{")), (413, dict(raw=b" " * (64 * 1024 + 1))),
+                            (422, dict(body={**mixed, "items": [{"id": fresh, "expected_version": 1}] * 101})),
+                            (422, dict(body={**mixed, "items": []})),
+                            (422, dict(body={**mixed, "items": [{"id": "not-an-id", "expected_version": 0}]})),
+                            (422, dict(body={"items": [{"id": fresh, "expected_version": 1}]}))]:
+        seen(api.request("POST", "/queue/decisions", user="reviewer-fpt", **request), "post", "/queue/decisions",
+             status)
+    for method, path in (("put", ONE), ("post", TRANSITIONS), ("post", "/queue/decisions")):
+        seen(api.request(method.upper(), path.format(submission_id=sid), user="reviewer-fpt",
+                         headers={"Content-Type": "text/plain"}, raw=b"x"), method, path, 415)
+    seen.assert_covers(REVIEW_OPERATIONS, range(400, 600))
+    seen.assert_covers([("post", "/queue/decisions")], {200})
+
+
+def test_decision_results_are_either_a_submission_or_an_error():
+    """The batch result schema itself: a 200 result carries the initiative and
+    no errors; a failure carries errors, and `current` exactly when it is a 409."""
+    validator = _validator("../schemas/decisions-response.json#/$defs/result")
+    error = {"errors": [{"path": "", "code": "stale_version", "message": "x"}]}
+    current = {"current": {"status": "valid", "version": 2}}
+    assert not validator.is_valid({"id": MISSING_ID, "status": 200, **error})
+    assert not validator.is_valid({"id": MISSING_ID, "status": 409, **error})
+    assert validator.is_valid({"id": MISSING_ID, "status": 409, **error, **current})
+    assert not validator.is_valid({"id": MISSING_ID, "status": 404, **error, **current})
+    assert not validator.is_valid({"id": MISSING_ID, "status": 500, **error})
 
 
 def test_check_rejects_undocumented_answers():

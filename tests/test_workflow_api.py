@@ -259,3 +259,19 @@ def test_batch_decisions_report_per_item(api):
     status, answer = api.json("POST", "/queue/decisions", too_many, user="reviewer-fpt")
     assert status == 422 and answer["errors"][0] == {"path": "/items", "code": "too_many",
                                                     "message": "Danh sách sáng kiến: nhiều nhất 100 mục."}
+
+
+def test_an_edit_with_a_stale_if_match_is_refused(api):
+    sid, version = bring_to(api, "needs_revision")
+    response = api.request("GET", f"/submissions/{sid}", user="worker-fpt")
+    assert response.headers["ETag"] == f'"{version}"'
+    edited = initiative(**FPT, title="Tên mới sau khi bổ sung")
+    status, answer = api.json("PUT", f"/submissions/{sid}", edited, user="worker-fpt",
+                              headers={"If-Match": f'"{version - 1}"'})
+    assert status == 409 and answer["current"] == {"status": "needs_revision", "version": version}
+    for bad in ("²", "abc", "*"):
+        status, answer = api.json("PUT", f"/submissions/{sid}", edited, user="worker-fpt", headers={"If-Match": bad})
+        assert status == 400 and answer["errors"][0]["code"] == "invalid_if_match"
+    status, answer = api.json("PUT", f"/submissions/{sid}", edited, user="worker-fpt",
+                              headers={"If-Match": f'"{version}"'})
+    assert status == 200 and answer["version"] == version + 1

@@ -33,7 +33,9 @@ def create_submission(caller):
 def read_submission(caller, submission_id):
     from chalicelib.submissions import service
 
-    return json_response(200, service.read(submission_id, caller))
+    submission = service.read(submission_id, caller)
+    # The version as an ETag, for `If-Match` on PUT /submissions/{id}.
+    return json_response(200, submission, {"ETag": f'"{submission["version"]}"'})
 
 
 @bp.route("/me/submissions", methods=["GET"])

@@ -1,12 +1,15 @@
 """The review workflow's operations: fire an event, decide many at once, read
 the history, read a unit's queue, and let authors edit a returned initiative."""
+import re
+
 from chalicelib import idempotency, text, validation
 from chalicelib.errors import ApiError, Problem, forbidden
 from chalicelib.submissions import service as submissions
 from chalicelib.submissions import store as submission_store
 from chalicelib.workflow import definition, engine, store
 
-MAX_BATCH = 100
+# The version the author saw, as GET /submissions/{id} gave it in ETag: "7" (or W/"7").
+IF_MATCH = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$', re.ASCII)
 
 
 def event_json(event) -> dict:
@@ -80,7 +83,8 @@ def decide_many(principal, raw_body) -> dict:
     results = []
     for item in body["items"]:
         one = {**shared, "expected_version": item["expected_version"]}
-        token = f"{body['client_token']}-{item['id']}" if body.get("client_token") else None
+        # "~" cannot appear in a client token, so a batch item's token never meets a single request's.
+        token = f"{body['client_token']}~{item['id']}" if body.get("client_token") else None
         try:
             status, answer = _fire(item["id"], principal, one, token)
             results.append({"id": item["id"], "status": status, "submission": answer["submission"]})
@@ -123,7 +127,12 @@ def edit(submission_id: str, principal, raw_body, if_match: str | None) -> dict:
     body = submissions.checked(raw_body, record.program_id)[0]
     if body["unit_id"] != record.unit_id:
         raise ApiError(422, [Problem("/unit_id", "unit_cannot_change")])
-    expected = int(if_match.strip('"W/ ')) if if_match and if_match.strip('"W/ ').isdigit() else int(record.version)
+    expected = int(record.version)
+    if if_match is not None:
+        match = IF_MATCH.match(if_match.strip())
+        if not match:
+            raise ApiError(400, [Problem("", "invalid_if_match")])
+        expected = int(match.group(1))
     if expected != int(record.version):
         raise store.lost_race(submission_id)
     return store.edit(record, body, principal, lambda after, event: submissions.present(
