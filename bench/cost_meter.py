@@ -35,16 +35,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 # The environment tests/conftest.py sets, before anything imports boto3 or the app.
-for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "LOCAL_JWT_KEY_FILE"):
-    os.environ.pop(_name, None)
-os.environ.update({
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-    "STAGE": "local",
-    "INITIATIVES_TABLE": "sangkien-local-initiatives",
-    "REFERENCE_TABLE": "sangkien-local-reference",
-    "IDEMPOTENCY_TABLE": "sangkien-local-idempotency",
-})
+from scripts import emulation  # noqa: E402
+
+emulation.apply(emulation.environment())
 
 READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "ExecuteStatement",
          "BatchExecuteStatement"}

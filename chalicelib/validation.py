@@ -7,7 +7,8 @@ import json
 import os
 from functools import lru_cache
 
-from chalicelib.errors import Problem
+from chalicelib import text
+from chalicelib.errors import ApiError, Problem
 from chalicelib.text import escape_pointer
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
@@ -95,3 +96,14 @@ def _to_problems(error):
     if kind in ("enum", "const"):
         return [Problem(path, "not_allowed")]
     return [Problem(path, "invalid")]
+
+
+def normalized(name: str, raw, status: int = 400):
+    """`raw` with every string NFC-normalised and trimmed, checked by schema
+    `name` and for control characters; ApiError(`status`) listing every problem."""
+    body = text.normalize(raw)
+    found = [Problem(path, "control_character") for path in text.control_character_paths(body)]
+    found += problems(name, body)
+    if found:
+        raise ApiError(status, found)
+    return body

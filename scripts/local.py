@@ -17,21 +17,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST = "127.0.0.1"
 
 
-def local_environment(moto_port: int, key_file: str) -> dict:
-    """The environment for the emulator and for `chalice local` (fake credentials:
-    nothing may reach AWS)."""
-    return {
-        "AWS_ENDPOINT_URL": f"http://{HOST}:{moto_port}",
-        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local",
-        "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-        "STAGE": "local",
-        "INITIATIVES_TABLE": "sangkien-local-initiatives",
-        "REFERENCE_TABLE": "sangkien-local-reference",
-        "IDEMPOTENCY_TABLE": "sangkien-local-idempotency",
-        "LOCAL_JWT_KEY_FILE": key_file,
-    }
-
-
 def port_free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex((HOST, port)) != 0
@@ -54,7 +39,10 @@ def main(argv) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     key_dir = tempfile.mkdtemp(prefix="sangkien-")
     key_file = os.path.join(key_dir, "local-jwt-key.pem")
-    os.environ.update(local_environment(args.moto_port, key_file))
+    sys.path.insert(0, ROOT)
+    from scripts import emulation
+
+    emulation.apply(emulation.environment(f"http://{HOST}:{args.moto_port}", key_file))
 
     from moto.server import ThreadedMotoServer
 
@@ -62,7 +50,6 @@ def main(argv) -> int:
     emulator.start()
     chalice = None
     try:
-        sys.path.insert(0, ROOT)
         from chalicelib import tables
         from scripts import load_reference
 

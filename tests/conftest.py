@@ -5,16 +5,9 @@ import os
 from datetime import datetime
 
 # Before anything imports boto3 or the app.
-for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "LOCAL_JWT_KEY_FILE"):
-    os.environ.pop(name, None)
-os.environ.update({
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-    "STAGE": "local",
-    "INITIATIVES_TABLE": "sangkien-local-initiatives",
-    "REFERENCE_TABLE": "sangkien-local-reference",
-    "IDEMPOTENCY_TABLE": "sangkien-local-idempotency",
-})
+from scripts import emulation  # noqa: E402
+
+emulation.apply(emulation.environment())
 
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402

@@ -10,7 +10,7 @@ from chalice import Blueprint
 
 from chalicelib import validation
 from chalicelib.api.http import api_view, json_body, json_response
-from chalicelib.errors import Problem, bad_request, unprocessable
+from chalicelib.errors import Problem, unprocessable
 
 bp = Blueprint(__name__)
 
@@ -34,10 +34,7 @@ def list_users():
 def issue_token():
     from chalicelib.auth import tokens
 
-    body = json_body(bp.current_request)
-    problems = validation.problems("dev-token-request", body)
-    if problems:
-        raise bad_request(problems)
+    body = validation.normalized("dev-token-request", json_body(bp.current_request))
     user = next((u for u in demo_users() if u["id"] == body["user_id"]), None)
     if user is None:
         raise unprocessable([Problem("/user_id", "unknown_user")])

@@ -52,8 +52,15 @@ def json_body(request):
         raise ApiError(400, [Problem("", "invalid_json")])
 
 
-def query_params(request) -> dict:
-    return dict(request.query_params or {})
+def query_params(request, schema: str) -> dict:
+    """The query parameters, checked by `schemas/<schema>.json`; 400 naming each bad one."""
+    from chalicelib import validation
+
+    params = dict(request.query_params or {})
+    problems = validation.problems(schema, params)
+    if problems:
+        raise ApiError(400, problems)
+    return params
 
 
 def api_view(bp, public: bool = False):

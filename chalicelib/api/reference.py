@@ -1,7 +1,7 @@
 """Reference data for forms: the current program, and unit search."""
 from chalice import Blueprint
 
-from chalicelib import clock, validation
+from chalicelib import clock
 from chalicelib.api.http import api_view, json_response, query_params
 from chalicelib.errors import ApiError, Problem, bad_request
 
@@ -26,10 +26,7 @@ def current_program(caller):
 def search_units(caller):
     from chalicelib.reference import catalog
 
-    params = query_params(bp.current_request)
-    problems = validation.problems("unit-search-query", params)
-    if problems:
-        raise bad_request(problems)
+    params = query_params(bp.current_request, "unit-search-query")
     found = catalog.search_units(params["q"], params.get("kind"), int(params.get("limit", "20")))
     if found is None:
         raise bad_request([Problem("/q", "query_too_short")])

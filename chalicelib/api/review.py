@@ -37,7 +37,7 @@ def edit(caller, submission_id):
 def queue(caller):
     from chalicelib.workflow import service
 
-    return json_response(200, service.queue(caller, query_params(bp.current_request)))
+    return json_response(200, service.queue(caller, query_params(bp.current_request, "queue-query")))
 
 
 @bp.route("/queue/decisions", methods=["POST"], content_types=["application/json"])

@@ -3,7 +3,6 @@ import re
 
 from chalice import Blueprint
 
-from chalicelib import validation
 from chalicelib.api.http import api_view, json_body, json_response, query_params
 from chalicelib.errors import Problem, bad_request
 
@@ -43,8 +42,5 @@ def read_submission(caller, submission_id):
 def my_submissions(caller):
     from chalicelib.submissions import service
 
-    params = query_params(bp.current_request)
-    problems = validation.problems("list-query", params)
-    if problems:
-        raise bad_request(problems)
+    params = query_params(bp.current_request, "list-query")
     return json_response(200, service.list_mine(caller, int(params.get("limit", "20")), params.get("cursor")))

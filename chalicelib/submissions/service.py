@@ -1,7 +1,7 @@
 """Entering and reading initiatives: checks in order, then one write."""
-from chalicelib import clock, idempotency, text, validation
+from chalicelib import clock, idempotency, validation
 from chalicelib.auth.principal import may_see
-from chalicelib.errors import Problem, bad_request, forbidden, not_found, unprocessable
+from chalicelib.errors import forbidden, not_found, unprocessable
 from chalicelib.reference import catalog, model
 from chalicelib.submissions import identifiers, rules, store
 from chalicelib.workflow import definition, engine
@@ -12,11 +12,7 @@ def checked(raw_body, program_id: str | None = None):
     for the rules. Without `program_id` it is a new initiative for the phase
     open now; with it, an edit of one entered in that program. Returns
     (body, program, phase or None, unit)."""
-    body = text.normalize(raw_body)
-    problems = [Problem(path, "control_character") for path in text.control_character_paths(body)]
-    problems += validation.problems("submission", body)
-    if problems:
-        raise bad_request(problems)
+    body = validation.normalized("submission", raw_body)
     today = clock.today()
     if program_id is None:
         program, phase = model.current(catalog.programs(), today) or (None, None)

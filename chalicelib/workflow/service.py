@@ -2,7 +2,7 @@
 the history, read a unit's queue, and let authors edit a returned initiative."""
 import re
 
-from chalicelib import idempotency, text, validation
+from chalicelib import idempotency, validation
 from chalicelib.errors import ApiError, Problem, forbidden
 from chalicelib.submissions import service as submissions
 from chalicelib.submissions import store as submission_store
@@ -35,11 +35,7 @@ def _plain(value):
 
 def fire(submission_id: str, principal, raw_body) -> tuple[int, dict]:
     """POST /submissions/{id}/transitions."""
-    body = text.normalize(raw_body)
-    problems = [Problem(path, "control_character") for path in text.control_character_paths(body)]
-    problems += validation.problems("transition-request", body)
-    if problems:
-        raise ApiError(422, problems)
+    body = validation.normalized("transition-request", raw_body, status=422)
     return _fire(submission_id, principal, body, body.get("client_token"))
 
 
@@ -74,11 +70,7 @@ def _decide_and_apply(submission_id, principal, body, client_token) -> dict:
 
 def decide_many(principal, raw_body) -> dict:
     """POST /queue/decisions: one event on up to 100 initiatives, a result each."""
-    body = text.normalize(raw_body)
-    problems = [Problem(path, "control_character") for path in text.control_character_paths(body)]
-    problems += validation.problems("decisions-request", body)
-    if problems:
-        raise ApiError(422, problems)
+    body = validation.normalized("decisions-request", raw_body, status=422)
     shared = {k: v for k, v in body.items() if k != "items"}
     results = []
     for item in body["items"]:
@@ -103,9 +95,6 @@ def queue(principal, params: dict) -> dict:
     """GET /queue: what waits for the caller's unit, oldest first, one Query per page."""
     if not principal.has_role("reviewer"):
         raise forbidden()
-    problems = validation.problems("queue-query", params)
-    if problems:
-        raise ApiError(400, problems)
     items, next_cursor = store.queue_page(principal.unit_id, params, int(params.get("limit", "50")),
                                           params.get("cursor"))
     return {"items": [dict(submissions.summary(submission_store.record_attributes(item)),
