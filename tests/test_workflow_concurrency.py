@@ -106,15 +106,38 @@ def created(api) -> dict:
     return body
 
 
-def test_of_twenty_conflicting_decisions_exactly_one_is_applied(api, dynamodb_serialises_writes):
+@pytest.fixture
+def everyone_decides_before_anyone_writes(monkeypatch):
+    """Hold each request after the engine has decided (on the initiative as read)
+    until all of them have: then all 20 reach the conditional write with version 1,
+    and only the store's condition can stop 19 of them. Returns the decisions taken."""
+    from chalicelib.workflow import engine
+
+    decide, gate, decided = engine.decide, threading.Barrier(THREADS), []
+
+    def held(*args, **kwargs):
+        decision = decide(*args, **kwargs)
+        decided.append(decision)
+        gate.wait(timeout=30)
+        return decision
+    monkeypatch.setattr(engine, "decide", held)
+    return decided
+
+
+@pytest.mark.parametrize("timing", ["arriving together", "all read before any writes"])
+def test_of_twenty_conflicting_decisions_exactly_one_is_applied(api, dynamodb_serialises_writes, timing, request):
     # GIVEN a pending initiative, seen at version 1 by the grassroots reviewer
     submission = created(api)
     reviewer = principal("reviewer-rang-dong")
+    decided = None if timing == "arriving together" else request.getfixturevalue(
+        "everyone_decides_before_anyone_writes")
     # WHEN 20 requests arrive at once, half marking it valid and half invalid, all from version 1
     bodies = [{"event": "validate", "expected_version": 1} if i % 2 == 0 else
               {"event": "invalidate", "expected_version": 1, "reason": f"Trùng với sáng kiến đã nộp ({i})"}
               for i in range(THREADS)]
     outcomes = race(bodies, submission["id"], reviewer)
+    if decided is not None:  # the harsh timing really happened: every request got to the write
+        assert len(decided) == THREADS
 
     # THEN exactly one is applied and the 19 others are told it changed under them (409)
     winners = [o for o in outcomes if o[0] == "ok"]
@@ -141,14 +164,19 @@ def test_of_twenty_conflicting_decisions_exactly_one_is_applied(api, dynamodb_se
     assert (now_read["status"], now_read["version"]) == (won["submission"]["status"], 2)
 
 
+@pytest.mark.parametrize("timing", ["arriving together", "all read before any writes"])
 def test_twenty_retries_with_one_client_token_apply_once_and_all_get_the_same_answer(
-        api, dynamodb_serialises_writes):
+        api, dynamodb_serialises_writes, timing, request):
     # GIVEN a pending initiative
     submission = created(api)
     reviewer = principal("reviewer-rang-dong")
+    decided = None if timing == "arriving together" else request.getfixturevalue(
+        "everyone_decides_before_anyone_writes")
     # WHEN the same request, with the same client token, is sent 20 times at once
     body = {"event": "validate", "expected_version": 1, "client_token": "validate-once-7f3a"}
     outcomes = race([dict(body) for _ in range(THREADS)], submission["id"], reviewer)
+    if decided is not None:
+        assert len(decided) == THREADS
 
     # THEN every one of them gets 200 with the same answer
     errors = [str(o[1]) for o in outcomes if o[0] == "error"]
