@@ -17,11 +17,34 @@ def is_local() -> bool:
     return stage() in LOCAL_STAGES
 
 
+TABLES = ("initiatives", "reference", "idempotency", "counters", "notifications", "awards")
+
+
 def table_name(kind: str) -> str:
-    """The DynamoDB table name for one of: initiatives, reference, idempotency."""
-    env = {"initiatives": "INITIATIVES_TABLE", "reference": "REFERENCE_TABLE",
-           "idempotency": "IDEMPOTENCY_TABLE"}[kind]
-    return os.environ.get(env, f"sangkien-{stage()}-{kind}")
+    """The DynamoDB table name for one of TABLES (env `<KIND>_TABLE`)."""
+    if kind not in TABLES:
+        raise KeyError(kind)
+    return os.environ.get(f"{kind.upper()}_TABLE", f"sangkien-{stage()}-{kind}")
+
+
+def awards_bucket() -> str:
+    """The S3 bucket that holds award-list workbooks."""
+    return os.environ.get("AWARDS_BUCKET", f"sangkien-{stage()}-awards")
+
+
+def mail_sender() -> str:
+    """The From address of every email (verified in SES for the stage)."""
+    return os.environ.get("MAIL_SENDER", "sangkien@example.vn")
+
+
+def link_base() -> str:
+    """The base of links in emails, e.g. https://sangkien.example.vn (no trailing slash)."""
+    return os.environ.get("LINK_BASE", "http://127.0.0.1:8000").rstrip("/")
+
+
+def download_link_seconds() -> int:
+    """How long a link to an award-list workbook stays valid."""
+    return int(os.environ.get("DOWNLOAD_LINK_SECONDS", str(7 * 24 * 3600)))
 
 
 def region() -> str:

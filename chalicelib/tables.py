@@ -87,6 +87,9 @@ class SubmissionRecord(Model):
     applied_where = UnicodeAttribute(null=True)
     applied_from = UnicodeAttribute()
     benefit_vnd = NumberAttribute(null=True)
+    # Set by the transition that recognises it (input of the `recognize` event).
+    scores = MapAttribute(null=True)
+    confirmed_benefit_vnd = NumberAttribute(null=True)
     authors = ListAttribute(of=Author)
     submitter_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
@@ -230,13 +233,13 @@ class IdempotencyRecord(Model):
     expires_at = TTLAttribute()
 
 
-# The model whose declaration creates each table (with all its indexes).
-TABLE_OWNERS = {"initiatives": SubmissionRecord, "reference": UnitRecord, "idempotency": IdempotencyRecord}
+# Tables with a TTL attribute, and the stream of the initiatives table.
+TTL_TABLES = ("idempotency", "counters", "notifications")
 
 
 def create_tables(wait: bool = True) -> None:
     """Create any missing table (local emulation and tests; production uses CloudFormation)."""
-    for kind, model in TABLE_OWNERS.items():
+    for model in TABLE_OWNERS.values():
         if not model.exists():
             model.create_table(wait=wait)
     _enable_ttl_and_streams()
@@ -246,11 +249,66 @@ def _enable_ttl_and_streams() -> None:
     import boto3
 
     client = boto3.client("dynamodb", region_name=settings.region())
-    ttl = client.describe_time_to_live(TableName=settings.table_name("idempotency"))
-    if ttl["TimeToLiveDescription"].get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
-        client.update_time_to_live(TableName=settings.table_name("idempotency"),
-                                   TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
+    for kind in TTL_TABLES:
+        ttl = client.describe_time_to_live(TableName=settings.table_name(kind))
+        if ttl["TimeToLiveDescription"].get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+            client.update_time_to_live(TableName=settings.table_name(kind),
+                                       TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
     table = client.describe_table(TableName=settings.table_name("initiatives"))["Table"]
     if not table.get("StreamSpecification", {}).get("StreamEnabled"):
         client.update_table(TableName=settings.table_name("initiatives"),
                             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+
+
+# ---------------------------------------------------------------- counters
+
+class LevelIndex(GlobalSecondaryIndex):
+    """Every unit's counters at one level in one phase (rankings): `LEVEL#<level>#<phase>`."""
+    class Meta:
+        index_name = "by_level"
+        projection = AllProjection()
+    level_pk = UnicodeAttribute(hash_key=True)
+    level_sk = UnicodeAttribute(range_key=True)  # unit id
+
+
+class CounterRecord(Model):
+    """A unit's counters for one phase: `COUNT#<unit>#<phase>` / `TOTAL`. The
+    counts themselves are flat number attributes (`entered`, `state:<s>`,
+    `group:<g>`, `block:<b>`, `benefit_estimated`, `benefit_confirmed`,
+    `authors`) updated with ADD; see chalicelib/counters. Markers in the same
+    table make each change count once: `APPLIED#<submission>` / `v<version>`
+    and `AUTHORS#<unit>#<phase>` / `<author key>`."""
+    Meta = _meta("counters")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    level_pk = UnicodeAttribute(null=True)
+    level_sk = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    by_level = LevelIndex()
+
+
+# ---------------------------------------------------------------- notifications
+
+class NotificationRecord(Model):
+    """An in-app notification: `USER#<user>` / `N#<at>#<submission>#<seq>`;
+    email delivery claims: `MAIL#<submission>#<seq>` / `<author index>`."""
+    Meta = _meta("notifications")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+# ---------------------------------------------------------------- awards
+
+class AwardRecord(Model):
+    """Award candidates (`CAND#<phase>#<unit>` / `<submission>`, one per ancestor
+    unit of a recognised initiative) and compiled award lists
+    (`LIST#<unit>#<phase>` / `V#<version, 4 digits>`)."""
+    Meta = _meta("awards")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+# The model whose declaration creates each table (with all its indexes).
+TABLE_OWNERS = {"initiatives": SubmissionRecord, "reference": UnitRecord, "idempotency": IdempotencyRecord,
+                "counters": CounterRecord, "notifications": NotificationRecord, "awards": AwardRecord}

@@ -50,10 +50,9 @@ def main(argv) -> int:
     emulator.start()
     chalice = None
     try:
-        from chalicelib import tables
         from scripts import load_reference
 
-        tables.create_tables()
+        emulation.prepare()
         if load_reference.main([os.path.join(ROOT, "data", "demo")]) != 0:
             return 1
         chalice = subprocess.Popen(

@@ -32,24 +32,24 @@ def aws():
     with mock_aws():
         import boto3
 
-        from chalicelib import settings, tables
+        from chalicelib import settings
         from chalicelib.reference import loader
 
-        tables.create_tables(wait=False)
+        emulation.prepare()
         loader.load(loader.read_directory(DEMO_DIR), boto3.client("dynamodb"), settings.table_name("reference"))
         yield
 
 
 @pytest.fixture
 def fresh_tables(aws):
-    """Empty initiatives and idempotency tables for this test (reference data stays)."""
+    """Empty tables for this test (reference data stays)."""
     from chalicelib import tables
     from chalicelib.reference import catalog
 
-    for model in (tables.SubmissionRecord, tables.IdempotencyRecord):
-        if model.exists():
+    for kind, model in tables.TABLE_OWNERS.items():
+        if kind != "reference" and model.exists():
             model.delete_table()
-    tables.create_tables(wait=False)
+    emulation.prepare()
     catalog.clear_cache()
     yield
 
@@ -98,6 +98,56 @@ def api(fresh_tables, now):
 
     with Client(app, stage_name="local") as client:
         yield Api(client)
+
+
+class Stream:
+    """The initiatives table's stream, delivered to the app's stream handlers
+    through chalice's test client, as Lambda would (but only when asked)."""
+
+    HANDLERS = ("count_changes", "react_to_events")
+
+    def __init__(self, client):
+        from chalicelib import settings
+        from scripts.stream_feeder import StreamFeeder
+
+        self.client = client
+        self.feeder = StreamFeeder(settings.table_name("initiatives"))
+
+    def records(self) -> list[dict]:
+        """The records written since the last call."""
+        return self.feeder.poll()
+
+    def deliver(self, records: list[dict], handlers=HANDLERS) -> dict:
+        """Invoke each handler with `records` as one batch; return their answers by name."""
+        from scripts.stream_feeder import StreamFeeder
+
+        answers = {}
+        for name in handlers:
+            answers[name] = self.client.lambda_.invoke(name, StreamFeeder.event(records)).payload
+        return answers
+
+    def drain(self) -> list[dict]:
+        """Deliver everything new; fail the test if a handler reports a failed record."""
+        records = self.records()
+        if records:
+            for name, answer in self.deliver(records).items():
+                assert not (answer or {}).get("batchItemFailures"), (name, answer)
+        return records
+
+
+@pytest.fixture
+def stream(api):
+    return Stream(api.client)
+
+
+def sent_mail() -> list[dict]:
+    """Every email the app sent through (moto's) SES, oldest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from chalicelib import settings
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][settings.region()]
+    return list(backend.sent_messages)
 
 
 def initiative(**overrides) -> dict:

@@ -14,8 +14,9 @@ from chalicelib import validation
 
 DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "definition.json")
 
-# Effects a transition may name; each is carried out by a listener (notify/,
-# counters, award lists), outside the core that decides transitions.
+# Effects a transition may name; each is carried out by a listener in
+# chalicelib/effects.py, outside the core that decides transitions (a test
+# keeps the two lists equal).
 KNOWN_EFFECTS = frozenset({"notify_author", "notify_reviewers", "award_candidate"})
 LEVELS = ("grassroots", "upper_grassroots", "top_level", "national")
 INPUT_FIELDS = ("reason", "scores", "confirmed_benefit_vnd")

@@ -12,6 +12,8 @@ from chalicelib.errors import ApiError, Problem
 from chalicelib.workflow import engine
 
 SCOPE = "transition"
+# Event input kept on the initiative itself, not only in its history.
+RECORDED_INPUT = ("scores", "confirmed_benefit_vnd")
 
 
 def event_key(seq: int) -> str:
@@ -48,8 +50,11 @@ def apply(record, decision: engine.Decision, caller, client_token: str | None, b
         actions += [SubmissionRecord.queue_pk.set(queue["queue_pk"]), SubmissionRecord.queue_sk.set(queue["queue_sk"])]
     else:
         actions += [SubmissionRecord.queue_pk.remove(), SubmissionRecord.queue_sk.remove()]
+    # The reviewers' findings stay on the initiative (counters and award lists read them there).
+    findings = {name: decision.input[name] for name in RECORDED_INPUT if name in decision.input}
+    actions += [getattr(SubmissionRecord, name).set(value) for name, value in findings.items()]
     after = dict(record.attribute_values, status=decision.to_state, updated_at=now,
-                 version=int(record.version) + 1, last_event_seq=seq)
+                 version=int(record.version) + 1, last_event_seq=seq, **findings)
     response = present(after, event)
     try:
         with TransactWrite(connection=SubmissionRecord._get_connection().connection) as transaction:

@@ -1,0 +1,76 @@
+"""Feeds the initiatives table's stream to the stream handlers, where there is
+no Lambda event source mapping: in the local run (moto's server) and in tests
+(in-process moto). Reads the stream like Lambda does (every shard, from the
+trim horizon, remembering where it stopped) and shapes records as Lambda does."""
+import time
+
+
+class StreamFeeder:
+    def __init__(self, table_name: str, client=None, streams_client=None):
+        import boto3
+
+        self.table_name = table_name
+        self.client = client or boto3.client("dynamodb")
+        self.streams = streams_client or boto3.client("dynamodbstreams")
+        self.arn = None
+        self.iterators: dict = {}
+
+    def _stream_arn(self) -> str:
+        arn = self.client.describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
+        if arn != self.arn:  # a new table (tests recreate it): start over
+            self.arn, self.iterators = arn, {}
+        return arn
+
+    def poll(self) -> list[dict]:
+        """Every record written since the last poll, in order, shaped as Lambda delivers them."""
+        arn = self._stream_arn()
+        records = []
+        for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            shard_id = shard["ShardId"]
+            iterator = self.iterators.get(shard_id) or self.streams.get_shard_iterator(
+                StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            while iterator:
+                page = self.streams.get_records(ShardIterator=iterator, Limit=1000)
+                records += [self.lambda_shaped(r) for r in page["Records"]]
+                next_iterator = page.get("NextShardIterator")
+                if not page["Records"] or next_iterator is None:
+                    iterator = next_iterator
+                    break
+                iterator = next_iterator
+            self.iterators[shard_id] = iterator
+        return records
+
+    def lambda_shaped(self, record: dict) -> dict:
+        shaped = dict(record, eventSourceARN=self.arn)
+        dynamodb = dict(record["dynamodb"])
+        created = dynamodb.get("ApproximateCreationDateTime")
+        if hasattr(created, "timestamp"):
+            dynamodb["ApproximateCreationDateTime"] = created.timestamp()
+        dynamodb.setdefault("SizeBytes", 1)
+        shaped["dynamodb"] = dynamodb
+        return shaped
+
+    @staticmethod
+    def event(records: list[dict]) -> dict:
+        return {"Records": records}
+
+
+def feed_forever(handlers, table_name: str, interval: float = 1.0, stop=None) -> None:
+    """The local runner's loop: poll and hand each new batch to every handler
+    (`handler(event_dict, context)`), retrying records a handler reports failed."""
+    feeder = StreamFeeder(table_name)
+    pending = {handler: [] for handler in handlers}
+    while not (stop and stop.is_set()):
+        try:
+            fresh = feeder.poll()
+        except Exception as error:  # noqa: BLE001 - keep the local run alive; say what happened
+            print(f"stream feeder: {error}", flush=True)
+            fresh = []
+        for handler in handlers:
+            batch = pending[handler] + fresh
+            if not batch:
+                continue
+            answer = handler(StreamFeeder.event(batch), None) or {}
+            failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+            pending[handler] = [r for r in batch if r["dynamodb"]["SequenceNumber"] in failed]
+        time.sleep(interval)
