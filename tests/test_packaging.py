@@ -22,7 +22,8 @@ BIN_DIR = os.path.dirname(sys.executable)
 STAGE = "prod"
 # What decides how the app is imported: chalice sets them from .chalice/config.json.
 STAGE_ENV = ("STAGE", "INITIATIVES_TABLE", "REFERENCE_TABLE", "IDEMPOTENCY_TABLE")
-TABLE_ENV = {"initiatives": "INITIATIVES_TABLE", "reference": "REFERENCE_TABLE", "idempotency": "IDEMPOTENCY_TABLE"}
+TABLE_ENV = {kind: f"{kind.upper()}_TABLE"
+             for kind in ("initiatives", "reference", "idempotency", "counters", "notifications", "awards")}
 PACKAGE_TIMEOUT_SECONDS = 900
 
 
@@ -271,6 +272,32 @@ def test_no_policy_allows_scan_or_wildcards_on_dynamodb(packaged):
     assert dynamodb_statements, "the template grants no DynamoDB access at all"
 
 
+STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                  "dynamodb:ListStreams"}
+
+
+def test_stream_consumers_report_failures_retry_a_bounded_number_of_times_and_keep_what_fails(packaged):
+    functions = packaged.of_type("AWS::Serverless::Function")
+    queues = packaged.of_type("AWS::SQS::Queue")
+    consumers = {name: fn for name, fn in functions.items()
+                 if any(e["Type"] == "DynamoDB" for e in fn["Properties"].get("Events", {}).values())}
+    assert set(consumers) == {"CountChanges", "ReactToEvents"}
+    for name, fn in consumers.items():
+        (source,) = [e["Properties"] for e in fn["Properties"]["Events"].values()]
+        assert source["Stream"] == {"Fn::GetAtt": ["InitiativesTable", "StreamArn"]}, name
+        assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+        assert 0 < source["MaximumRetryAttempts"] <= 10, name
+        destination = source["DestinationConfig"]["OnFailure"]["Destination"]
+        assert destination["Fn::GetAtt"][0] in queues, name
+        # Each consumer has a role of its own, able to send what fails to that queue.
+        role = fn["Properties"]["Role"]["Fn::GetAtt"][0]
+        assert role != "DefaultRole", name
+        statements = [st for policy in packaged.resources[role]["Properties"]["Policies"]
+                      for st in as_list(policy["PolicyDocument"]["Statement"])]
+        assert any("sqs:SendMessage" in as_list(st["Action"]) and destination in as_list(st["Resource"])
+                   for st in statements), name
+
+
 def test_api_role_is_scoped_to_the_tables(packaged):
     """Every DynamoDB grant names one of the three tables (or its indexes) by
     reference, and the app's calls are all allowed."""
@@ -288,6 +315,10 @@ def test_api_role_is_scoped_to_the_tables(packaged):
                 for resource in as_list(statement["Resource"]):
                     if "Fn::GetAtt" in resource:
                         logical_id, attribute = resource["Fn::GetAtt"]
+                        if attribute == "StreamArn":  # the stream consumers read the stream only
+                            assert logical_id == "InitiativesTable" and all(
+                                a in STREAM_ACTIONS for a in actions), statement
+                            continue
                         assert attribute == "Arn" and logical_id in tables, resource
                         target = (tables[logical_id], "table")
                     else:
