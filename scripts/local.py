@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST = "127.0.0.1"
@@ -49,12 +50,21 @@ def main(argv) -> int:
     emulator = ThreadedMotoServer(ip_address=HOST, port=args.moto_port, verbose=False)
     emulator.start()
     chalice = None
+    stop_feeding = None
     try:
         from scripts import load_reference
 
         emulation.prepare()
         if load_reference.main([os.path.join(ROOT, "data", "demo")]) != 0:
             return 1
+        # `chalice local` serves HTTP only: feed the table's stream to the stream handlers here.
+        from chalicelib import settings, streams
+        from scripts.stream_feeder import feed_forever
+
+        stop_feeding = threading.Event()
+        threading.Thread(target=feed_forever, daemon=True, name="stream-feeder",
+                         args=([streams.count_changes, streams.react_to_events], settings.table_name("initiatives")),
+                         kwargs={"stop": stop_feeding}).start()
         chalice = subprocess.Popen(
             [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", HOST,
              "--port", str(args.port)], cwd=ROOT, env=os.environ.copy(),
@@ -72,6 +82,8 @@ def main(argv) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        if stop_feeding:
+            stop_feeding.set()
         if chalice:
             stop_group(chalice)
         emulator.stop()

@@ -55,11 +55,14 @@ class StreamFeeder:
         return {"Records": records}
 
 
-def feed_forever(handlers, table_name: str, interval: float = 1.0, stop=None) -> None:
+def feed_forever(handlers, table_name: str, interval: float = 1.0, stop=None, max_attempts: int = 6) -> None:
     """The local runner's loop: poll and hand each new batch to every handler
-    (`handler(event_dict, context)`), retrying records a handler reports failed."""
+    (`handler(event_dict, context)`). Records a handler reports failed are
+    retried, like Lambda's MaximumRetryAttempts (5 retries), then set aside and
+    logged: the local stand-in for the on-failure queue."""
     feeder = StreamFeeder(table_name)
     pending = {handler: [] for handler in handlers}
+    attempts: dict = {}
     while not (stop and stop.is_set()):
         try:
             fresh = feeder.poll()
@@ -70,7 +73,21 @@ def feed_forever(handlers, table_name: str, interval: float = 1.0, stop=None) ->
             batch = pending[handler] + fresh
             if not batch:
                 continue
-            answer = handler(StreamFeeder.event(batch), None) or {}
-            failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
-            pending[handler] = [r for r in batch if r["dynamodb"]["SequenceNumber"] in failed]
+            try:
+                answer = handler(StreamFeeder.event(batch), None) or {}
+                failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+            except Exception as error:  # noqa: BLE001 - a crashed batch is retried whole
+                print(f"stream feeder: {error}", flush=True)
+                failed = {r["dynamodb"]["SequenceNumber"] for r in batch}
+            pending[handler] = []
+            for record in batch:
+                sequence = record["dynamodb"]["SequenceNumber"]
+                if sequence not in failed:
+                    continue
+                attempts[(handler, sequence)] = attempts.get((handler, sequence), 0) + 1
+                if attempts[(handler, sequence)] < max_attempts:
+                    pending[handler].append(record)
+                else:
+                    print(f"stream feeder: record {sequence} failed {max_attempts} times; set aside "
+                          f"(in AWS it would go to the failure queue)", flush=True)
         time.sleep(interval)
