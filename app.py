@@ -1,8 +1,8 @@
 """Wiring only: the Chalice app and its blueprints. The code is in chalicelib/."""
 from chalice import Chalice
 
-from chalicelib import settings, streams
-from chalicelib.api import health, http, reference, review, submissions
+from chalicelib import schedules, settings, streams
+from chalicelib.api import awards, health, http, me, reference, review, stats, submissions
 
 app = Chalice(app_name="sangkien")
 app.register_middleware(http.error_shape_middleware, "http")
@@ -11,6 +11,10 @@ app.register_blueprint(health.bp)
 app.register_blueprint(reference.bp)
 app.register_blueprint(submissions.bp)
 app.register_blueprint(review.bp)
+app.register_blueprint(me.bp)
+app.register_blueprint(stats.bp)
+app.register_blueprint(awards.bp)
+app.register_blueprint(schedules.bp)
 app.register_blueprint(streams.bp)
 
 if settings.is_local():

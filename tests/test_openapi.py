@@ -382,9 +382,10 @@ def test_public_and_dev_answers_match_the_document(api):
 
 @pytest.mark.parametrize("method, path", [
     ("post", "/submissions"), ("post", "/dev/token"), ("put", "/submissions/{submission_id}"),
-    ("post", "/submissions/{submission_id}/transitions"), ("post", "/queue/decisions")])
+    ("post", "/submissions/{submission_id}/transitions"), ("post", "/queue/decisions"),
+    ("post", "/me/notifications/read"), ("post", "/award-lists"), ("post", "/award-lists/{list_id}/approve")])
 def test_unsupported_media_type_has_the_error_shape(api, method, path):
-    url = path.format(submission_id="01KAHQ3M6X2V7E9R0T4B5N8C1D")
+    url = path.format(submission_id="01KAHQ3M6X2V7E9R0T4B5N8C1D", list_id="ldld-ha-noi~sk2627-gd1~1")
     check(api.request(method.upper(), url, user="worker-rang-dong", headers={"Content-Type": "text/plain"}, raw=b"x"),
           method, path, 415)
 
@@ -663,3 +664,244 @@ def test_check_rejects_undocumented_answers():
     Fake.status_code = 500
     with pytest.raises(AssertionError, match="does not describe"):
         check(Fake(), "get", "/health")
+
+
+# ------------------------------------------------------------ notifications, progress, award lists
+
+NOTIFICATIONS, MARK_READ = "/me/notifications", "/me/notifications/read"
+UNIT_STATS, RANKINGS = "/stats/units/{unit_id}", "/stats/rankings"
+AWARD_LISTS, AWARD_LIST, APPROVE = "/award-lists", "/award-lists/{list_id}", "/award-lists/{list_id}/approve"
+PHASE = "sk2627-gd1"  # open on the tests' default date
+TOO_LARGE = b" " * (64 * 1024 + 1)
+
+
+def _recognised(api, seen, title="Cải tiến khuôn ép đuôi đèn LED", revise_with=None):
+    """An initiative of worker-fpt taken to `recognized`; returns it as entered.
+    With `revise_with` (the `stream` fixture) it is returned for revision and
+    resubmitted first, and the stream delivered while it waits in the queue
+    again (reviewers hear of a resubmission only while it waits)."""
+    created = seen(api.request("POST", "/submissions", initiative(**FPT, title=title), user="worker-fpt"),
+                   "post", "/submissions", 201)
+    sid, version = created["id"], 1
+    if revise_with:
+        _fire(api, seen, sid, "request_revision", 1, "reviewer-fpt", reason="Thiếu số liệu trước và sau.")
+        _fire(api, seen, sid, "resubmit", 2, "worker-fpt")
+        revise_with.drain()
+        version = 3
+    _fire(api, seen, sid, "validate", version, "reviewer-fpt")
+    _fire(api, seen, sid, "start_review", version + 1, "reviewer-cau-giay")
+    _fire(api, seen, sid, "recognize", version + 2, "reviewer-cau-giay", **RECOGNIZE)
+    return created
+
+
+def test_notification_answers_match_the_document(api, stream):
+    seen = Seen()
+    created = _recognised(api, seen, revise_with=stream)
+    stream.drain()  # react_to_events writes the notifications
+
+    # GET /me/notifications, page by page: the author heard of four events, newest first.
+    items, cursor, pages = [], None, 0
+    while True:
+        query = "?limit=3" + (f"&cursor={cursor}" if cursor else "")
+        page = seen(api.request("GET", NOTIFICATIONS + query, user="worker-fpt"), "get", NOTIFICATIONS, 200)
+        assert page["unread"] == 4
+        items += page["items"]
+        cursor, pages = page["next_cursor"], pages + 1
+        if cursor is None or pages > 5:
+            break
+    assert cursor is None
+    assert [item["event"] for item in items] == ["recognize", "start_review", "validate", "request_revision"]
+    assert {item["kind"] for item in items} == {"author_update"}
+    assert items[0]["scores"] == RECOGNIZE["scores"] and items[0]["confirmed_benefit_vnd"] == 900000000
+    assert items[3]["reason"] and items[3]["submission_id"] == created["id"]
+    english = seen(api.request("GET", NOTIFICATIONS + "?limit=1", user="worker-fpt",
+                               headers={"Accept-Language": "en"}), "get", NOTIFICATIONS, 200)
+    assert english["items"][0]["message"].startswith("Initiative ")
+    queue = seen(api.request("GET", NOTIFICATIONS, user="reviewer-fpt"), "get", NOTIFICATIONS, 200)
+    assert [(item["kind"], item["event"]) for item in queue["items"]] == [("resubmitted", "resubmit")]
+    nobody = seen(api.request("GET", NOTIFICATIONS, user="worker-rang-dong"), "get", NOTIFICATIONS, 200)
+    assert nobody == {"items": [], "next_cursor": None, "unread": 0}
+
+    # POST /me/notifications/read: once counts, twice does not, another user's ids do nothing.
+    ids = [item["id"] for item in items]
+    marked = seen(api.request("POST", MARK_READ, {"ids": ids[:1]}, user="worker-fpt"), "post", MARK_READ, 200)
+    assert marked == {"marked": 1, "unread": 3}
+    again = seen(api.request("POST", MARK_READ, {"ids": ids[:2]}, user="worker-fpt"), "post", MARK_READ, 200)
+    assert again == {"marked": 1, "unread": 2}
+    foreign = seen(api.request("POST", MARK_READ, {"ids": ids}, user="worker-rang-dong"), "post", MARK_READ, 200)
+    assert foreign == {"marked": 0, "unread": 0}
+    first = seen(api.request("GET", NOTIFICATIONS + "?limit=1", user="worker-fpt"), "get", NOTIFICATIONS, 200)
+    assert first["items"][0]["read"] is True and "read_at" in first["items"][0] and first["unread"] == 2
+
+    # Errors
+    seen(api.request("GET", NOTIFICATIONS), "get", NOTIFICATIONS, 401)
+    seen(api.request("GET", NOTIFICATIONS, headers={"Authorization": "Bearer not-a-jwt"}), "get", NOTIFICATIONS, 401)
+    for query in ("?limit=0", "?limit=101", "?limit=abc", "?cursor=bad%21", "?cursor=AAAA", "?page=2"):
+        seen(api.request("GET", NOTIFICATIONS + query, user="worker-fpt"), "get", NOTIFICATIONS, 400)
+    owners = seen(api.request("GET", NOTIFICATIONS + "?limit=1", user="worker-fpt"), "get", NOTIFICATIONS, 200)
+    stolen = seen(api.request("GET", f"{NOTIFICATIONS}?cursor={owners['next_cursor']}", user="worker-rang-dong"),
+                  "get", NOTIFICATIONS, 400)
+    assert stolen["errors"][0] == {**stolen["errors"][0], "path": "/cursor", "code": "invalid_cursor"}
+    seen(api.request("POST", MARK_READ, {"ids": ids}), "post", MARK_READ, 401)
+    for status, request in [(400, dict(raw=b"{not json")), (400, dict(body={})), (400, dict(body={"ids": []})),
+                            (400, dict(body={"ids": ["not ok!"]})), (400, dict(body={"ids": ids[:1] * 2})),
+                            (400, dict(body={"ids": [f"id{i}" for i in range(101)]})),
+                            (400, dict(body={"ids": ids[:1], "all": True})), (413, dict(raw=TOO_LARGE))]:
+        seen(api.request("POST", MARK_READ, user="worker-fpt", **request), "post", MARK_READ, status)
+    seen(api.request("POST", MARK_READ, user="worker-fpt", headers={"Content-Type": "text/plain"}, raw=b"x"),
+         "post", MARK_READ, 415)
+    seen.assert_covers([("get", NOTIFICATIONS), ("post", MARK_READ)], range(200, 600))
+
+
+class _Throttled:
+    """A DynamoDB client whose BatchGetItem processes nothing, as when throttled."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def batch_get_item(self, RequestItems):
+        return {"Responses": {}, "UnprocessedKeys": RequestItems}
+
+
+def test_stats_answers_match_the_document(api, stream, monkeypatch):
+    seen = Seen()
+    _recognised(api, seen)
+    seen(api.request("POST", "/submissions", initiative(**FPT), user="worker-fpt"), "post", "/submissions", 201)
+    stream.drain()  # count_changes keeps the counters
+
+    def stats(unit, query=f"?phase={PHASE}", user="leader-ha-noi", status=None):
+        return seen(api.request("GET", f"/stats/units/{unit}{query}", user=user), "get", UNIT_STATS, status)
+
+    def ranked(query, user="leader-ha-noi", status=None):
+        return seen(api.request("GET", RANKINGS + query, user=user), "get", RANKINGS, status)
+
+    # GET /stats/units/{unit_id}
+    district = stats("ldld-cau-giay", status=200)
+    assert district["unit"]["entered"] == 2 and district["unit"]["by_state"]["recognized"] == 1
+    assert district["unit"]["benefit_confirmed_vnd"] == 900000000 and district["unit"]["target"]["total"] > 0
+    assert "cdcs-fpt-cau-giay" in [child["unit"]["id"] for child in district["children"]]
+    union = stats("cdcs-fpt-cau-giay", user="reviewer-fpt", status=200)
+    assert union["children"] == [] and union["unit"]["unit"]["block"] == "enterprise"
+    nation = stats("tld", user="admin", status=200)
+    assert nation["unit"]["target"] is None and nation["unit"]["reached"]["percent"] is None
+    stats("ldld-ha-noi", query=f"?phase={PHASE}", user="leader-national", status=200)
+
+    # GET /stats/rankings
+    top = ranked("?phase=sk2627-gd1&level=top", user="reviewer-fpt", status=200)
+    assert top["within"] is None and top["by_initiatives"][0]["unit"]["id"] == "ldld-ha-noi"
+    within = ranked("?phase=sk2627-gd1&level=grassroots&within=ldld-ha-noi", status=200)
+    assert within["within"]["id"] == "ldld-ha-noi"
+    assert within["by_initiatives"][0]["unit"]["id"] == "cdcs-fpt-cau-giay"
+    ranked("?phase=sk2627-gd1&level=top&within=ldld-ha-noi", status=200)
+    ranked("?phase=sk2627-gd1&level=upper_grassroots&within=ldld-ha-noi", status=200)
+
+    # Errors
+    seen(api.request("GET", f"/stats/units/ldld-ha-noi?phase={PHASE}"), "get", UNIT_STATS, 401)
+    seen(api.request("GET", RANKINGS + f"?phase={PHASE}&level=top"), "get", RANKINGS, 401)
+    for query in ("", "?phase=SK%21", f"?phase={PHASE}&sort=name"):
+        stats("ldld-ha-noi", query=query, status=400)
+    for query in (f"?phase={PHASE}", f"?phase={PHASE}&level=province", f"?phase={PHASE}&level=top&within=A%20B",
+                  f"?phase={PHASE}&level=top&colour=red"):
+        ranked(query, status=400)
+    for unit, user in (("cd-cong-thuong", "leader-ha-noi"), ("tld", "leader-ha-noi"),
+                       ("ldld-cau-giay", "reviewer-fpt"), ("cdcs-fpt-cau-giay", "worker-fpt")):
+        stats(unit, user=user, status=403)
+    ranked(f"?phase={PHASE}&level=top", user="worker-fpt", status=403)
+    ranked(f"?phase={PHASE}&level=grassroots&within=ldld-ha-noi", user="leader-thanh-hoa", status=403)
+    assert stats("khong-co-don-vi-nay", status=404)["errors"][0]["code"] == "not_found"
+    assert stats("ldld-ha-noi", query="?phase=gd-khong-co", status=422)["errors"][0]["path"] == "/phase"
+    for query, problem in [("?phase=mtsk-gd9&level=top", ("/phase", "unknown_phase")),
+                           (f"?phase={PHASE}&level=grassroots", ("/within", "required")),
+                           (f"?phase={PHASE}&level=grassroots&within=tld", ("/within", "within_too_wide")),
+                           (f"?phase={PHASE}&level=top&within=khong-co-don-vi-nay", ("/within", "unknown_unit"))]:
+        answer = ranked(query, user="leader-national", status=422)
+        assert [(e["path"], e["code"]) for e in answer["errors"]] == [problem], query
+
+    from chalicelib.counters import stats as counters_stats
+    real = counters_stats._dynamodb
+    monkeypatch.setattr(counters_stats, "_dynamodb", lambda: _Throttled(real()))
+    monkeypatch.setattr(counters_stats, "time", type("NoWait", (), {"sleep": staticmethod(lambda seconds: None)}))
+    assert stats("ldld-ha-noi", status=503)["errors"][0]["code"] == "busy"
+    assert ranked(f"?phase={PHASE}&level=top", status=503)["errors"][0]["code"] == "busy"
+    seen.assert_covers([("get", UNIT_STATS), ("get", RANKINGS)], range(200, 600))
+
+
+def test_award_list_answers_match_the_document(api, stream):
+    seen = Seen()
+    _recognised(api, seen)
+    stream.drain()  # the recognition becomes an award candidate
+    request = {"unit_id": "ldld-ha-noi", "phase": PHASE}
+
+    def compile_list(body=request, user="leader-ha-noi", status=None, **extra):
+        return seen(api.request("POST", AWARD_LISTS, body, user=user, **extra), "post", AWARD_LISTS, status)
+
+    def approve(list_id, user="leader-ha-noi", status=None, **extra):
+        return seen(api.request("POST", f"/award-lists/{list_id}/approve", user=user, **extra), "post", APPROVE, status)
+
+    def read(list_id, user="leader-ha-noi", status=None):
+        return seen(api.request("GET", f"/award-lists/{list_id}", user=user), "get", AWARD_LIST, status)
+
+    # POST /award-lists: a new version (201), then the same list again (200), both with Location
+    response = api.request("POST", AWARD_LISTS, request, user="leader-ha-noi")
+    first = seen(response, "post", AWARD_LISTS, 201)
+    assert first["id"] == f"ldld-ha-noi~{PHASE}~1" and first["status"] == "draft" and first["approved_at"] is None
+    assert first["counts"]["exemplary_initiatives"] == len(first["entries"]["exemplary_initiatives"])
+    assert {k.lower(): v for k, v in response.headers.items()}["location"] == f"/award-lists/{first['id']}"
+    response = api.request("POST", AWARD_LISTS, request, user="leader-national")
+    same = seen(response, "post", AWARD_LISTS, 200)
+    assert (same["id"], same["content_hash"]) == (first["id"], first["content_hash"])
+    assert {k.lower(): v for k, v in response.headers.items()}["location"] == f"/award-lists/{first['id']}"
+
+    # GET /award-lists/{list_id}
+    for user in ("leader-ha-noi", "leader-national", "reviewer-ha-noi", "admin"):
+        assert read(first["id"], user=user, status=200)["entries"] == first["entries"]
+
+    # A newer version supersedes the first: only the latest is approved, once.
+    _recognised(api, seen, title="Cải tiến dây chuyền sơn tĩnh điện")
+    stream.drain()
+    second = compile_list(status=201)
+    assert second["version"] == 2
+    superseded = approve(first["id"], status=409)
+    assert superseded["errors"][0]["code"] == "award_list_superseded"
+    approved = approve(second["id"], status=200)
+    assert (approved["status"], approved["approved_by"]) == ("approved", "leader-ha-noi") and approved["approved_at"]
+    twice = approve(second["id"], status=409, headers={"Accept-Language": "en"})
+    assert twice["errors"][0]["code"] == "award_list_approved"
+    assert read(second["id"], status=200)["status"] == "approved"
+
+    # Errors: POST /award-lists
+    compile_list(user=None, status=401)
+    for user in ("reviewer-ha-noi", "admin", "worker-fpt", "leader-thanh-hoa"):
+        compile_list(user=user, status=403)
+    compile_list(user="worker-fpt", body=None, raw=b"{not json", status=403)  # the role comes first
+    for status, extra in [(400, dict(body=None, raw=b"{not json")), (400, dict(body={"unit_id": "ldld-ha-noi"})),
+                          (400, dict(body={**request, "colour": "red"})),
+                          (400, dict(body={**request, "unit_id": "A B"})),
+                          (413, dict(body=None, raw=TOO_LARGE)),
+                          (415, dict(body=None, raw=b"x", headers={"Content-Type": "text/plain"}))]:
+        compile_list(status=status, **extra)
+    unknown = compile_list(body={"unit_id": "no-such-unit", "phase": "no-such-phase"}, status=422)
+    assert {(e["path"], e["code"]) for e in unknown["errors"]} == {("/unit_id", "unknown_unit"),
+                                                                   ("/phase", "unknown_phase")}
+    # GET /award-lists/{list_id}
+    seen(api.request("GET", f"/award-lists/{first['id']}"), "get", AWARD_LIST, 401)
+    for user in ("reviewer-fpt", "leader-thanh-hoa", "worker-fpt"):
+        read(first["id"], user=user, status=403)
+    for list_id in (f"ldld-ha-noi~{PHASE}~9", "not-an-id", f"no-such-unit~{PHASE}~1", "ldld-ha-noi~no-such-phase~1"):
+        read(list_id, status=404)
+    # POST /award-lists/{list_id}/approve
+    approve(second["id"], user=None, status=401)
+    for user in ("leader-national", "reviewer-ha-noi", "admin", "leader-thanh-hoa"):
+        approve(second["id"], user=user, status=403)
+    for list_id in (f"ldld-ha-noi~{PHASE}~3", "not-an-id"):
+        approve(list_id, status=404)
+    approve(second["id"], status=415, headers={"Content-Type": "text/plain"}, raw=b"x")
+    # The route takes no input: a body, if any, must be an empty JSON object.
+    approve(second["id"], status=400, raw=b"{not json")
+    approve(second["id"], status=400, body={"note": "ok"})
+    approve(second["id"], status=413, raw=TOO_LARGE)
+
+    seen.assert_covers([("post", AWARD_LISTS), ("get", AWARD_LIST), ("post", APPROVE)], range(200, 600))

@@ -1,0 +1,106 @@
+"""The AWS clients award lists use, built once per container on first use and
+replaceable in tests (`use(dynamodb=..., s3=..., ses=...)`). Nothing here runs
+at import time."""
+import time
+
+_clients: dict = {}
+
+
+def _client(service: str, **options):
+    if service not in _clients:
+        import boto3
+
+        from chalicelib import settings
+        _clients[service] = boto3.client(service, region_name=settings.region(), **options)
+    return _clients[service]
+
+
+def dynamodb():
+    return _client("dynamodb")
+
+
+def s3():
+    from botocore.config import Config
+
+    # Presigned links must be SigV4 on the regional endpoint: S3 refuses
+    # SigV2 for buckets made since 2020, which is what botocore signs
+    # presigned URLs with unless told otherwise.
+    return _client("s3", config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
+
+
+def ses():
+    return _client("ses")
+
+
+def use(**clients) -> None:
+    """Test hook: put these clients in place (service name → client)."""
+    _clients.update(clients)
+
+
+def reset() -> None:
+    """Forget every client (the next call builds a new one)."""
+    _clients.clear()
+
+
+def to_item(attributes: dict) -> dict:
+    """Plain Python (ints, strs, lists, dicts, bytes, bools, None) as DynamoDB JSON."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    serializer = TypeSerializer()
+    return {key: serializer.serialize(value) for key, value in attributes.items()}
+
+
+def from_item(raw: dict) -> dict:
+    """DynamoDB JSON as plain Python: whole numbers as int, binary as bytes."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    return {key: _plain(deserializer.deserialize(value)) for key, value in raw.items()}
+
+
+def _plain(value):
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if type(value).__name__ == "Binary":
+        return bytes(value.value)
+    return value
+
+
+def batch_get(table: str, keys: list, projection: str | None = None, names: dict | None = None) -> list[dict]:
+    """Every item of `keys` ((pk, sk) pairs) that exists, as plain dicts: one
+    BatchGetItem per 100 keys, unprocessed keys retried."""
+    found = []
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 100):
+        request = {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in unique[start:start + 100]]}
+        if projection:
+            request["ProjectionExpression"] = projection
+        if names:
+            request["ExpressionAttributeNames"] = names
+        pending, attempt = {table: request}, 0
+        while pending:
+            if attempt:
+                time.sleep(min(0.05 * 2 ** attempt, 1.0))  # throttled: back off before the rest
+            answer = dynamodb().batch_get_item(RequestItems=pending)
+            found += [from_item(raw) for raw in answer["Responses"].get(table, [])]
+            pending, attempt = answer.get("UnprocessedKeys") or None, attempt + 1
+    return found
+
+
+def query_all(**request):
+    """Every item of a Query, page after page, as plain dicts (a generator)."""
+    while True:
+        page = dynamodb().query(**request)
+        for raw in page.get("Items", []):
+            yield from_item(raw)
+        if "LastEvaluatedKey" not in page:
+            return
+        request = {**request, "ExclusiveStartKey": page["LastEvaluatedKey"]}

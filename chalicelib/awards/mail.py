@@ -1,0 +1,82 @@
+"""The leaders' email when a new version of an award list is written: how many
+of each kind, the top exemplary initiatives, a time-limited link to the Excel
+file, and the list's page. Jinja2 templates in `templates/`, Vietnamese by
+default, English for leaders whose language is `en`; sent through SES from
+`settings.mail_sender()`."""
+import os
+from datetime import datetime
+from functools import lru_cache
+
+from chalicelib import clock, settings
+from chalicelib.awards import aws
+
+TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+LANGUAGES = ("vi", "en")
+TOP = 5
+
+
+def leaders(unit_id: str) -> list[dict]:
+    """The unit's leaders who have an email: one Query of the reference
+    table's gsi1 `USERS#<unit>` (the unit's users), leaders kept, by id."""
+    found = aws.query_all(TableName=settings.table_name("reference"), IndexName="gsi1",
+                          KeyConditionExpression="gsi1pk = :pk",
+                          ExpressionAttributeValues={":pk": {"S": f"USERS#{unit_id}"}})
+    people = [{"id": user["id"], "full_name": user["full_name"], "email": user["email"],
+               "language": user.get("language") if user.get("language") in LANGUAGES else "vi"}
+              for user in found if "leader" in (user.get("roles") or []) and user.get("email")]
+    return sorted(people, key=lambda person: person["id"])
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja2 environment, built once per container."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["vnd"] = money
+    env.filters["when"] = when
+    return env
+
+
+def money(amount: int, language: str = "vi") -> str:
+    """Whole đồng as people write them: 1.500.000.000 đ, or 1,500,000,000 VND in English."""
+    grouped = f"{int(amount):,}"
+    return f"{grouped.replace(',', '.')} đ" if language == "vi" else f"{grouped} VND"
+
+
+def when(timestamp: str) -> str:
+    """A timestamp as a Vietnamese reader expects it: 31/12/2026 23:59 (Vietnam time)."""
+    return datetime.fromisoformat(timestamp).astimezone(clock.VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def message(award_list, leader: dict, unit_name: str, phase_name: dict, link: dict) -> dict:
+    """The email for one leader: {"subject", "text", "html"}."""
+    language = leader["language"]
+    context = {
+        "leader": leader, "language": language, "unit_name": unit_name,
+        "phase_name": phase_name.get(language) or phase_name.get("vi", ""),
+        "version": award_list.version, "counts": award_list.counts,
+        "top": award_list.lists["exemplary_initiatives"][:TOP],
+        "link": link, "page": f"{settings.link_base()}/award-lists/{award_list.id}",
+        "compiled_at": award_list.compiled_at, "by_schedule": award_list.compiled_by == "schedule",
+    }
+    env = environment()
+    return {"subject": env.get_template(f"award_list.subject.{language}.txt").render(context).strip(),
+            "text": env.get_template(f"award_list.{language}.txt").render(context),
+            "html": env.get_template(f"award_list.{language}.html").render(context)}
+
+
+def notify_leaders(award_list, unit_name: str, phase_name: dict, link: dict) -> list[str]:
+    """Email every leader of the list's unit; returns the addresses written to."""
+    sent = []
+    for leader in leaders(award_list.unit_id):
+        mail = message(award_list, leader, unit_name, phase_name, link)
+        aws.ses().send_email(
+            Source=settings.mail_sender(), Destination={"ToAddresses": [leader["email"]]},
+            Message={"Subject": {"Data": mail["subject"], "Charset": "UTF-8"},
+                     "Body": {"Text": {"Data": mail["text"], "Charset": "UTF-8"},
+                              "Html": {"Data": mail["html"], "Charset": "UTF-8"}}})
+        sent.append(leader["email"])
+    return sent

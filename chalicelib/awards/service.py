@@ -1,0 +1,111 @@
+"""Award lists as operations: compile (on demand and on schedule), read,
+approve. Wires the pure core (criteria, compile) to its adapters (candidates,
+progress, store, workbook, mail)."""
+import logging
+
+from chalicelib import clock
+from chalicelib.awards import candidates, criteria as criteria_file, mail, progress, store, workbook
+from chalicelib.awards.compile import Tally, content_hash, counts, name_units, unit_ids
+from chalicelib.reference import catalog
+
+logger = logging.getLogger(__name__)
+
+# Two compiles racing for the same version number: the loser re-reads and
+# tries again; more than a few losses in a row means something is wrong.
+MAX_VERSION_ATTEMPTS = 5
+
+
+def find_phase(phase_id: str):
+    """(program, phase) of a phase id (unique across programs), or None."""
+    for program in catalog.programs():
+        for phase in program.phases:
+            if phase.id == phase_id:
+                return program, phase
+    return None
+
+
+def compute(unit_id: str, phase_id: str, program_id: str) -> tuple[dict, object]:
+    """The lists and the criteria used, from the data as it is now: one Query
+    of the unit's candidates, then batched reads of the few grassroots unions
+    that could be collectives and of the names of the units in the lists."""
+    criteria = criteria_file.for_phase(criteria_file.load(), phase_id)
+    tally = Tally(criteria)
+    for candidate in candidates.for_unit(unit_id, phase_id):
+        tally.add(candidate)
+    raw = tally.lists(progress.grassroots_progress(tally.units_to_check(), program_id, phase_id))
+    return name_units(raw, progress.unit_names(unit_ids(raw))), criteria
+
+
+def compile_list(unit, program, phase, compiled_by: str) -> tuple[store.AwardList, bool]:
+    """Compile `unit`'s list for `phase`. If the latest version says the same
+    (same content hash), that version is the answer and nothing is written;
+    otherwise version n+1 is written (never over an existing one). Returns
+    (the list, True if this call wrote a new version).
+
+    Then finishes what a version needs and may lack after a crash: its Excel
+    file in S3 and, once, the leaders' email."""
+    lists, criteria = compute(unit.id, phase.id, program.id)
+    digest = content_hash(unit.id, phase.id, lists, criteria)
+    for _ in range(MAX_VERSION_ATTEMPTS):
+        current = store.latest(unit.id, phase.id)
+        if current is not None and current.content_hash == digest:
+            award_list, created = current, False
+            break
+        version = current.version + 1 if current else 1
+        award_list = store.AwardList(
+            unit_id=unit.id, phase_id=phase.id, program_id=program.id, version=version, status=store.DRAFT,
+            lists=lists, counts=counts(lists), criteria=criteria.to_json(), content_hash=digest,
+            compiled_at=clock.timestamp(), compiled_by=compiled_by,
+            workbook_key=store.workbook_key(unit.id, phase.id, version))
+        if store.put_new(award_list):
+            created = True
+            break
+    else:
+        raise RuntimeError(f"could not claim a version of {unit.id}/{phase.id}")
+    _finish(award_list, unit, phase)
+    return award_list, created
+
+
+def _finish(award_list, unit, phase) -> None:
+    _ensure_workbook(award_list, unit, phase)
+    if award_list.notified_at is None and store.claim(award_list, "notified_at", clock.timestamp()):
+        try:
+            sent = mail.notify_leaders(award_list, unit.name, phase.name, workbook.download_link(award_list))
+            logger.info("award list %s: emailed %d leader(s)", award_list.id, len(sent))
+        except Exception:
+            store.release(award_list, "notified_at")  # the next compile sends it
+            raise
+
+
+def _ensure_workbook(award_list, unit, phase) -> None:
+    if award_list.workbook_written_at is None:
+        # Rendered from the stored version, so rewriting it gives the same sheets.
+        workbook.write(award_list, unit.name, phase.name.get("vi", phase.id))
+        store.claim(award_list, "workbook_written_at", clock.timestamp())
+
+
+def read(unit, phase, version: int) -> store.AwardList | None:
+    """One version (None if there is none), its Excel file made sure of."""
+    award_list = store.get(unit.id, phase.id, version)
+    if award_list is not None:
+        _ensure_workbook(award_list, unit, phase)
+    return award_list
+
+
+def approve(unit_id: str, phase_id: str, version: int, by: str) -> store.AwardList:
+    """draft → approved (see store.approve for what can refuse it)."""
+    return store.approve(unit_id, phase_id, version, by, clock.timestamp())
+
+
+def present(award_list: store.AwardList, unit, program, phase) -> dict:
+    """A list as the API returns it (schemas/award-list.json), with a fresh
+    download link."""
+    return {
+        "id": award_list.id, "version": award_list.version, "status": award_list.status,
+        "unit": {"id": unit.id, "name": unit.name}, "program_id": program.id,
+        "phase": {"id": phase.id, "name": phase.name},
+        "compiled_at": award_list.compiled_at, "compiled_by": award_list.compiled_by,
+        "approved_at": award_list.approved_at, "approved_by": award_list.approved_by,
+        "content_hash": award_list.content_hash, "criteria": award_list.criteria, "counts": award_list.counts,
+        "entries": award_list.lists, "download": workbook.download_link(award_list),
+    }

@@ -1,0 +1,92 @@
+"""`notify_author`: tell the authors that their initiative changed state.
+
+For one history event (a plain dict, as the stream delivers it):
+- an in-app notification for each author who is a user (`member_id` naming a
+  user) and for the submitter, once each;
+- one email through SES to each author with an email address, in the author's
+  language (`language` in the initiative; Vietnamese by default).
+
+Streams redeliver: in-app notifications and emails are each written or sent
+exactly once (chalicelib/notify/inapp.py, chalicelib/notify/mail.py). One
+author's failed email does not hold back the others': every email is tried,
+then the failures are raised together so that the record is retried, and only
+the emails not yet sent go out again.
+"""
+import logging
+
+from chalicelib import i18n
+from chalicelib.notify import inapp, mail, render
+from chalicelib.notify.exceptions import MailNotSent
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "author_update"
+
+
+def in_app_recipients(submission: dict, users: set) -> list:
+    """The submitter, then every author whose member id is one of `users`, once each."""
+    ids = [submission["submitter_id"]] + [a["member_id"] for a in submission["authors"] if a.get("member_id") in users]
+    return list(dict.fromkeys(ids))
+
+
+def mail_recipients(authors: list) -> list:
+    """(author index, author) for each author with an email, one per address:
+    two authors who gave the same address get one email."""
+    seen, recipients = set(), []
+    for index, author in enumerate(authors):
+        address = (author.get("email") or "").strip().casefold()
+        if address and address not in seen:
+            seen.add(address)
+            recipients.append((index, author))
+    return recipients
+
+
+def email_context(note: dict, author: dict, language: str) -> dict:
+    """What the author_update templates are given."""
+    return {
+        "author_name": author["full_name"], "title": note["title"], "code": note["code"],
+        "state_name": note["state_name"].get(language) or note["to_state"],
+        "event_name": note["event_name"].get(language) or note["event"],
+        "at": note["at"], "reason": note["reason"], "link": note["link"],
+        "scores": [{"name": name, "value": value} for name, value in (note["scores"] or {}).items()],
+        "confirmed_benefit_vnd": note["confirmed_benefit_vnd"],
+    }
+
+
+def on_event(event: dict, ses=None) -> None:
+    """Notify the authors of `event`'s initiative; raise if any email failed."""
+    from chalicelib.submissions import store
+    from chalicelib.workflow import definition
+
+    record = store.get(event["submission_id"])
+    if record is None:  # cannot happen (initiatives are never deleted); nothing to tell
+        logger.warning("event %s/%s names no initiative", event["submission_id"], event["seq"])
+        return
+    submission = store.record_attributes(record)
+    note = inapp.content(inapp.AUTHOR_UPDATE, event, submission, definition.default())
+    inapp.deliver(in_app_recipients(submission, users_among(a.get("member_id") for a in submission["authors"])),
+                  note)
+
+    failures = []
+    for index, author in mail_recipients(submission["authors"]):
+        language = author.get("language") if author.get("language") in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+        key = mail.ClaimKey(event["submission_id"], int(event["seq"]), index)
+        try:
+            message = render.email(TEMPLATE, language, email_context(note, author, language))
+            mail.send_once(key, author["email"].strip(), message, ses=ses)
+        except Exception as error:  # noqa: BLE001 - every author is tried; all failures are raised below
+            logger.warning("email %s not sent: %r", key, error)
+            failures.append((str(key), error))
+    if failures:
+        raise MailNotSent(failures)
+
+
+def users_among(member_ids) -> set:
+    """Which of these member ids are user ids (a member id may also be a union
+    member number): one BatchGetItem on the reference table per 100 ids."""
+    from chalicelib.tables import UserRecord
+
+    ids = sorted({m for m in member_ids if m})
+    if not ids:
+        return set()
+    return {user.id for user in UserRecord.batch_get([(f"USER#{m}", "USER") for m in ids])}

@@ -1,0 +1,259 @@
+"""In-app notifications and each user's unread count, in the notifications table.
+
+| item | pk | sk |
+|---|---|---|
+| a notification | `USER#<user>` | `N#<event at>#<submission>#<seq, 6 digits>` |
+| the unread count | `USER#<user>` | `#UNREAD` |
+
+Access patterns:
+- deliver one event's notification to a user: ONE TransactWriteItems, the put
+  conditioned on the item not existing and ADD 1 to the count. A redelivered
+  event cancels its own transaction, so it writes nothing and counts nothing.
+- a page of a user's notifications, newest first: ONE Query (`N#` prefix,
+  descending) and one GetItem of the count.
+- mark one read: ONE TransactWriteItems, `read` set on condition that it was
+  false and ADD -1 to the count, so marking twice subtracts once.
+
+Notifications do not expire (no TTL): an unread one vanishing would leave the
+count wrong. A notification's public id is its sort key without `N#`, in
+base64url, so it goes in URLs and JSON without escaping.
+"""
+import base64
+import binascii
+import re
+import time
+
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+
+from chalicelib import clock, i18n, settings
+from chalicelib.errors import ApiError, Problem
+from chalicelib.tables import NotificationRecord
+
+UNREAD_SK = "#UNREAD"
+PREFIX = "N#"
+MAX_ATTEMPTS = 5
+SORT_KEY = re.compile(r"^N#[0-9T:.+-]{20,40}#[0-9A-Z]{26}#[0-9]{6}$", re.ASCII)
+SCORE_ORDER = ("novelty", "applicability", "effectiveness")
+
+AUTHOR_UPDATE = "author_update"  # an author's initiative changed state
+RESUBMITTED = "resubmitted"  # an initiative came back to a reviewer's queue
+
+
+class Notification(NotificationRecord):
+    """One in-app notification: `USER#<user>` / `N#<at>#<submission>#<seq>`.
+    It keeps what the person was told, in both languages, as of the event."""
+    kind = UnicodeAttribute()
+    submission_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    code = UnicodeAttribute()
+    title = UnicodeAttribute()
+    event = UnicodeAttribute()
+    event_name = MapAttribute()  # {vi, en}: the transition's label
+    from_state = UnicodeAttribute(null=True)
+    to_state = UnicodeAttribute()
+    state_name = MapAttribute()  # {vi, en}: the new state's name
+    reason = UnicodeAttribute(null=True)
+    scores = MapAttribute(null=True)
+    confirmed_benefit_vnd = NumberAttribute(null=True)
+    link = UnicodeAttribute()
+    at = UnicodeAttribute()  # when the event happened
+    read = BooleanAttribute(default=False)
+    read_at = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class UnreadCount(NotificationRecord):
+    """How many of a user's notifications are unread: `USER#<user>` / `#UNREAD`."""
+    unread = NumberAttribute(default=0)
+
+
+def user_key(user_id: str) -> str:
+    """The partition of one user's notifications and count."""
+    return f"USER#{user_id}"
+
+
+def sort_key(at: str, submission_id: str, seq: int) -> str:
+    """A notification's sort key: by the event's time, so a Query reads newest first."""
+    return f"{PREFIX}{at}#{submission_id}#{int(seq):06d}"
+
+
+def public_id(sk: str) -> str:
+    """The id the API gives a notification: its sort key without `N#`, base64url."""
+    return base64.urlsafe_b64encode(sk[len(PREFIX):].encode()).decode().rstrip("=")
+
+
+def sort_key_of(notification_id: str) -> str | None:
+    """The sort key a public id stands for; None when it is not one of ours."""
+    try:
+        sk = PREFIX + base64.urlsafe_b64decode(notification_id + "=" * (-len(notification_id) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return sk if SORT_KEY.match(sk) else None
+
+
+def link(submission_id: str) -> str:
+    """Where people open an initiative (the web pages keep this path)."""
+    return f"{settings.link_base()}/submissions/{submission_id}"
+
+
+# ------------------------------------------------------------ what a notification says
+
+def content(kind: str, event: dict, submission: dict, workflow) -> dict:
+    """What a notification of `kind` says about history `event` (a plain dict,
+    as the stream delivers it) of `submission` (its stored attributes): plain
+    data, the same for every recipient."""
+    state = workflow.states.get(event["to_state"])
+    transition = workflow.transitions.get(event["event"])
+    given = event.get("input") or {}
+    return {
+        "kind": kind, "submission_id": event["submission_id"], "seq": int(event["seq"]),
+        "code": submission["code"], "title": submission["title"], "event": event["event"],
+        "event_name": dict(transition.label) if transition else {lang: event["event"] for lang in i18n.LANGUAGES},
+        "from_state": event.get("from_state"), "to_state": event["to_state"],
+        "state_name": dict(state.title) if state else {lang: event["to_state"] for lang in i18n.LANGUAGES},
+        "reason": given.get("reason") or None, "scores": ordered_scores(given.get("scores")),
+        "confirmed_benefit_vnd": given.get("confirmed_benefit_vnd"),
+        "link": link(event["submission_id"]), "at": event["at"],
+    }
+
+
+def ordered_scores(scores: dict | None) -> dict | None:
+    """Scores as {criterion: int}, the known criteria first in their usual order."""
+    if not scores:
+        return None
+    names = [n for n in SCORE_ORDER if n in scores] + sorted(n for n in scores if n not in SCORE_ORDER)
+    return {name: int(scores[name]) for name in names}
+
+
+# ------------------------------------------------------------ writing
+
+def deliver(user_ids, note: dict) -> int:
+    """Give `note` (from `content`) to each user, once: a redelivery writes and
+    counts nothing. Returns how many were new."""
+    return sum(1 for user_id in dict.fromkeys(user_ids) if _put_once(user_id, note))
+
+
+def _put_once(user_id: str, note: dict) -> bool:
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    item = Notification(user_key(user_id), sort_key(note["at"], note["submission_id"], note["seq"]),
+                        read=False, created_at=clock.timestamp(),
+                        **{k: v for k, v in note.items() if v is not None})
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with TransactWrite(connection=Notification._get_connection().connection) as transaction:
+                # Closes: a redelivered (or concurrently delivered) event counting
+                # twice. The second put fails, cancelling its ADD with it.
+                transaction.save(item, condition=Notification.pk.does_not_exist())
+                transaction.update(UnreadCount(user_key(user_id), UNREAD_SK), actions=[UnreadCount.unread.add(1)])
+            return True
+        except TransactWriteError as error:
+            codes = _codes(error)
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return False
+            if "TransactionConflict" in codes:  # the count is busy (another event, a mark-read): again
+                time.sleep(0.02 * (attempt + 1))
+                continue
+            raise
+    raise RuntimeError(f"notification for {user_id} kept conflicting")  # the record is retried
+
+
+def mark_read(user_id: str, notification_ids) -> tuple[int, int]:
+    """Mark the caller's notifications read; (how many were unread until now,
+    the unread count after). Ids of notifications that are not the caller's,
+    or are already read, change nothing."""
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    marked = 0
+    now = clock.timestamp()
+    for notification_id in dict.fromkeys(notification_ids):
+        sk = sort_key_of(notification_id)
+        if sk is None:
+            continue
+        # The key is built from the caller's own id: no id reaches anyone else's.
+        item = Notification(user_key(user_id), sk)
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                with TransactWrite(connection=Notification._get_connection().connection) as transaction:
+                    # Closes: a double mark-read (two tabs, a retried request)
+                    # subtracting twice; also marking an id that does not exist.
+                    transaction.update(item, actions=[Notification.read.set(True), Notification.read_at.set(now)],
+                                       condition=Notification.read == False)  # noqa: E712 - a DynamoDB condition
+                    transaction.update(UnreadCount(user_key(user_id), UNREAD_SK),
+                                       actions=[UnreadCount.unread.add(-1)])
+                marked += 1
+                break
+            except TransactWriteError as error:
+                codes = _codes(error)
+                if codes[:1] == ["ConditionalCheckFailed"]:
+                    break
+                if "TransactionConflict" in codes and attempt + 1 < MAX_ATTEMPTS:
+                    time.sleep(0.02 * (attempt + 1))
+                    continue
+                raise
+    return marked, unread_count(user_id)
+
+
+def _codes(error) -> list:
+    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+
+
+# ------------------------------------------------------------ reading
+
+def unread_count(user_id: str) -> int:
+    """The user's unread count: one strongly consistent GetItem."""
+    try:
+        return max(0, int(UnreadCount.get(user_key(user_id), UNREAD_SK, consistent_read=True).unread or 0))
+    except UnreadCount.DoesNotExist:
+        return 0
+
+
+def page(user_id: str, limit: int, cursor: str | None):
+    """One page of the user's notifications, newest first: exactly one Query."""
+    from chalicelib.submissions.store import decode_cursor, encode_cursor
+
+    start = decode_cursor(cursor) if cursor else None
+    # A cursor is the caller's own: one naming another user (or not a notification) is refused.
+    if start and (start.get("pk", {}).get("S") != user_key(user_id)
+                  or not start.get("sk", {}).get("S", "").startswith(PREFIX)):
+        raise ApiError(400, [Problem("/cursor", "invalid_cursor")])
+    pages = Notification.query(user_key(user_id), Notification.sk.startswith(PREFIX), scan_index_forward=False,
+                               page_size=limit, last_evaluated_key=start).page_iter
+    answer = next(pages)  # one Query: its Limit caps what it reads
+    items = [Notification.from_raw_data(raw) for raw in answer.get("Items", [])]
+    return items, encode_cursor(pages.last_evaluated_key)
+
+
+def present(item: Notification, language: str) -> dict:
+    """A notification as GET /me/notifications shows it (schemas/notifications-page.json)."""
+    values = item.attribute_values
+    state_name = _plain(values["state_name"])
+    view = {
+        "id": public_id(item.sk), "kind": item.kind, "submission_id": item.submission_id, "seq": int(item.seq),
+        "code": item.code, "title": item.title, "event": item.event, "event_name": _plain(values["event_name"]),
+        "from": item.from_state, "to": item.to_state, "state_name": state_name, "link": item.link,
+        "at": item.at, "read": bool(item.read), "created_at": item.created_at,
+        "message": i18n.text(f"notifications.{item.kind}", language, title=item.title, code=item.code,
+                             state=state_name.get(language) or item.to_state),
+    }
+    if item.reason:
+        view["reason"] = item.reason
+    if item.scores is not None:
+        view["scores"] = ordered_scores(_plain(item.scores))
+    if item.confirmed_benefit_vnd is not None:
+        view["confirmed_benefit_vnd"] = int(item.confirmed_benefit_vnd)
+    if item.read_at:
+        view["read_at"] = item.read_at
+    return view
+
+
+def _plain(value):
+    if hasattr(value, "as_dict"):
+        value = value.as_dict()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, float) or type(value).__name__ == "Decimal":
+        return int(value) if value == int(value) else float(value)
+    return value

@@ -1,0 +1,168 @@
+"""Each email exactly once, through SES.
+
+SES has no idempotency key, and streams redeliver, so before sending, an
+invocation claims the email with an item in the notifications table:
+`MAIL#<submission>#<seq>` / `<author index>` (the history event and the
+author's place in the list of authors):
+
+1. put the claim (`status = sending`, a lease, a token of its own), on
+   condition that no claim exists OR the one there is an expired lease;
+2. send with SES;
+3. mark the claim `status = sent` (with SES's MessageId), on condition that it
+   is still ours.
+
+A redelivery that finds `sent` sends nothing. If SES raises, the claim is
+released (deleted, if still ours) and the error raised, so the stream record is
+reported failed and retried; after the bounded retries it goes to the failure
+destination (deploy/resources.json). Claims expire by TTL long after the
+stream has stopped redelivering their record.
+"""
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
+
+from chalicelib import clock, settings
+from chalicelib.notify.exceptions import MailInFlight
+from chalicelib.tables import NotificationRecord
+
+logger = logging.getLogger(__name__)
+
+SENDING, SENT = "sending", "sent"
+# Longer than the function timeout (30 s, .chalice/config.json) plus the SES
+# client's own time budget: when a lease ends, the invocation that took it has
+# ended too, so two invocations never both hold a live claim on one email.
+LEASE_SECONDS = 120
+# Stream records live 24 h; retries and a redrive from the failure destination
+# come within days. A month of claims is plenty, then TTL removes them.
+CLAIM_DAYS = 30
+CONDITIONAL_FAILURE = "ConditionalCheckFailedException"
+
+
+class MailClaim(NotificationRecord):
+    """The claim on one email: `MAIL#<submission>#<seq>` / `<author index>`."""
+    status = UnicodeAttribute()  # sending | sent
+    token = UnicodeAttribute()  # whose claim it is: one invocation's random token
+    lease_until = NumberAttribute(null=True)  # epoch seconds; while status = sending
+    recipient = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)  # SES MessageId, once sent
+    sent_at = UnicodeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class ClaimKey:
+    submission_id: str
+    seq: int
+    author_index: int
+
+    @property
+    def pk(self) -> str:
+        return f"MAIL#{self.submission_id}#{self.seq}"
+
+    @property
+    def sk(self) -> str:
+        return str(self.author_index)
+
+    def __str__(self) -> str:
+        return f"{self.pk}/{self.sk}"
+
+
+@lru_cache(maxsize=1)
+def ses_client():
+    """The SES client, built once per container. Short timeouts and few
+    retries keep a send well inside LEASE_SECONDS."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("ses", region_name=settings.region(),
+                        config=Config(connect_timeout=5, read_timeout=10,
+                                      retries={"mode": "standard", "max_attempts": 3}))
+
+
+# ------------------------------------------------------------ conditions
+
+def _no_claim_yet():
+    """Closes: two invocations (a redelivery racing the first delivery) both
+    sending. Only the first put succeeds; the other finds the claim."""
+    return MailClaim.pk.does_not_exist()
+
+
+def _lease_expired(now_epoch: int):
+    """Closes: an email lost because the invocation that claimed it died
+    (timeout, crash) before sending or releasing. Once its lease has ended, a
+    retry may take the claim over; a `sent` claim is never taken over."""
+    return (MailClaim.status == SENDING) & (MailClaim.lease_until < now_epoch)
+
+
+def _still_ours(token: str):
+    """Closes: overwriting or deleting a claim that, after our lease ended,
+    another invocation took over (and may have sent)."""
+    return (MailClaim.token == token) & (MailClaim.status == SENDING)
+
+
+# ------------------------------------------------------------ sending
+
+def send_once(key: ClaimKey, to: str, message, ses=None) -> bool:
+    """Send `message` (a render.Email) to `to` unless the email `key` was sent
+    already. True if this call sent it, False if it had been sent before.
+    Raises MailInFlight while another invocation holds a live claim, and SES's
+    own error (after releasing the claim) when the send fails."""
+    token = uuid.uuid4().hex
+    now_epoch = int(clock.now().timestamp())
+    claim = MailClaim(key.pk, key.sk, status=SENDING, token=token, lease_until=now_epoch + LEASE_SECONDS,
+                      recipient=to, expires_at=timedelta(days=CLAIM_DAYS))
+    try:
+        claim.save(condition=_no_claim_yet() | _lease_expired(now_epoch))
+    except PutError as error:
+        if error.cause_response_code != CONDITIONAL_FAILURE:
+            raise
+        if _current_status(key) == SENT:
+            return False
+        raise MailInFlight(str(key))
+
+    try:
+        answer = (ses or ses_client()).send_email(
+            Source=settings.mail_sender(),
+            Destination={"ToAddresses": [to]},
+            Message={"Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                     "Body": {"Text": {"Data": message.text, "Charset": "UTF-8"},
+                              "Html": {"Data": message.html, "Charset": "UTF-8"}}})
+    except Exception:
+        # Also on a timeout, when SES may in fact have sent it: we choose to
+        # send twice rather than never.
+        _release(claim, token, key)
+        raise
+    _mark_sent(claim, token, answer["MessageId"], key)
+    return True
+
+
+def _current_status(key: ClaimKey) -> str | None:
+    try:
+        return MailClaim.get(key.pk, key.sk, consistent_read=True).status
+    except MailClaim.DoesNotExist:  # released in between: a retry will claim it
+        return None
+
+
+def _mark_sent(claim: MailClaim, token: str, message_id: str, key: ClaimKey) -> None:
+    try:
+        claim.update(actions=[MailClaim.status.set(SENT), MailClaim.message_id.set(message_id),
+                              MailClaim.sent_at.set(clock.timestamp()), MailClaim.lease_until.remove()],
+                     condition=_still_ours(token))
+    except UpdateError:
+        # The email is gone; failing the record now would only send it again.
+        # A claim left `sending` is taken over (and the email sent again) only
+        # if the record is redelivered after the lease ends.
+        logger.exception("email %s was sent (SES %s) but its claim could not be marked sent", key, message_id)
+
+
+def _release(claim: MailClaim, token: str, key: ClaimKey) -> None:
+    try:
+        claim.delete(condition=_still_ours(token))
+    except DeleteError as error:
+        if error.cause_response_code != CONDITIONAL_FAILURE:
+            # The claim stays until its lease ends; a retry after that takes it over.
+            logger.exception("could not release the claim on email %s", key)

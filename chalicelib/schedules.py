@@ -1,0 +1,77 @@
+"""What runs on a clock: one Chalice schedule.
+
+`compile_award_lists`, daily at 00:30 Vietnam time (17:30 UTC the day before):
+for every phase of every program that ended yesterday (Vietnam date), compile
+the award list of every top-level unit and of the nation. Compiling is
+idempotent by content hash, so a retry or a second run writes and sends
+nothing new.
+"""
+import logging
+import os
+
+from chalice import Blueprint, Cron
+
+logger = logging.getLogger(__name__)
+bp = Blueprint(__name__)
+
+# The root of the organisation tree; the tree is data, so its root's id is a setting.
+NATIONAL_UNIT_ENV = "NATIONAL_UNIT_ID"
+SCHEDULE = "schedule"  # `compiled_by` of the lists this compiles
+
+
+def national_unit_id() -> str:
+    return os.environ.get(NATIONAL_UNIT_ENV, "tld")
+
+
+def top_level_unit_ids(national_id: str) -> list[str]:
+    """The national unit's children: one Query of the reference gsi1 `CHILDREN#<id>`, paginated."""
+    from chalicelib import settings
+    from chalicelib.awards import aws
+
+    children = aws.query_all(TableName=settings.table_name("reference"), IndexName="gsi1",
+                             KeyConditionExpression="gsi1pk = :pk",
+                             ExpressionAttributeValues={":pk": {"S": f"CHILDREN#{national_id}"}},
+                             ProjectionExpression="id")
+    return sorted(child["id"] for child in children)
+
+
+def compile_ended_phases(today) -> list:
+    """Compile the lists of every top-level unit and of the nation for each
+    phase that ended the day before `today` (a Vietnam date). Returns the
+    lists ((unit id, phase id, version, created)). One unit failing does not
+    stop the others; the run then raises, so Lambda retries it (and the
+    retry, idempotent, only does what is left)."""
+    from datetime import timedelta
+
+    from chalicelib.awards import service
+    from chalicelib.reference import catalog
+
+    yesterday = today - timedelta(days=1)
+    ended = [(program, phase) for program in catalog.programs() for phase in program.phases
+             if phase.ends_on == yesterday]
+    if not ended:
+        return []
+    national = national_unit_id()
+    unit_ids = [*top_level_unit_ids(national), national]
+    done, failed = [], []
+    for program, phase in ended:
+        for unit_id in unit_ids:
+            unit = catalog.unit(unit_id)
+            if unit is None:
+                continue
+            try:
+                award_list, created = service.compile_list(unit, program, phase, compiled_by=SCHEDULE)
+                done.append((unit.id, phase.id, award_list.version, created))
+            except Exception:  # noqa: BLE001 - the other units still get their lists
+                logger.exception("award list of %s for %s failed", unit_id, phase.id)
+                failed.append((unit_id, phase.id))
+    if failed:
+        raise RuntimeError(f"award lists failed: {failed}")
+    return done
+
+
+@bp.schedule(Cron(30, 17, "*", "*", "?", "*"), name="compile_award_lists")
+def compile_award_lists(event):
+    from chalicelib import clock
+
+    return {"compiled": [list(item) for item in compile_ended_phases(clock.today())]}

@@ -1,0 +1,578 @@
+"""Award lists (chalicelib/awards/): candidates from the `award_candidate`
+effect, compiling by the criteria file, versions and approval, the Excel file
+in S3, the leaders' email and the end-of-phase schedule.
+
+The seeded dataset (`dataset`) drives initiatives of three grassroots unions
+to `recognized` through the API, delivers the stream, and sets the unions'
+entered counters; the expected lists below are worked out by hand from it."""
+import html
+import io
+import json
+import random
+from datetime import date
+
+import boto3
+import pytest
+
+from chalicelib import settings, validation
+from tests.conftest import initiative, sent_mail
+
+PHASE = "sk2627-gd1"  # open on the tests' default date, 2026-11-21; ends 2026-12-31
+FPT, RANG_DONG, SO_Y_TE = "cdcs-fpt-cau-giay", "cdcs-rang-dong", "cdcs-so-y-te-thanh-hoa"
+HA_NOI, CONG_THUONG, THANH_HOA = "ldld-ha-noi", "cd-cong-thuong", "ldld-thanh-hoa"
+# Who enters, who validates (grassroots), who reviews and recognises (the union above).
+CHAINS = {
+    FPT: ("worker-fpt", "reviewer-fpt", "reviewer-cau-giay"),
+    RANG_DONG: ("worker-rang-dong", "reviewer-rang-dong", "reviewer-cong-thuong"),
+    SO_Y_TE: ("worker-so-y-te", "reviewer-so-y-te", "reviewer-vien-chuc-thanh-hoa"),
+}
+HUY = {"full_name": "Lê Quang Huy", "member_id": "worker-fpt"}
+LAN = {"full_name": "Vũ Thị Lan"}
+AN = {"full_name": "Nguyễn Văn An", "member_id": "worker-rang-dong"}
+BINH = {"full_name": "Trần Thị Bình"}
+
+# name: (unit, (novelty, applicability, effectiveness), confirmed benefit, authors)
+RECOGNISED = {
+    "F1": (FPT, (9, 9, 8), 900_000_000, [HUY]),
+    "F2": (FPT, (8, 8, 8), 1_200_000_000, [HUY, LAN]),
+    "F3": (FPT, (9, 8, 7), 1_200_000_000, [{"full_name": "Phạm Minh Anh", "member_id": "worker-fpt-en"}]),
+    "F4": (FPT, (7, 7, 7), 300_000_000, [{"full_name": "VŨ THỊ LAN"}]),  # the same Lan, typed in capitals
+    "F5": (FPT, (8, 7, 8), 2_000_000_000, [HUY]),
+    "F6": (FPT, (10, 10, 10), 50_000_000, [{"full_name": "Đỗ Văn Nam"}]),
+    "F7": (FPT, (6, 7, 7), 5_000_000_000, [HUY]),
+    "R1": (RANG_DONG, (9, 9, 9), 700_000_000, [AN, BINH]),
+    "R2": (RANG_DONG, (7, 7, 6), 100_000_000, [AN]),
+    "R3": (RANG_DONG, (8, 8, 8), 400_000_000, [BINH]),
+    "S1": (SO_Y_TE, (8, 9, 9), 150_000_000, [{"full_name": "Lê Thị Thu Hà", "member_id": "worker-so-y-te"}]),
+}
+# Initiatives entered in the phase (the counters), against the demo targets
+# (FPT 600, Rạng Đông 500, Sở Y tế 100).
+ENTERED = {FPT: 640, RANG_DONG: 480, SO_Y_TE: 150}
+
+
+# ---------------------------------------------------------------- helpers
+
+def fire(api, sid, event, version, user, **extra):
+    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
+                              {"event": event, "expected_version": version, **extra}, user=user)
+    assert status == 200, answer
+    return answer
+
+
+def enter(api, unit, title, authors):
+    shares = [100 // len(authors)] * len(authors)
+    shares[0] += 100 - sum(shares)
+    body = initiative(unit_id=unit, title=title,
+                      authors=[{**author, "share_percent": share} for author, share in zip(authors, shares)])
+    status, created = api.json("POST", "/submissions", body, user=CHAINS[unit][0])
+    assert status == 201, created
+    return created
+
+
+def recognise(api, unit, title, scores, benefit, authors) -> str:
+    """Enter an initiative and take it to `recognized`; returns its tracking code."""
+    created = enter(api, unit, title, authors)
+    _, validator, reviewer = CHAINS[unit]
+    fire(api, created["id"], "validate", 1, validator)
+    fire(api, created["id"], "start_review", 2, reviewer)
+    fire(api, created["id"], "recognize", 3, reviewer, confirmed_benefit_vnd=benefit,
+         scores=dict(zip(("novelty", "applicability", "effectiveness"), scores)))
+    return created["code"]
+
+
+def set_entered(unit, count, phase=PHASE):
+    """What the counters say was entered in `unit` in the phase."""
+    boto3.client("dynamodb").update_item(
+        TableName=settings.table_name("counters"), Key={"pk": {"S": f"COUNT#{unit}#{phase}"}, "sk": {"S": "TOTAL"}},
+        UpdateExpression="SET entered = :n", ExpressionAttributeValues={":n": {"N": str(count)}})
+
+
+def compile_list(api, unit, user, phase=PHASE):
+    return api.json("POST", "/award-lists", {"unit_id": unit, "phase": phase}, user=user)
+
+
+def list_versions(unit, phase=PHASE) -> list[dict]:
+    answer = boto3.client("dynamodb").query(
+        TableName=settings.table_name("awards"), KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"LIST#{unit}#{phase}"}})
+    return answer["Items"]
+
+
+def mail_since(before: int) -> list:
+    return sent_mail()[before:]
+
+
+def leaders_mail(before: int) -> list:
+    """Award-list mails only (authors are mailed about their initiatives too)."""
+    return [m for m in mail_since(before) if any(a.startswith("leader-") for a in m.destinations["ToAddresses"])]
+
+
+def valid(schema, body):
+    problems = validation.problems(schema, body)
+    assert problems == [], problems
+    return body
+
+
+@pytest.fixture
+def dataset(api, stream):
+    """The seeded dataset: name → tracking code."""
+    codes = {name: recognise(api, unit, f"Sáng kiến {name}", scores, benefit, authors)
+             for name, (unit, scores, benefit, authors) in RECOGNISED.items()}
+    declined = enter(api, FPT, "Sáng kiến không được công nhận", [HUY])
+    fire(api, declined["id"], "validate", 1, "reviewer-fpt")
+    fire(api, declined["id"], "start_review", 2, "reviewer-cau-giay")
+    fire(api, declined["id"], "decline", 3, "reviewer-cau-giay", reason="Hiệu quả chưa được chứng minh.")
+    enter(api, FPT, "Sáng kiến còn chờ duyệt", [HUY])
+    stream.drain()
+    for unit, count in ENTERED.items():
+        set_entered(unit, count)
+    return codes
+
+
+def by_code(codes, *names):
+    """Names of initiatives that tie on score and benefit, in tracking-code order."""
+    return sorted(names, key=lambda name: codes[name])
+
+
+def exemplary_rows(entries):
+    return [(e["rank"], e["title"].removeprefix("Sáng kiến "), e["score_total"], e["confirmed_benefit_vnd"],
+             e["unit_id"], e["top_level_unit_id"]) for e in entries["exemplary_initiatives"]]
+
+
+def individual_rows(entries):
+    return [(e["rank"], e["full_name"], e["member_id"], e["unit_id"], e["recognized_count"],
+             e["confirmed_benefit_vnd"], e["codes"]) for e in entries["outstanding_individuals"]]
+
+
+def collective_rows(entries):
+    return [(e["rank"], e["unit_id"], e["recognized_count"], e["entered"], e["target"], e["confirmed_benefit_vnd"])
+            for e in entries["outstanding_collectives"]]
+
+
+# ---------------------------------------------------------------- the lists, by hand
+
+def test_lists_on_a_seeded_dataset_are_the_ones_worked_out_by_hand(api, dataset):
+    codes = dataset
+    f2_f3 = by_code(codes, "F2", "F3")  # 24 points and 1.2 billion each: the tracking code decides
+    lan = "Vũ Thị Lan" if codes["F2"] < codes["F4"] else "VŨ THỊ LAN"  # as on her first initiative by code
+
+    # WHEN Hà Nội's leader compiles Hà Nội's list (default criteria: ≥ 21 points,
+    # best 5 per top-level unit; individuals ≥ 2; collectives ≥ 3 and target reached)
+    status, hanoi = compile_list(api, HA_NOI, "leader-ha-noi")
+    assert status == 201, hanoi
+    valid("award-list", hanoi)
+    # THEN exemplary: 6 initiatives reach 21 points (F7 has 20), the best 5 are kept (F4 is 6th)
+    assert exemplary_rows(hanoi["entries"]) == [
+        (1, "F6", 30, 50_000_000, FPT, HA_NOI),
+        (2, "F1", 26, 900_000_000, FPT, HA_NOI),
+        (3, f2_f3[0], 24, 1_200_000_000, FPT, HA_NOI),
+        (4, f2_f3[1], 24, 1_200_000_000, FPT, HA_NOI),
+        (5, "F5", 23, 2_000_000_000, FPT, HA_NOI),
+    ]
+    # AND individuals: Huy (F1, F2, F5, F7: 0.9 + 1.2 + 2 + 5 billion) and Lan (F2, F4, whose
+    # capitals fold to the same name in the same union); Anh and Nam have one each; the
+    # declined and the pending initiatives do not count
+    assert individual_rows(hanoi["entries"]) == [
+        (1, "Lê Quang Huy", "worker-fpt", FPT, 4, 9_100_000_000, sorted(codes[n] for n in ("F1", "F2", "F5", "F7"))),
+        (2, lan, None, FPT, 2, 1_500_000_000, sorted([codes["F2"], codes["F4"]])),
+    ]
+    # AND collectives: FPT, 7 recognised and 640 entered against a target of 600
+    assert collective_rows(hanoi["entries"]) == [(1, FPT, 7, 640, 600, 10_650_000_000)]
+    assert hanoi["counts"] == {"exemplary_initiatives": 5, "outstanding_individuals": 2, "outstanding_collectives": 1}
+    assert hanoi["entries"]["exemplary_initiatives"][0]["unit_name"] == "Công đoàn Công ty TNHH Phần mềm FPT"
+    assert hanoi["entries"]["exemplary_initiatives"][0]["top_level_unit_name"] == "Liên đoàn Lao động Thành phố Hà Nội"
+    assert hanoi["criteria"]["exemplary_initiatives"] == {"min_total_score": 21, "top_per_top_level_unit": 5}
+
+    # WHEN the national leader compiles the nation's list
+    status, nation = compile_list(api, "tld", "leader-national")
+    assert status == 201, nation
+    # THEN the best 5 of each top-level unit, all together by score then benefit
+    assert exemplary_rows(nation["entries"]) == [
+        (1, "F6", 30, 50_000_000, FPT, HA_NOI),
+        (2, "R1", 27, 700_000_000, RANG_DONG, CONG_THUONG),
+        (3, "F1", 26, 900_000_000, FPT, HA_NOI),
+        (4, "S1", 26, 150_000_000, SO_Y_TE, THANH_HOA),
+        (5, f2_f3[0], 24, 1_200_000_000, FPT, HA_NOI),
+        (6, f2_f3[1], 24, 1_200_000_000, FPT, HA_NOI),
+        (7, "R3", 24, 400_000_000, RANG_DONG, CONG_THUONG),
+        (8, "F5", 23, 2_000_000_000, FPT, HA_NOI),
+    ]
+    # AND Bình (R1, R3) and An (R1, R2) join, by benefit
+    assert [(r[1], r[4], r[5]) for r in individual_rows(nation["entries"])] == [
+        ("Lê Quang Huy", 4, 9_100_000_000), (lan, 2, 1_500_000_000),
+        ("Trần Thị Bình", 2, 1_100_000_000), ("Nguyễn Văn An", 2, 800_000_000)]
+    # AND Rạng Đông has 3 recognised but 480 entered of 500: not a collective
+    assert collective_rows(nation["entries"]) == [(1, FPT, 7, 640, 600, 10_650_000_000)]
+
+    # WHEN a leader above it compiles Công Thương's list THEN only its subtree counts
+    status, industry = compile_list(api, CONG_THUONG, "leader-national")
+    assert status == 201
+    assert [r[1] for r in exemplary_rows(industry["entries"])] == ["R1", "R3"]
+    assert [r[1] for r in individual_rows(industry["entries"])] == ["Trần Thị Bình", "Nguyễn Văn An"]
+    assert industry["entries"]["outstanding_collectives"] == []
+
+
+def test_changing_the_criteria_file_changes_the_lists(api, dataset, tmp_path, monkeypatch):
+    # GIVEN Hà Nội's and the nation's lists under the shipped criteria
+    assert compile_list(api, HA_NOI, "leader-ha-noi")[0] == 201
+    assert compile_list(api, "tld", "leader-national")[0] == 201
+    # WHEN the file says, for this phase: 25 points, best 2 per top-level unit, individuals
+    # with 3 recognised, collectives with 3 whether or not they reached their target
+    from chalicelib.awards import criteria
+    with open(criteria.DEFAULT_FILE, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["phases"][PHASE] = {"exemplary_initiatives": {"min_total_score": 25, "top_per_top_level_unit": 2},
+                            "outstanding_individuals": {"min_recognized": 3},
+                            "outstanding_collectives": {"require_target_reached": False}}
+    changed = tmp_path / "criteria.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("AWARD_CRITERIA_FILE", str(changed))
+    # THEN compiling again gives new versions with the new lists; the code is the same
+    status, hanoi = compile_list(api, HA_NOI, "leader-ha-noi")
+    assert status == 201 and hanoi["version"] == 2
+    assert [r[1] for r in exemplary_rows(hanoi["entries"])] == ["F6", "F1"]
+    assert [r[1] for r in individual_rows(hanoi["entries"])] == ["Lê Quang Huy"]
+    assert hanoi["criteria"] == {
+        "exemplary_initiatives": {"min_total_score": 25, "top_per_top_level_unit": 2},
+        "outstanding_individuals": {"min_recognized": 3},
+        "outstanding_collectives": {"min_recognized": 3, "require_target_reached": False}}
+    status, nation = compile_list(api, "tld", "leader-national")
+    assert status == 201 and nation["version"] == 2
+    assert [r[1] for r in exemplary_rows(nation["entries"])] == ["F6", "R1", "F1", "S1"]  # R3 has 24
+    # AND Rạng Đông is a collective now that the target is not required
+    assert collective_rows(nation["entries"]) == [(1, FPT, 7, 640, 600, 10_650_000_000),
+                                                  (2, RANG_DONG, 3, 480, 500, 1_200_000_000)]
+    # AND another phase keeps the defaults and its own overrides
+    from chalicelib.awards.criteria import for_phase, load
+    assert for_phase(load(), "sk2627-gd2").exemplary_initiatives.min_total_score == 21
+    assert for_phase(load(), "mtsk-gd1").exemplary_initiatives.top_per_top_level_unit == 30
+
+
+def test_a_criteria_file_that_breaks_its_schema_is_refused(tmp_path, monkeypatch):
+    from chalicelib.awards import criteria
+    from chalicelib.awards.exceptions import CriteriaError
+
+    broken = tmp_path / "criteria.json"
+    broken.write_text(json.dumps({"defaults": {"exemplary_initiatives": {"min_total_score": 31}},
+                                  "phases": {"sk2627-gd1": {}}}), encoding="utf-8")
+    monkeypatch.setenv("AWARD_CRITERIA_FILE", str(broken))
+    with pytest.raises(CriteriaError) as refused:
+        criteria.load()
+    assert {("/defaults/exemplary_initiatives/min_total_score", "too_large"),
+            ("/defaults/outstanding_individuals", "required"),
+            ("/phases/sk2627-gd1", "invalid")} <= set(refused.value.places)
+    assert criteria.load(criteria.DEFAULT_FILE)["defaults"]  # the shipped file is valid
+
+
+# ---------------------------------------------------------------- same data, same list
+
+def test_the_same_data_gives_the_same_list_and_writes_nothing_new(api, dataset):
+    s3 = boto3.client("s3")
+    mails = len(sent_mail())
+    # GIVEN a compiled list
+    status, first = compile_list(api, HA_NOI, "leader-ha-noi")
+    assert status == 201 and first["id"] == f"{HA_NOI}~{PHASE}~1"
+    key = f"award-lists/{HA_NOI}/{PHASE}/v1.xlsx"
+    etag = s3.head_object(Bucket=settings.awards_bucket(), Key=key)["ETag"]
+    assert len(leaders_mail(mails)) == 1
+    # WHEN it is compiled again, and the stream redelivers every record (candidates again)
+    from chalicelib.awards import candidates
+    for record in _recognitions(api):
+        candidates.on_event(record)
+    status, again = compile_list(api, HA_NOI, "leader-ha-noi")
+    # THEN the answer is the same version, 200; nothing is written, nobody is mailed again
+    assert status == 200
+    assert again["id"] == first["id"] and again["content_hash"] == first["content_hash"]
+    assert again["entries"] == first["entries"] and again["compiled_at"] == first["compiled_at"]
+    assert len(list_versions(HA_NOI)) == 1
+    assert s3.head_object(Bucket=settings.awards_bucket(), Key=key)["ETag"] == etag
+    assert len(leaders_mail(mails)) == 1
+
+
+def _recognitions(api):
+    """Every `recognize` history event, as the stream delivers them (plain dicts)."""
+    from chalicelib.streams import image
+    events = []
+    for raw in _scan("initiatives"):
+        if raw["sk"]["S"].startswith("EVT#") and raw["event"]["S"] == "recognize":
+            events.append(image(raw))
+    assert events
+    return events
+
+
+def _scan(kind):
+    from tests.helpers import table_items
+    return table_items(kind)
+
+
+def test_compiling_does_not_depend_on_the_order_candidates_come_in():
+    from collections import Counter
+
+    from chalicelib.awards.compile import Author, Candidate, Progress, compile_lists
+    from chalicelib.awards.criteria import for_phase, load
+    from chalicelib.text import fold
+
+    def candidate(n, unit, score, benefit, authors):
+        third = score // 3
+        return Candidate(submission_id=f"S{n:02d}", code=f"{n:05d}-00000", title=f"T{n}",
+                         unit_path=("tld", f"top-{unit}", unit), grassroots_unit_id=unit,
+                         top_level_unit_id=f"top-{unit}", authors=tuple(authors),
+                         scores={"novelty": third, "applicability": third, "effectiveness": score - 2 * third},
+                         score_total=score, confirmed_benefit_vnd=benefit,
+                         recognized_at="2026-11-21T10:00:00.000+07:00")
+    # GIVEN 40 candidates in three unions, with many ties, and names typed in several ways
+    rng = random.Random(7)
+    pool = [candidate(n, f"unit-{n % 3}", rng.randint(15, 30), rng.choice([0, 1, 2]) * 10**8,
+                      [Author(rng.choice(["Ann", "ANN", "Bảo", "Bao"])), Author("X", f"m{n % 4}")])
+            for n in range(40)]
+    criteria = for_phase(load(), PHASE)
+    progress = {f"unit-{i}": Progress(entered=10 * i, target=10) for i in range(3)}
+    expected = compile_lists(pool, criteria, progress, {})
+    # WHEN they come in any order, some of them twice (a redelivery)
+    for _ in range(5):
+        rng.shuffle(pool)
+        # THEN the lists are the same
+        assert compile_lists(pool + pool[:5], criteria, progress, {}) == expected
+    # AND "Bảo"/"Bao" and "Ann"/"ANN" are one person each within a union
+    by_name = Counter((c.grassroots_unit_id, fold(c.authors[0].full_name)) for c in pool)
+    assert {e["key"] for e in expected["outstanding_individuals"] if e["member_id"] is None} == {
+        f"name:{unit}:{name}" for (unit, name), count in by_name.items() if count >= 2}
+    # AND unit-0 (0 entered of 10) is no collective; unit-1 (10 of 10) and unit-2 (20 of 10) are
+    assert sorted(e["unit_id"] for e in expected["outstanding_collectives"]) == ["unit-1", "unit-2"]
+
+
+# ---------------------------------------------------------------- approval and versions
+
+def test_an_approved_list_is_frozen_and_a_new_recognition_makes_version_2(api, dataset, stream):
+    status, first = compile_list(api, HA_NOI, "leader-ha-noi")
+    assert status == 201
+    list_id = first["id"]
+    # Only a leader of the list's unit approves (not a leader above it, not a reviewer).
+    assert api.json("POST", f"/award-lists/{list_id}/approve", user="leader-national")[0] == 403
+    assert api.json("POST", f"/award-lists/{list_id}/approve", user="reviewer-ha-noi")[0] == 403
+    # WHEN Hà Nội's leader approves it
+    status, approved = api.json("POST", f"/award-lists/{list_id}/approve", user="leader-ha-noi")
+    assert status == 200, approved
+    valid("award-list", approved)
+    assert approved["status"] == "approved" and approved["approved_by"] == "leader-ha-noi"
+    assert approved["approved_at"] == "2026-11-21T10:00:00.000+07:00"
+    assert approved["entries"] == first["entries"]
+    # THEN approving again is a conflict, and changes nothing
+    status, again = api.json("POST", f"/award-lists/{list_id}/approve", user="leader-ha-noi")
+    assert status == 409 and again["errors"][0]["code"] == "award_list_approved"
+    # WHEN another initiative is recognised afterwards (29 points: second best) and the list is compiled again
+    late = recognise(api, FPT, "Sáng kiến F8", (10, 10, 9), 80_000_000, [{"full_name": "Hồ Thị Mai"}])
+    stream.drain()
+    status, second = compile_list(api, HA_NOI, "leader-ha-noi")
+    # THEN it is version 2, a draft, with the new initiative second and the fifth one out
+    assert status == 201 and second["version"] == 2 and second["status"] == "draft"
+    assert second["id"] == f"{HA_NOI}~{PHASE}~2"
+    before = [e["code"] for e in first["entries"]["exemplary_initiatives"]]
+    assert [e["code"] for e in second["entries"]["exemplary_initiatives"]] == [before[0], late, *before[1:4]]
+    # AND version 1 is still approved and exactly as approved
+    status, one = api.json("GET", f"/award-lists/{list_id}", user="leader-ha-noi")
+    assert status == 200
+    assert one["status"] == "approved" and one["version"] == 1
+    assert one["entries"] == first["entries"] and one["content_hash"] == first["content_hash"]
+    assert one["approved_at"] == approved["approved_at"]
+    assert len(list_versions(HA_NOI)) == 2
+
+
+def test_only_the_latest_version_can_be_approved(api, stream):
+    recognise(api, FPT, "Sáng kiến F1", (9, 9, 9), 10_000_000, [HUY])
+    stream.drain()
+    status, first = compile_list(api, HA_NOI, "leader-ha-noi")
+    assert status == 201
+    recognise(api, FPT, "Sáng kiến F9", (10, 10, 10), 10_000_000, [HUY])
+    stream.drain()
+    assert compile_list(api, HA_NOI, "leader-ha-noi")[0] == 201
+    status, answer = api.json("POST", f"/award-lists/{first['id']}/approve", user="leader-ha-noi")
+    assert status == 409 and answer["errors"][0]["code"] == "award_list_superseded"
+    assert api.json("POST", f"/award-lists/{HA_NOI}~{PHASE}~2/approve", user="leader-ha-noi")[0] == 200
+    assert api.json("POST", f"/award-lists/{HA_NOI}~{PHASE}~3/approve", user="leader-ha-noi")[0] == 404
+
+
+# ---------------------------------------------------------------- email and Excel
+
+def test_the_leaders_get_an_email_with_the_summary_and_a_link(api, dataset):
+    mails = len(sent_mail())
+    status, hanoi = compile_list(api, HA_NOI, "leader-ha-noi")
+    assert status == 201
+    # THEN Hà Nội's one leader gets one email, from the app's sender
+    sent = leaders_mail(mails)
+    assert [m.destinations["ToAddresses"] for m in sent] == [["leader-ha-noi@example.vn"]]
+    mail = sent[0]
+    assert mail.source == settings.mail_sender()
+    assert mail.subject == ("Danh sách đề nghị khen thưởng Liên đoàn Lao động Thành phố Hà Nội – Giai đoạn 1 "
+                            "(phiên bản 1)")
+    body = html.unescape(mail.body)
+    # AND it says how many of each kind, and shows the top 5 exemplary initiatives
+    assert "Sáng kiến tiêu biểu: <strong>5</strong>" in body
+    assert "Cá nhân tiêu biểu: <strong>2</strong>" in body
+    assert "Tập thể tiêu biểu: <strong>1</strong>" in body
+    for entry in hanoi["entries"]["exemplary_initiatives"][:5]:
+        assert entry["code"] in body and entry["title"] in body
+    assert "50.000.000 đ" in body and "2.000.000.000 đ" in body
+    # AND a time-limited link to the workbook, and the list's page
+    assert f"/{settings.awards_bucket()}/award-lists/{HA_NOI}/{PHASE}/v1.xlsx" in body or \
+        f"{settings.awards_bucket()}.s3" in body
+    assert "X-Amz-Expires=604800" in body and "X-Amz-Signature=" in body
+    assert f"{settings.link_base()}/award-lists/{HA_NOI}~{PHASE}~1" in body
+    # WHEN a unit with no leader on file gets a list THEN nobody is mailed, and nothing fails
+    before = len(sent_mail())
+    assert compile_list(api, "ldld-cau-giay", "leader-ha-noi")[0] == 201
+    assert len(mail_since(before)) == 0
+
+
+def test_leaders_who_read_english_get_the_english_email():
+    from chalicelib.awards import mail, store
+
+    award_list = store.AwardList(
+        unit_id=HA_NOI, phase_id=PHASE, program_id="sang-kien-2026-2027", version=3, status="draft",
+        lists={"exemplary_initiatives": [{"rank": 1, "title": "Robot <hàn>", "code": "12345-67890",
+                                          "unit_name": "FPT", "score_total": 28,
+                                          "confirmed_benefit_vnd": 1_500_000_000}],
+               "outstanding_individuals": [], "outstanding_collectives": []},
+        counts={"exemplary_initiatives": 1, "outstanding_individuals": 0, "outstanding_collectives": 0},
+        criteria={}, content_hash="0" * 64, compiled_at="2027-01-01T00:30:00.000+07:00", compiled_by="schedule",
+        workbook_key="k")
+    leader = {"id": "x", "full_name": "Jane Tran", "email": "jane@example.vn", "language": "en"}
+    link = {"url": "https://s3.example/k?a=1&b=2", "expires_at": "2027-01-08T00:30:00.000+07:00"}
+    message = mail.message(award_list, leader, "Hà Nội", {"vi": "Giai đoạn 1", "en": "Phase 1"}, link)
+    assert message["subject"] == "Award list: Hà Nội – Phase 1 (version 3)"
+    assert "Dear Jane Tran," in message["text"] and "Phase 1 has ended." in message["text"]
+    assert "Exemplary initiatives: 1" in message["text"] and "1,500,000,000 VND" in message["text"]
+    assert "until 08/01/2027 00:30" in message["text"]
+    assert "Robot &lt;hàn&gt;" in message["html"] and 'href="https://s3.example/k?a=1&amp;b=2"' in message["html"]
+    vietnamese = mail.message(award_list, {**leader, "language": "vi"}, "Hà Nội", {"vi": "Giai đoạn 1"}, link)
+    assert "Giai đoạn 1 đã kết thúc." in vietnamese["text"] and "1.500.000.000 đ" in vietnamese["text"]
+
+
+def test_the_excel_file_in_s3_has_the_vietnamese_headers_and_the_entries(api, dataset):
+    from openpyxl import load_workbook
+
+    status, hanoi = compile_list(api, HA_NOI, "leader-ha-noi")
+    assert status == 201
+    stored = boto3.client("s3").get_object(Bucket=settings.awards_bucket(), Key=f"award-lists/{HA_NOI}/{PHASE}/v1.xlsx")
+    assert stored["ContentType"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = load_workbook(io.BytesIO(stored["Body"].read()))
+    assert book.sheetnames == ["Thông tin chung", "Sáng kiến tiêu biểu", "Cá nhân tiêu biểu", "Tập thể tiêu biểu"]
+
+    sheet = book["Sáng kiến tiêu biểu"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("STT", "Tên sáng kiến", "Mã", "Tác giả", "Đơn vị", "Đơn vị trực thuộc Tổng Liên đoàn",
+                       "Điểm tính mới", "Điểm khả năng áp dụng", "Điểm hiệu quả", "Điểm", "Giá trị làm lợi (đồng)",
+                       "Ngày công nhận")
+    entries = hanoi["entries"]["exemplary_initiatives"]
+    assert [(r[0], r[1], r[2], r[9], r[10]) for r in rows[1:]] == [
+        (e["rank"], e["title"], e["code"], e["score_total"], e["confirmed_benefit_vnd"]) for e in entries]
+    assert rows[1][3] == "Đỗ Văn Nam" and rows[1][4] == "Công đoàn Công ty TNHH Phần mềm FPT"
+    assert rows[1][11].date() == date(2026, 11, 21)
+    assert sheet["K2"].number_format == '#,##0 "₫"' and sheet["L2"].number_format == "DD/MM/YYYY"
+
+    people = list(book["Cá nhân tiêu biểu"].iter_rows(values_only=True))
+    assert people[0][:3] == ("STT", "Họ và tên", "Mã đoàn viên")
+    assert people[1][1:3] == ("Lê Quang Huy", "worker-fpt") and people[1][7] == 9_100_000_000
+    units = list(book["Tập thể tiêu biểu"].iter_rows(values_only=True))
+    assert units[0] == ("STT", "Đơn vị", "Đơn vị trực thuộc Tổng Liên đoàn", "Chỉ tiêu đăng ký",
+                        "Số sáng kiến đã nhập", "Số sáng kiến được công nhận", "Giá trị làm lợi (đồng)")
+    assert units[1] == (1, "Công đoàn Công ty TNHH Phần mềm FPT", "Liên đoàn Lao động Thành phố Hà Nội", 600, 640, 7,
+                        10_650_000_000)
+    info = {row[0]: row[1] for row in book["Thông tin chung"].iter_rows(values_only=True) if row and row[0]}
+    assert info["Đơn vị"] == "Liên đoàn Lao động Thành phố Hà Nội" and info["Giai đoạn"] == "Giai đoạn 1"
+    assert info["Phiên bản"] == 1 and info["Sáng kiến tiêu biểu"] == 5
+    # AND the API's link is a presigned GET of that file
+    assert f"award-lists/{HA_NOI}/{PHASE}/v1.xlsx" in hanoi["download"]["url"]
+    assert hanoi["download"]["expires_at"] == "2026-11-28T10:00:00.000+07:00"
+
+
+# ---------------------------------------------------------------- who may do what
+
+def test_who_may_compile_read_and_approve(api, stream):
+    recognise(api, FPT, "Sáng kiến A", (9, 9, 9), 1_000_000, [HUY])
+    stream.drain()
+    # Compile: leaders of the unit or above it only
+    assert compile_list(api, HA_NOI, "reviewer-ha-noi")[0] == 403
+    assert compile_list(api, HA_NOI, "admin")[0] == 403
+    assert compile_list(api, HA_NOI, "leader-thanh-hoa")[0] == 403
+    status, answer = compile_list(api, "no-such-unit", "leader-ha-noi", phase="no-such-phase")
+    assert status == 422
+    assert {(e["path"], e["code"]) for e in answer["errors"]} == {("/unit_id", "unknown_unit"),
+                                                                  ("/phase", "unknown_phase")}
+    status, answer = api.json("POST", "/award-lists", {"unit_id": HA_NOI}, user="leader-ha-noi")
+    assert status == 400 and answer["errors"][0]["path"] == "/phase"
+    status, answer = compile_list(api, "ldld-cau-giay", "leader-ha-noi")
+    assert status == 201
+    list_id = answer["id"]
+    # Read: leaders, reviewers and admins whose unit contains the list's unit
+    for user in ("leader-ha-noi", "leader-national", "reviewer-cau-giay", "reviewer-ha-noi", "admin"):
+        status, body = api.json("GET", f"/award-lists/{list_id}", user=user)
+        assert status == 200, (user, body)
+        valid("award-list", body)
+    for user in ("reviewer-fpt", "leader-thanh-hoa", "worker-fpt"):
+        assert api.json("GET", f"/award-lists/{list_id}", user=user)[0] == 403, user
+    assert api.json("GET", "/award-lists/ldld-cau-giay~sk2627-gd1~9", user="leader-ha-noi")[0] == 404
+    assert api.json("GET", "/award-lists/not-an-id", user="leader-ha-noi")[0] == 404
+    assert api.request("GET", f"/award-lists/{list_id}").status_code == 401
+    # Approve: a leader of that unit (Cầu Giấy has none on file, so nobody here)
+    assert api.json("POST", f"/award-lists/{list_id}/approve", user="leader-ha-noi")[0] == 403
+
+
+# ---------------------------------------------------------------- candidates
+
+def test_a_recognition_makes_one_candidate_per_unit_on_its_path_and_a_replay_changes_nothing(api, stream):
+    code = recognise(api, RANG_DONG, "Sáng kiến C", (8, 8, 9), 123_000_000, [AN, BINH])
+    stream.drain()
+    items = [item for item in _scan("awards") if item["pk"]["S"].startswith("CAND#")]
+    assert sorted(item["pk"]["S"] for item in items) == [f"CAND#{PHASE}#{unit}"
+                                                         for unit in sorted(["tld", CONG_THUONG, RANG_DONG])]
+    from chalicelib.awards.aws import from_item
+    candidate = from_item(items[0])
+    assert candidate["code"] == code and candidate["score_total"] == 25
+    assert candidate["unit_path"] == ["tld", CONG_THUONG, RANG_DONG]
+    assert candidate["top_level_unit_id"] == CONG_THUONG and candidate["grassroots_unit_id"] == RANG_DONG
+    assert candidate["authors"] == [AN, BINH] and candidate["confirmed_benefit_vnd"] == 123_000_000
+    # WHEN the stream delivers the same records again THEN nothing changes
+    from chalicelib.awards import candidates
+    for event in _recognitions(api):
+        candidates.on_event(event)
+    assert [item for item in _scan("awards") if item["pk"]["S"].startswith("CAND#")] == items
+
+
+# ---------------------------------------------------------------- the schedule
+
+def test_the_schedule_compiles_top_level_units_and_the_nation_when_a_phase_ended_yesterday(api, stream, now):
+    from chalicelib import schedules
+    from chalicelib.clock import VIETNAM
+    from datetime import datetime
+
+    recognise(api, FPT, "Sáng kiến S", (9, 9, 9), 500_000_000, [HUY])
+    stream.drain()
+    # Nothing ended yesterday on the last day of the phase
+    assert schedules.compile_ended_phases(date(2026, 12, 31)) == []
+    assert list_versions(HA_NOI) == []
+    # WHEN the schedule runs on 1 January 2027, sk2627-gd1 having ended on 31 December
+    now(datetime(2027, 1, 1, 0, 30, tzinfo=VIETNAM))
+    mails = len(sent_mail())
+    done = schedules.compile_ended_phases(date(2027, 1, 1))
+    # THEN every top-level unit (the 83 children of tld) and the nation have version 1 of their list
+    top_level = schedules.top_level_unit_ids("tld")
+    assert len(top_level) == 83 and HA_NOI in top_level and CONG_THUONG in top_level
+    assert sorted(unit for unit, phase, version, created in done) == sorted([*top_level, "tld"])
+    assert all(phase == PHASE and version == 1 and created for _, phase, version, created in done)
+    status, hanoi = api.json("GET", f"/award-lists/{HA_NOI}~{PHASE}~1", user="leader-ha-noi")
+    assert status == 200 and hanoi["compiled_by"] == "schedule"
+    assert [e["title"] for e in hanoi["entries"]["exemplary_initiatives"]] == ["Sáng kiến S"]
+    _, nation = api.json("GET", f"/award-lists/tld~{PHASE}~1", user="leader-national")
+    assert nation["counts"]["exemplary_initiatives"] == 1
+    # AND the leaders on file (Hà Nội, Thanh Hóa, the nation) are mailed once each
+    assert sorted(m.destinations["ToAddresses"][0] for m in leaders_mail(mails)) == [
+        "leader-ha-noi@example.vn", "leader-national@example.vn", "leader-thanh-hoa@example.vn"]
+    assert "Giai đoạn 1 đã kết thúc." in html.unescape(leaders_mail(mails)[0].body)
+    # WHEN the scheduled Lambda itself runs again that night THEN nothing new is written or sent
+    mails = len(sent_mail())
+    event = api.client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
+                                                resources=[])
+    answer = api.client.lambda_.invoke("compile_award_lists", event).payload
+    assert len(answer["compiled"]) == 84 and not any(created for *_, created in answer["compiled"])
+    assert len(list_versions(HA_NOI)) == 1 and leaders_mail(mails) == []

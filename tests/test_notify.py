@@ -1,0 +1,378 @@
+"""Notifying authors and reviewers (chalicelib/notify/): emails through (moto's)
+SES exactly once per event and author, in-app notifications exactly once per
+event and user, and GET /me/notifications with mark-read.
+
+Stream batches go to `react_to_events` only: these tests are about its effects."""
+import json
+import os
+from datetime import timedelta
+
+import boto3
+import pytest
+
+from chalicelib import i18n, settings, validation
+from tests.conftest import DEFAULT_NOW, ROOT, initiative, sent_mail
+from tests.helpers import table_items
+
+REACT = ("react_to_events",)
+FPT_UNIT = "cdcs-fpt-cau-giay"
+TITLE = "Khuôn gá & dưỡng kiểm <nhanh> cho dây chuyền SMT"
+REASON = "Cần bổ sung số liệu trước và sau khi áp dụng."
+# Two authors with an email (one reads English), one of them a user; a third
+# with a union member number that is no user, and no email.
+AUTHORS = [
+    {"full_name": "Phạm Minh Anh", "member_id": "worker-fpt-en", "email": "minhanh.pham@example.vn",
+     "share_percent": 50},
+    {"full_name": "Jane Tran", "email": "jane.tran@example.vn", "language": "en", "share_percent": 30},
+    {"full_name": "Đỗ Văn Khoa", "member_id": "HV-0042", "share_percent": 20},
+]
+
+
+class RecordingSes:
+    """The real (moto) SES client, remembering what was asked of send_email."""
+
+    def __init__(self, client):
+        self.client, self.sent = client, []
+
+    def send_email(self, **request):
+        answer = self.client.send_email(**request)
+        self.sent.append(request)
+        return answer
+
+
+@pytest.fixture
+def ses(monkeypatch):
+    from chalicelib.notify import mail
+
+    recording = RecordingSes(boto3.client("ses", region_name=settings.region()))
+    monkeypatch.setattr(mail, "ses_client", lambda: recording)
+    yield recording
+    # Whatever a test did to the sender, the next one finds it verified.
+    recording.client.verify_email_identity(EmailAddress=settings.mail_sender())
+
+
+def fire(api, sid, event, version, user, **body):
+    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
+                              {"event": event, "expected_version": version, **body}, user=user)
+    assert status == 200, answer
+    return answer
+
+
+def submit(api, stream, **overrides):
+    """A new FPT initiative by worker-fpt; its creation records already consumed."""
+    status, created = api.json("POST", "/submissions",
+                               initiative(unit_id=FPT_UNIT, **{"authors": AUTHORS, **overrides}), user="worker-fpt")
+    assert status == 201, created
+    stream.deliver(stream.records(), REACT)
+    return created
+
+
+def deliver(stream, records) -> list:
+    """One delivery of `records` to react_to_events; the failed records' ids."""
+    answer = stream.deliver(records, REACT)["react_to_events"] or {}
+    return [failure["itemIdentifier"] for failure in answer.get("batchItemFailures", [])]
+
+
+def event_record(records, seq):
+    sk = f"EVT#{seq:06d}"
+    return next(r for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == sk)
+
+
+def notifications(api, user, query="", lang=None):
+    headers = {"Accept-Language": lang} if lang else None
+    status, page = api.json("GET", f"/me/notifications{query}", user=user, headers=headers)
+    assert status == 200, page
+    assert validation.problems("notifications-page", page) == []
+    return page
+
+
+def mark_read(api, user, ids):
+    status, answer = api.json("POST", "/me/notifications/read", {"ids": ids}, user=user)
+    assert status == 200, answer
+    assert validation.problems("mark-read-response", answer) == []
+    return answer
+
+
+def claims():
+    return [item for item in table_items("notifications") if item["pk"]["S"].startswith("MAIL#")]
+
+
+# ------------------------------------------------------------ authors: exactly once
+
+def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, ses):
+    # GIVEN an initiative with two authors who gave an email (one reads English)
+    # and one author who is a user, returned for revision with a reason
+    created = submit(api, stream, title=TITLE)
+    sid, code = created["id"], created["code"]
+    mail_before = len(sent_mail())
+    fire(api, sid, "request_revision", 1, "reviewer-fpt", reason=REASON)
+    records = stream.records()
+
+    # WHEN the stream delivers the batch three times
+    for _ in range(3):
+        assert deliver(stream, records) == []
+
+    # THEN each author with an email got exactly one email, in their language
+    assert len(sent_mail()) - mail_before == 2
+    by_address = {request["Destination"]["ToAddresses"][0]: request for request in ses.sent}
+    assert sorted(by_address) == ["jane.tran@example.vn", "minhanh.pham@example.vn"]
+    assert all(request["Source"] == settings.mail_sender() for request in ses.sent)
+    link = f"{settings.link_base()}/submissions/{sid}"
+    for address, state, words in [("minhanh.pham@example.vn", "Cần bổ sung", ["Kính gửi Phạm Minh Anh", "Lý do"]),
+                                  ("jane.tran@example.vn", "Needs revision", ["Dear Jane Tran", "Reason"])]:
+        message = by_address[address]["Message"]
+        subject, text, html = (message["Subject"]["Data"], message["Body"]["Text"]["Data"],
+                               message["Body"]["Html"]["Data"])
+        assert TITLE in subject and code in subject and state in subject, subject
+        for part in [TITLE, code, state, REASON, link, *words]:
+            assert part in text, (address, part)
+        # The HTML body says the same, escaped.
+        assert "Khuôn gá &amp; dưỡng kiểm &lt;nhanh&gt;" in html and TITLE not in html
+        for part in [code, state, REASON, f'href="{link}"']:
+            assert part in html, (address, part)
+    assert "21/11/2026" in by_address["jane.tran@example.vn"]["Message"]["Body"]["Text"]["Data"]
+    # moto kept what it was given
+    assert {m.subject for m in sent_mail()[mail_before:]} == {r["Message"]["Subject"]["Data"] for r in ses.sent}
+    # AND every claim says sent, with SES's message id
+    assert sorted((c["sk"]["S"], c["status"]["S"]) for c in claims()) == [("0", "sent"), ("1", "sent")]
+    assert all(c["message_id"]["S"] for c in claims())
+
+    # AND the author who is a user, and the submitter, each have one in-app notification
+    for user in ("worker-fpt-en", "worker-fpt"):
+        page = notifications(api, user)
+        assert page["unread"] == 1 and page["next_cursor"] is None
+        [item] = page["items"]
+        assert (item["kind"], item["submission_id"], item["code"], item["title"]) == (
+            "author_update", sid, code, TITLE)
+        assert (item["event"], item["from"], item["to"], item["read"]) == (
+            "request_revision", "pending", "needs_revision", False)
+        assert item["state_name"] == {"vi": "Cần bổ sung", "en": "Needs revision"}
+        assert item["reason"] == REASON and item["link"] == link
+        assert item["message"] == f"Sáng kiến «{TITLE}» ({code}) đã chuyển sang trạng thái: Cần bổ sung."
+    english = notifications(api, "worker-fpt-en", lang="en")["items"][0]["message"]
+    assert english == f"Initiative “{TITLE}” ({code}) is now: Needs revision."
+    # AND nobody else: not the reviewer, not an unrelated user
+    assert notifications(api, "reviewer-fpt")["items"] == []
+    assert notifications(api, "worker-rang-dong") == {"items": [], "next_cursor": None, "unread": 0}
+
+
+def test_authors_sharing_an_address_get_one_email_and_authors_without_one_none(api, stream, ses):
+    same = [dict(AUTHORS[0], share_percent=60), dict(AUTHORS[0], full_name="Phạm M. Anh", share_percent=40,
+                                                     member_id=None, email="MinhAnh.Pham@example.vn ")]
+    same[1].pop("member_id")
+    created = submit(api, stream, authors=same)
+    fire(api, created["id"], "validate", 1, "reviewer-fpt")
+    assert deliver(stream, stream.records()) == []
+    assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"]]
+
+    created = submit(api, stream, authors=[{"full_name": "Nguyễn Văn Tư", "share_percent": 100}])
+    fire(api, created["id"], "validate", 1, "reviewer-fpt")
+    assert deliver(stream, stream.records()) == []
+    assert len(ses.sent) == 1
+    assert len(notifications(api, "worker-fpt")["items"]) == 2  # the submitter still hears of both
+
+
+# ------------------------------------------------------------ SES failing
+
+def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api, stream, ses):
+    # GIVEN an event that notifies two authors by email, and SES refusing the sender
+    created = submit(api, stream)
+    fire(api, created["id"], "request_revision", 1, "reviewer-fpt", reason=REASON)
+    records = stream.records()
+    ses.client.delete_identity(Identity=settings.mail_sender())
+    mail_before = len(sent_mail())
+
+    # WHEN the batch is delivered
+    failed = deliver(stream, records)
+
+    # THEN the event's record is reported failed (and only it), nothing was sent
+    # and nothing is marked sent: every claim was released
+    assert failed == [event_record(records, 2)["dynamodb"]["SequenceNumber"]]
+    assert len(sent_mail()) == mail_before and claims() == []
+    # (the in-app notifications were written once, and stay once)
+    assert notifications(api, "worker-fpt-en")["unread"] == 1
+
+    # WHEN it is retried while SES still fails THEN it fails again
+    assert deliver(stream, records) != []
+
+    # WHEN SES works again and the record is redelivered (twice)
+    ses.client.verify_email_identity(EmailAddress=settings.mail_sender())
+    assert deliver(stream, records) == []
+    assert deliver(stream, records) == []
+
+    # THEN each author got exactly one email, and the in-app notifications did not double
+    assert sorted(m.destinations["ToAddresses"][0] for m in sent_mail()[mail_before:]) == [
+        "jane.tran@example.vn", "minhanh.pham@example.vn"]
+    assert [c["status"]["S"] for c in claims()] == ["sent", "sent"]
+    assert notifications(api, "worker-fpt-en")["unread"] == 1
+
+
+def test_one_authors_failed_email_does_not_hold_back_the_others(api, stream, ses, monkeypatch):
+    created = submit(api, stream)
+    fire(api, created["id"], "request_revision", 1, "reviewer-fpt", reason=REASON)
+    records = stream.records()
+    real_send = ses.send_email
+
+    def send_email(**request):
+        if request["Destination"]["ToAddresses"] == ["jane.tran@example.vn"]:
+            raise ConnectionError("SES is unreachable")
+        return real_send(**request)
+    monkeypatch.setattr(ses, "send_email", send_email)
+    assert len(deliver(stream, records)) == 1
+    assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"]]
+    assert [(c["sk"]["S"], c["status"]["S"]) for c in claims()] == [("0", "sent")]
+
+    monkeypatch.setattr(ses, "send_email", real_send)
+    assert deliver(stream, records) == []
+    assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"],
+                                                                  ["jane.tran@example.vn"]]
+
+
+def test_a_claim_left_by_a_dead_invocation_is_taken_over_once_its_lease_ends(api, stream, ses, now):
+    from chalicelib.notify import mail
+
+    created = submit(api, stream, authors=[dict(AUTHORS[1], share_percent=100)])
+    fire(api, created["id"], "validate", 1, "reviewer-fpt")
+    records = stream.records()
+    # GIVEN an invocation claimed the email and died before sending (a timeout)
+    key = mail.ClaimKey(created["id"], 2, 0)
+    lease_until = int(DEFAULT_NOW.timestamp()) + mail.LEASE_SECONDS
+    mail.MailClaim(key.pk, key.sk, status=mail.SENDING, token="dead", lease_until=lease_until,
+                   recipient="jane.tran@example.vn").save()
+    # WHEN the record is redelivered while the lease lasts THEN it waits (fails, to be retried), sending nothing
+    assert len(deliver(stream, records)) == 1 and ses.sent == []
+    # WHEN it is redelivered after the lease ended THEN the email goes out, once
+    now(DEFAULT_NOW + timedelta(seconds=mail.LEASE_SECONDS + 1))
+    assert deliver(stream, records) == []
+    assert deliver(stream, records) == []
+    assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["jane.tran@example.vn"]]
+
+
+# ------------------------------------------------------------ reviewers
+
+def test_a_resubmitted_initiative_is_announced_to_its_queues_reviewers_in_app_only(api, stream, ses):
+    created = submit(api, stream)
+    sid = created["id"]
+    fire(api, sid, "request_revision", 1, "reviewer-fpt", reason=REASON)
+    fire(api, sid, "resubmit", 2, "worker-fpt")
+    records = stream.records()
+    for _ in range(2):
+        assert deliver(stream, records) == []
+    # The request_revision emailed the two authors; the resubmit emailed nobody.
+    assert len(ses.sent) == 2
+    [item] = notifications(api, "reviewer-fpt")["items"]
+    assert (item["kind"], item["event"], item["to"], item["seq"]) == ("resubmitted", "resubmit", "pending", 3)
+    assert item["message"].startswith(f"Sáng kiến «{created['title']}» ({created['code']}) đã được tác giả bổ sung")
+    # The reviewers of other units, and the author who resubmitted, hear nothing of it.
+    assert notifications(api, "reviewer-cau-giay")["items"] == []
+    assert [i["event"] for i in notifications(api, "worker-fpt")["items"]] == ["request_revision"]
+
+
+# ------------------------------------------------------------ GET /me/notifications, mark read
+
+def test_notifications_page_newest_first_and_mark_read_keeps_the_count_exact(api, stream, ses, now):
+    # GIVEN three initiatives of worker-fpt, each validated a minute after the last
+    sids = []
+    for minute in range(3):
+        now(DEFAULT_NOW + timedelta(minutes=minute))
+        sid = submit(api, stream)["id"]
+        fire(api, sid, "validate", 1, "reviewer-fpt")
+        sids.append(sid)
+    assert deliver(stream, stream.records()) == []
+
+    # WHEN worker-fpt pages through their notifications two at a time
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = notifications(api, "worker-fpt", "?limit=2" + (f"&cursor={cursor}" if cursor else ""))
+        assert len(page["items"]) <= 2 and page["unread"] == 3
+        seen += page["items"]
+        cursor, pages = page["next_cursor"], pages + 1
+        if cursor is None or pages > 5:
+            break
+    # THEN they see all three, newest first, each once
+    assert cursor is None and [item["submission_id"] for item in seen] == sids[::-1]
+    ids = [item["id"] for item in seen]
+
+    # WHEN they mark the newest read, twice (a second tab, a retry)
+    assert mark_read(api, "worker-fpt", [ids[0]]) == {"marked": 1, "unread": 2}
+    assert mark_read(api, "worker-fpt", [ids[0]]) == {"marked": 0, "unread": 2}
+    # THEN the count went down once
+    page = notifications(api, "worker-fpt")
+    assert page["unread"] == 2
+    assert [(item["read"], "read_at" in item) for item in page["items"]] == [(True, True), (False, False),
+                                                                             (False, False)]
+    # AND marking it with others counts only the others
+    assert mark_read(api, "worker-fpt", ids) == {"marked": 2, "unread": 0}
+    assert mark_read(api, "worker-fpt", ids) == {"marked": 0, "unread": 0}
+    count = next(i for i in table_items("notifications")
+                 if i["pk"]["S"] == "USER#worker-fpt" and i["sk"]["S"] == "#UNREAD")
+    assert count["unread"]["N"] == "0"
+
+
+def test_nobody_sees_or_marks_another_users_notifications(api, stream, ses):
+    for _ in range(2):
+        fire(api, submit(api, stream)["id"], "validate", 1, "reviewer-fpt")
+    assert deliver(stream, stream.records()) == []
+    mine = notifications(api, "worker-fpt", "?limit=1")
+    assert mine["unread"] == 2 and mine["next_cursor"]
+
+    # Another user sees none of them, not even with the owner's cursor ...
+    assert notifications(api, "worker-rang-dong")["items"] == []
+    status, answer = api.json("GET", f"/me/notifications?cursor={mine['next_cursor']}", user="worker-rang-dong")
+    assert status == 400 and answer["errors"][0]["path"] == "/cursor"
+    # ... and cannot mark them read: nothing changes for the owner.
+    ids = [item["id"] for item in notifications(api, "worker-fpt")["items"]]
+    assert mark_read(api, "worker-rang-dong", ids) == {"marked": 0, "unread": 0}
+    assert notifications(api, "worker-fpt")["unread"] == 2
+    assert not any(item["read"] for item in notifications(api, "worker-fpt")["items"])
+    # No item was made for them either (an update cancelled by its condition writes nothing).
+    assert [i["sk"]["S"] for i in table_items("notifications") if i["pk"]["S"] == "USER#worker-rang-dong"] == []
+
+
+def test_notification_requests_are_checked(api):
+    for query in ("?limit=0", "?limit=101", "?cursor=bad%21", "?cursor=AAAA", "?page=2"):
+        status, answer = api.json("GET", f"/me/notifications{query}", user="worker-fpt")
+        assert status == 400, (query, answer)
+    assert api.json("GET", "/me/notifications")[0] == 401
+    for body in ({}, {"ids": []}, {"ids": ["a"] * 2}, {"ids": ["not ok!"]}, {"ids": [f"id{i}" for i in range(101)]},
+                 {"ids": ["abc"], "all": True}):
+        status, answer = api.json("POST", "/me/notifications/read", body, user="worker-fpt")
+        assert status == 400, (body, answer)
+    status, answer = api.json("POST", "/me/notifications/read", {"ids": ["not ok!"]}, user="worker-fpt",
+                              headers={"Accept-Language": "en"})
+    assert answer["errors"][0]["message"].startswith("Notifications 1:")
+    # Well-formed ids that name no notification of the caller's change nothing.
+    assert mark_read(api, "worker-fpt", ["AAAA", "Tk9QRQ"]) == {"marked": 0, "unread": 0}
+    assert api.json("POST", "/me/notifications/read", {"ids": ["AAAA"]})[0] == 401
+
+
+# ------------------------------------------------------------ templates (no AWS)
+
+def test_templates_write_money_dates_and_scores_for_people():
+    from chalicelib.notify import render
+
+    assert render.money(1500000, "vi") == "1.500.000 ₫" and render.money(1500000, "en") == "1,500,000 VND"
+    # 23:30 UTC is 06:30 the next day in Vietnam.
+    assert (render.day("2026-11-21T23:30:00.000+00:00"), render.hour("2026-11-21T23:30:00.000+00:00")) == (
+        "22/11/2026", "06:30")
+    context = {"author_name": "Nguyễn Văn An", "title": "Cải tiến khuôn ép", "code": "40173-26958",
+               "state_name": "Được công nhận", "event_name": "Công nhận", "at": "2026-11-21T10:05:00.000+07:00",
+               "reason": None, "link": "https://sangkien.example.vn/submissions/01KAHQ3M6X2V7E9R0T4B5N8C1D",
+               "scores": [{"name": "novelty", "value": 8}, {"name": "applicability", "value": 9},
+                          {"name": "effectiveness", "value": 7}],
+               "confirmed_benefit_vnd": 900000000}
+    vi = render.email("author_update", "vi", context)
+    assert vi.subject == "Sáng kiến «Cải tiến khuôn ép» (40173-26958): Được công nhận"
+    for part in ["Tính mới: 8/10", "Khả năng áp dụng: 9/10", "Hiệu quả: 7/10", "900.000.000 ₫",
+                 "lúc 10:05 ngày 21/11/2026", "Điểm đánh giá"]:
+        assert part in vi.text and part in vi.html, part
+    assert "Lý do" not in vi.text
+    en = render.email("author_update", "en", dict(context, state_name="Recognised", event_name="Recognise"))
+    for part in ["Novelty: 8/10", "Applicability: 9/10", "Effectiveness: 7/10", "900,000,000 VND",
+                 "on 21/11/2026 at 10:05"]:
+        assert part in en.text and part in en.html, part
+    # An unknown language falls back to Vietnamese; subjects are one line, whatever the title.
+    assert render.email("author_update", "fr", context).subject == vi.subject
+    long_title = dict(context, title="Dài " * 60)
+    subject = render.email("author_update", "vi", long_title).subject
+    assert "\n" not in subject and len(subject) < 160
