@@ -28,24 +28,9 @@ STREAM_ARN = os.environ.get(
 
 def image(raw: dict | None) -> dict | None:
     """A stream image (DynamoDB JSON) as plain Python; numbers as int where whole."""
-    if not raw:
-        return None
-    from boto3.dynamodb.types import TypeDeserializer
+    from chalicelib.dynamo_json import from_item
 
-    deserializer = TypeDeserializer()
-    return {key: _plain(deserializer.deserialize(value)) for key, value in raw.items()}
-
-
-def _plain(value):
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, set)):
-        return [_plain(v) for v in value]
-    return value
+    return from_item(raw) if raw else None
 
 
 def handle_batch(event, handle_record) -> dict:

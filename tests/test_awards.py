@@ -526,7 +526,7 @@ def test_a_recognition_makes_one_candidate_per_unit_on_its_path_and_a_replay_cha
     items = [item for item in _scan("awards") if item["pk"]["S"].startswith("CAND#")]
     assert sorted(item["pk"]["S"] for item in items) == [f"CAND#{PHASE}#{unit}"
                                                          for unit in sorted(["tld", CONG_THUONG, RANG_DONG])]
-    from chalicelib.awards.aws import from_item
+    from chalicelib.dynamo_json import from_item
     candidate = from_item(items[0])
     assert candidate["code"] == code and candidate["score_total"] == 25
     assert candidate["unit_path"] == ["tld", CONG_THUONG, RANG_DONG]

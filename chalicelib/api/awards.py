@@ -26,7 +26,7 @@ def compile_award_list(caller):
         raise forbidden()
     body = validation.normalized("award-list-request", json_body(bp.current_request))
     unit = catalog.unit(body["unit_id"])
-    found = service.find_phase(body["phase"])
+    found = catalog.phase(body["phase"])
     problems = ([Problem("/unit_id", "unknown_unit")] if unit is None else []) + (
         [Problem("/phase", "unknown_phase")] if found is None else [])
     if problems:
@@ -49,7 +49,7 @@ def _located(list_id: str):
         unit_id, phase_id, version = store.parse_id(list_id)
     except ListNotFound:
         raise not_found()
-    unit, found = catalog.unit(unit_id), service.find_phase(phase_id)
+    unit, found = catalog.unit(unit_id), catalog.phase(phase_id)
     if unit is None or found is None:
         raise not_found()
     return unit, found[0], found[1], version

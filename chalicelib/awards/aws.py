@@ -3,6 +3,8 @@ replaceable in tests (`use(dynamodb=..., s3=..., ses=...)`). Nothing here runs
 at import time."""
 import time
 
+from chalicelib.dynamo_json import from_item
+
 _clients: dict = {}
 
 
@@ -40,38 +42,6 @@ def use(**clients) -> None:
 def reset() -> None:
     """Forget every client (the next call builds a new one)."""
     _clients.clear()
-
-
-def to_item(attributes: dict) -> dict:
-    """Plain Python (ints, strs, lists, dicts, bytes, bools, None) as DynamoDB JSON."""
-    from boto3.dynamodb.types import TypeSerializer
-
-    serializer = TypeSerializer()
-    return {key: serializer.serialize(value) for key, value in attributes.items()}
-
-
-def from_item(raw: dict) -> dict:
-    """DynamoDB JSON as plain Python: whole numbers as int, binary as bytes."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserializer = TypeDeserializer()
-    return {key: _plain(deserializer.deserialize(value)) for key, value in raw.items()}
-
-
-def _plain(value):
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
-    if type(value).__name__ == "Binary":
-        return bytes(value.value)
-    return value
 
 
 def batch_get(table: str, keys: list, projection: str | None = None, names: dict | None = None) -> list[dict]:

@@ -10,6 +10,7 @@ small puts per recognition, once.
 """
 import logging
 
+from chalicelib import dynamo_json
 from chalicelib import settings
 from chalicelib.awards import aws
 from chalicelib.awards.compile import Candidate, top_level_of
@@ -45,7 +46,7 @@ def on_event(event: dict) -> None:
     for unit_id in attributes["unit_path"]:
         item = {"pk": partition(attributes["phase_id"], unit_id), "sk": attributes["submission_id"], **attributes}
         try:
-            client.put_item(TableName=settings.table_name("awards"), Item=aws.to_item(item),
+            client.put_item(TableName=settings.table_name("awards"), Item=dynamo_json.to_item(item),
                             ConditionExpression=NOT_YET_WRITTEN)
         except client.exceptions.ConditionalCheckFailedException:
             pass  # written by an earlier delivery
@@ -56,7 +57,7 @@ def _initiative(submission_id: str) -> dict | None:
     answer = aws.dynamodb().get_item(TableName=settings.table_name("initiatives"),
                                      Key={"pk": {"S": f"SUB#{submission_id}"}, "sk": {"S": "META"}},
                                      ConsistentRead=True)
-    return aws.from_item(answer["Item"]) if "Item" in answer else None
+    return dynamo_json.from_item(answer["Item"]) if "Item" in answer else None
 
 
 def candidate_attributes(event: dict, submission: dict) -> dict | None:

@@ -15,15 +15,6 @@ logger = logging.getLogger(__name__)
 MAX_VERSION_ATTEMPTS = 5
 
 
-def find_phase(phase_id: str):
-    """(program, phase) of a phase id (unique across programs), or None."""
-    for program in catalog.programs():
-        for phase in program.phases:
-            if phase.id == phase_id:
-                return program, phase
-    return None
-
-
 def compute(unit_id: str, phase_id: str, program_id: str) -> tuple[dict, object]:
     """The lists and the criteria used, from the data as it is now: one Query
     of the unit's candidates, then batched reads of the few grassroots unions

@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from chalicelib import dynamo_json
 from chalicelib import settings
 from chalicelib.awards import aws
 from chalicelib.awards.exceptions import AlreadyApproved, ListNotFound, Superseded
@@ -105,13 +106,13 @@ def latest(unit_id: str, phase_id: str) -> AwardList | None:
         ExpressionAttributeValues={":pk": {"S": partition(unit_id, phase_id)}, ":v": {"S": "V#"}},
         ScanIndexForward=False, Limit=1, ConsistentRead=True)
     items = answer.get("Items") or []
-    return _from_item(aws.from_item(items[0])) if items else None
+    return _from_item(dynamo_json.from_item(items[0])) if items else None
 
 
 def get(unit_id: str, phase_id: str, version: int) -> AwardList | None:
     """One version: one GetItem."""
     answer = aws.dynamodb().get_item(TableName=_table(), Key=_key(unit_id, phase_id, version), ConsistentRead=True)
-    return _from_item(aws.from_item(answer["Item"])) if "Item" in answer else None
+    return _from_item(dynamo_json.from_item(answer["Item"])) if "Item" in answer else None
 
 
 def put_new(award_list: AwardList) -> bool:
@@ -119,7 +120,7 @@ def put_new(award_list: AwardList) -> bool:
     client = aws.dynamodb()
     item = _to_item(award_list)
     try:
-        client.put_item(TableName=_table(), Item=aws.to_item(item), ConditionExpression=VERSION_IS_FREE)
+        client.put_item(TableName=_table(), Item=dynamo_json.to_item(item), ConditionExpression=VERSION_IS_FREE)
     except client.exceptions.ConditionalCheckFailedException:
         return False
     return True

@@ -45,11 +45,10 @@ def find_phase(phase_id: str):
     """(program, phase) for a phase id of a known program; 422 otherwise."""
     from chalicelib.reference import catalog
 
-    for program in catalog.programs():
-        for phase in program.phases:
-            if phase.id == phase_id:
-                return program, phase
-    raise unprocessable([Problem("/phase", "unknown_phase")])
+    found = catalog.phase(phase_id)
+    if found is None:
+        raise unprocessable([Problem("/phase", "unknown_phase")])
+    return found
 
 
 def may_read(principal, unit_path) -> bool:

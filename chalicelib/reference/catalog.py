@@ -39,6 +39,15 @@ def programs() -> list[Program]:
     return _cached("programs", load)
 
 
+def phase(phase_id: str):
+    """(program, phase) for a phase id (unique across programs), or None."""
+    for program in programs():
+        for candidate in program.phases:
+            if candidate.id == phase_id:
+                return program, candidate
+    return None
+
+
 def unit(unit_id: str) -> Unit | None:
     """One unit by id: one GetItem when not cached."""
     def load():

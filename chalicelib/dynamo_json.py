@@ -1,0 +1,37 @@
+"""DynamoDB JSON ↔ plain Python, for the code that uses boto3's client directly
+(stream images, counters, award lists). Whole numbers come back as int, not Decimal."""
+
+
+def to_item(attributes: dict) -> dict:
+    """Plain Python (ints, strs, lists, dicts, bytes, bools, None) as DynamoDB JSON."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    serializer = TypeSerializer()
+    return {key: serializer.serialize(value) for key, value in attributes.items()}
+
+
+def from_item(raw: dict | None) -> dict | None:
+    """DynamoDB JSON as plain Python; None stays None."""
+    if raw is None:
+        return None
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    return {key: plain(deserializer.deserialize(value)) for key, value in raw.items()}
+
+
+def plain(value):
+    """Decimals as int (or float), sets as sorted lists, Binary as bytes, recursively."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(plain(v) for v in value)
+    if type(value).__name__ == "Binary":
+        return bytes(value.value)
+    return value
