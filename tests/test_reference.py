@@ -173,3 +173,17 @@ def test_current_program_for_forms(api):
     assert program["id"] == "sang-kien-2026-2027" and program["current_phase"] == "sk2627-gd1"
     assert len(program["subject_groups"]) == 5
     assert all(set(g["name"]) == {"vi", "en"} for g in program["subject_groups"] + program["fields"])
+
+
+def test_the_reference_cache_is_bounded(aws, monkeypatch):
+    from chalicelib.reference import catalog
+
+    # GIVEN a small bound WHEN more unknown unit ids are looked up than it holds
+    monkeypatch.setattr(catalog, "CACHE_ENTRIES", 5)
+    catalog.clear_cache()
+    for n in range(12):
+        assert catalog.unit(f"khong-co-{n}") is None
+    # THEN the cache keeps only the most recent ones, and real units still load
+    assert len(catalog._cache) == 5
+    assert catalog.unit("cdcs-rang-dong").name.endswith("Rạng Đông")
+    catalog.clear_cache()

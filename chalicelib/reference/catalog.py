@@ -6,12 +6,16 @@ call and no reads once the container is warm.
 """
 import json
 import time
+from collections import OrderedDict
 
 from chalicelib import settings
 from chalicelib.reference.model import Program, Unit
 from chalicelib.text import fold
 
-_cache: dict = {}
+_cache: OrderedDict = OrderedDict()
+# Enough for every unit a container meets in practice; past it the least recently
+# used entries go, so ids that do not exist (cached as None) cannot grow it forever.
+CACHE_ENTRIES = 20_000
 
 # The search reads at most this many candidates from the rarest word's list.
 SEARCH_READ_LIMIT = 300
@@ -25,9 +29,13 @@ def _cached(key, load):
     hit = _cache.get(key)
     now = time.monotonic()
     if hit and hit[0] > now:
+        _cache.move_to_end(key)
         return hit[1]
     value = load()
     _cache[key] = (now + settings.reference_cache_seconds(), value)
+    _cache.move_to_end(key)
+    while len(_cache) > CACHE_ENTRIES:
+        _cache.popitem(last=False)
     return value
 
 
