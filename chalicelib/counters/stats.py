@@ -29,6 +29,7 @@ import time
 
 from chalicelib import settings
 from chalicelib.counters import core
+from chalicelib.dynamo_json import from_item
 from chalicelib.errors import ApiError, Problem, forbidden, not_found, unprocessable
 
 # The `level` query parameter and the level it ranks.
@@ -201,22 +202,6 @@ def _dynamodb():
     return store.dynamodb()
 
 
-def _plain(raw: dict) -> dict:
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserializer = TypeDeserializer()
-    return {name: _number(deserializer.deserialize(value)) for name, value in raw.items()}
-
-
-def _number(value):
-    """DynamoDB numbers as int (counts and money are whole); maps walked."""
-    if isinstance(value, dict):
-        return {k: _number(v) for k, v in value.items()}
-    if type(value).__name__ == "Decimal":
-        return int(value)
-    return value
-
-
 def counts_of(item: dict) -> dict:
     """The counts of a counter item (its other attributes left out)."""
     return {name: value for name, value in item.items() if name not in NOT_COUNTS}
@@ -227,7 +212,7 @@ def _query(db, **kwargs) -> list[dict]:
     items, start = [], None
     while True:
         page = db.query(**kwargs, **({"ExclusiveStartKey": start} if start else {}))
-        items += [_plain(raw) for raw in page.get("Items", [])]
+        items += [from_item(raw) for raw in page.get("Items", [])]
         start = page.get("LastEvaluatedKey")
         if not start:
             return items
@@ -300,7 +285,7 @@ def _batch_get(db, keys: list) -> list:
         while request:
             answer = db.batch_get_item(RequestItems=request)
             for table, items in answer.get("Responses", {}).items():
-                found += [(table, _plain(raw)) for raw in items]
+                found += [(table, from_item(raw)) for raw in items]
             request = answer.get("UnprocessedKeys") or {}
             if request:
                 attempt += 1

@@ -138,9 +138,8 @@ def load(docs: dict, client, table: str, dry_run: bool = False) -> LoadReport:
     absent from the files are kept (initiatives refer to them) and are not
     looked for, since finding them would need a Scan.
     """
-    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+    from chalicelib.dynamo_json import from_item, to_item
 
-    serializer, deserializer = TypeSerializer(), TypeDeserializer()
     wanted = desired_items(docs)
     existing = {}
     keys = list(wanted)
@@ -151,7 +150,7 @@ def load(docs: dict, client, table: str, dry_run: bool = False) -> LoadReport:
         while request:
             answer = client.batch_get_item(RequestItems=request)
             for raw in answer["Responses"].get(table, []):
-                item = {k: deserializer.deserialize(v) for k, v in raw.items()}
+                item = from_item(raw)
                 existing[(item["pk"], item["sk"])] = item
             request = answer.get("UnprocessedKeys") or None
 
@@ -163,7 +162,7 @@ def load(docs: dict, client, table: str, dry_run: bool = False) -> LoadReport:
             report.unchanged[kind] += 1
             continue
         report.written[kind] += 1
-        writes.append({"PutRequest": {"Item": {k: serializer.serialize(v) for k, v in attributes.items()}}})
+        writes.append({"PutRequest": {"Item": to_item(attributes)}})
         if kind == "unit" and old:
             # A renamed (or re-kinded) unit's old search tokens must go.
             for word in set(old["name_folded"].split()):
