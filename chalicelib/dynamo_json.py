@@ -21,11 +21,16 @@ def from_item(raw: dict | None) -> dict | None:
 
 
 def plain(value):
-    """Decimals as int (or float), sets as sorted lists, Binary as bytes, recursively."""
+    """Decimals and whole floats as int (other numbers as float), PynamoDB maps
+    and dicts as dicts, sets as sorted lists, Binary as bytes, recursively."""
     from decimal import Decimal
 
+    if hasattr(value, "as_dict"):  # a PynamoDB MapAttribute value
+        value = value.as_dict()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

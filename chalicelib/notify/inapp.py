@@ -26,6 +26,7 @@ import time
 from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib import clock, i18n, settings
+from chalicelib.dynamo_json import plain
 from chalicelib.errors import ApiError, Problem
 from chalicelib.tables import NotificationRecord
 
@@ -229,10 +230,10 @@ def page(user_id: str, limit: int, cursor: str | None):
 def present(item: Notification, language: str) -> dict:
     """A notification as GET /me/notifications shows it (schemas/notifications-page.json)."""
     values = item.attribute_values
-    state_name = _plain(values["state_name"])
+    state_name = plain(values["state_name"])
     view = {
         "id": public_id(item.sk), "kind": item.kind, "submission_id": item.submission_id, "seq": int(item.seq),
-        "code": item.code, "title": item.title, "event": item.event, "event_name": _plain(values["event_name"]),
+        "code": item.code, "title": item.title, "event": item.event, "event_name": plain(values["event_name"]),
         "from": item.from_state, "to": item.to_state, "state_name": state_name, "link": item.link,
         "at": item.at, "read": bool(item.read), "created_at": item.created_at,
         "message": i18n.text(f"notifications.{item.kind}", language, title=item.title, code=item.code,
@@ -241,19 +242,9 @@ def present(item: Notification, language: str) -> dict:
     if item.reason:
         view["reason"] = item.reason
     if item.scores is not None:
-        view["scores"] = ordered_scores(_plain(item.scores))
+        view["scores"] = ordered_scores(plain(item.scores))
     if item.confirmed_benefit_vnd is not None:
         view["confirmed_benefit_vnd"] = int(item.confirmed_benefit_vnd)
     if item.read_at:
         view["read_at"] = item.read_at
     return view
-
-
-def _plain(value):
-    if hasattr(value, "as_dict"):
-        value = value.as_dict()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, float) or type(value).__name__ == "Decimal":
-        return int(value) if value == int(value) else float(value)
-    return value

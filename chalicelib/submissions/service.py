@@ -1,6 +1,7 @@
 """Entering and reading initiatives: checks in order, then one write."""
 from chalicelib import clock, idempotency, validation
 from chalicelib.auth.principal import may_see
+from chalicelib.dynamo_json import plain
 from chalicelib.errors import forbidden, not_found, unprocessable
 from chalicelib.reference import catalog, model
 from chalicelib.submissions import identifiers, rules, store
@@ -101,17 +102,13 @@ def present(data: dict) -> dict:
         **({"applied_where": data["applied_where"]} if data.get("applied_where") else {}),
         "applied_from": data["applied_from"],
         **({"benefit_vnd": int(data["benefit_vnd"])} if data.get("benefit_vnd") is not None else {}),
-        **({"scores": {k: int(v) for k, v in _as_dict(data["scores"]).items()}} if data.get("scores") else {}),
+        **({"scores": plain(data["scores"])} if data.get("scores") else {}),
         **({"confirmed_benefit_vnd": int(data["confirmed_benefit_vnd"])}
            if data.get("confirmed_benefit_vnd") is not None else {}),
         "authors": [{k: v for k, v in author.items() if v is not None} for author in data["authors"]],
         "submitter_id": data["submitter_id"],
         "created_at": data["created_at"], "updated_at": data["updated_at"], "version": int(data["version"]),
     }
-
-
-def _as_dict(value) -> dict:
-    return value.as_dict() if hasattr(value, "as_dict") else dict(value)
 
 
 def summary(data: dict) -> dict:

@@ -3,6 +3,7 @@ the history, read a unit's queue, and let authors edit a returned initiative."""
 import re
 
 from chalicelib import idempotency, validation
+from chalicelib.dynamo_json import plain
 from chalicelib.errors import ApiError, Problem, forbidden
 from chalicelib.submissions import service as submissions
 from chalicelib.submissions import store as submission_store
@@ -17,20 +18,7 @@ def event_json(event) -> dict:
     return {"seq": int(data["seq"]), "event": data["event"], "from": data.get("from_state"),
             "to": data["to_state"], "actor": {"id": data["actor_id"], "roles": list(data["actor_roles"]),
                                                "unit_id": data["actor_unit"]},
-            "at": data["at"], "input": _plain(data.get("input") or {}), "effects": list(data.get("effects") or [])}
-
-
-def _plain(value):
-    """DynamoDB numbers come back as Decimal-like; hand out ints."""
-    if hasattr(value, "as_dict"):
-        value = value.as_dict()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if type(value).__name__ == "Decimal":
-        return int(value) if value == int(value) else float(value)
-    return value
+            "at": data["at"], "input": plain(data.get("input") or {}), "effects": list(data.get("effects") or [])}
 
 
 def fire(submission_id: str, principal, raw_body) -> tuple[int, dict]:
