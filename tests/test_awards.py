@@ -412,12 +412,12 @@ def test_the_leaders_get_an_email_with_the_summary_and_a_link(api, dataset):
     assert "Tập thể tiêu biểu: <strong>1</strong>" in body
     for entry in hanoi["entries"]["exemplary_initiatives"][:5]:
         assert entry["code"] in body and entry["title"] in body
-    assert "50.000.000 đ" in body and "2.000.000.000 đ" in body
+    assert "50.000.000 ₫" in body and "2.000.000.000 ₫" in body
     # AND a time-limited link to the workbook, and the list's page
     assert f"/{settings.awards_bucket()}/award-lists/{HA_NOI}/{PHASE}/v1.xlsx" in body or \
         f"{settings.awards_bucket()}.s3" in body
     assert "X-Amz-Expires=604800" in body and "X-Amz-Signature=" in body
-    assert f"{settings.link_base()}/award-lists/{HA_NOI}~{PHASE}~1" in body
+    assert f"{settings.link_base()}/app/award-lists/{HA_NOI}~{PHASE}~1" in body
     # WHEN a unit with no leader on file gets a list THEN nobody is mailed, and nothing fails
     before = len(sent_mail())
     assert compile_list(api, "ldld-cau-giay", "leader-ha-noi")[0] == 201
@@ -445,7 +445,7 @@ def test_leaders_who_read_english_get_the_english_email():
     assert "until 08/01/2027 00:30" in message["text"]
     assert "Robot &lt;hàn&gt;" in message["html"] and 'href="https://s3.example/k?a=1&amp;b=2"' in message["html"]
     vietnamese = mail.message(award_list, {**leader, "language": "vi"}, "Hà Nội", {"vi": "Giai đoạn 1"}, link)
-    assert "Giai đoạn 1 đã kết thúc." in vietnamese["text"] and "1.500.000.000 đ" in vietnamese["text"]
+    assert "Giai đoạn 1 đã kết thúc." in vietnamese["text"] and "1.500.000.000 ₫" in vietnamese["text"]
 
 
 def test_the_excel_file_in_s3_has_the_vietnamese_headers_and_the_entries(api, dataset):

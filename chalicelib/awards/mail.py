@@ -4,11 +4,11 @@ file, and the list's page. Jinja2 templates in `templates/`, Vietnamese by
 default, English for leaders whose language is `en`; sent through SES from
 `settings.mail_sender()`."""
 import os
-from datetime import datetime
 from functools import lru_cache
 
-from chalicelib import clock, settings
+from chalicelib import settings
 from chalicelib.awards import aws
+from chalicelib.formatting import money, when
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 LANGUAGES = ("vi", "en")
@@ -40,17 +40,6 @@ def environment():
     return env
 
 
-def money(amount: int, language: str = "vi") -> str:
-    """Whole đồng as people write them: 1.500.000.000 đ, or 1,500,000,000 VND in English."""
-    grouped = f"{int(amount):,}"
-    return f"{grouped.replace(',', '.')} đ" if language == "vi" else f"{grouped} VND"
-
-
-def when(timestamp: str) -> str:
-    """A timestamp as a Vietnamese reader expects it: 31/12/2026 23:59 (Vietnam time)."""
-    return datetime.fromisoformat(timestamp).astimezone(clock.VIETNAM).strftime("%d/%m/%Y %H:%M")
-
-
 def message(award_list, leader: dict, unit_name: str, phase_name: dict, link: dict) -> dict:
     """The email for one leader: {"subject", "text", "html"}."""
     language = leader["language"]
@@ -59,7 +48,7 @@ def message(award_list, leader: dict, unit_name: str, phase_name: dict, link: di
         "phase_name": phase_name.get(language) or phase_name.get("vi", ""),
         "version": award_list.version, "counts": award_list.counts,
         "top": award_list.lists["exemplary_initiatives"][:TOP],
-        "link": link, "page": f"{settings.link_base()}/award-lists/{award_list.id}",
+        "link": link, "page": f"{settings.link_base()}/app/award-lists/{award_list.id}",
         "compiled_at": award_list.compiled_at, "by_schedule": award_list.compiled_by == "schedule",
     }
     env = environment()

@@ -5,16 +5,14 @@ Each email is two files per language: `<name>.<lang>.txt` holds the subject
 `<name>.<lang>.html` holds the HTML body (HTML-escaped automatically). The
 environment is built once per container, on first use.
 
-The formatting helpers are plain Python: money in whole đồng (1.500.000 ₫ in
-Vietnamese, 1,500,000 VND in English) and times in Asia/Ho_Chi_Minh.
+Money and times are written by `chalicelib.formatting`, as everywhere else.
 """
 import os
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
 from chalicelib import i18n
-from chalicelib.clock import VIETNAM
+from chalicelib.formatting import day, hour, money
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
@@ -24,29 +22,6 @@ class Email:
     subject: str
     text: str
     html: str
-
-
-def money(amount, language: str) -> str:
-    """Whole đồng for people: 1.500.000 ₫ (vi), 1,500,000 VND (en)."""
-    grouped = f"{int(amount):,}"
-    if language == "en":
-        return f"{grouped} VND"
-    return f"{grouped.replace(',', '.')} ₫"
-
-
-def local_time(timestamp: str) -> datetime:
-    """A stored ISO 8601 timestamp as Vietnam time."""
-    return datetime.fromisoformat(timestamp).astimezone(VIETNAM)
-
-
-def day(timestamp: str) -> str:
-    """The date people read, in Vietnam: 21/11/2026 (both languages write day/month/year here)."""
-    return local_time(timestamp).strftime("%d/%m/%Y")
-
-
-def hour(timestamp: str) -> str:
-    """The time of day in Vietnam, 24-hour: 10:05."""
-    return local_time(timestamp).strftime("%H:%M")
 
 
 @lru_cache(maxsize=1)
