@@ -3,6 +3,8 @@ from chalice import Chalice
 
 from chalicelib import schedules, settings, streams
 from chalicelib.api import awards, health, http, me, reference, review, stats, submissions
+from chalicelib.web import assets, dashboard, signin, worker
+from chalicelib.web import review as review_pages
 
 app = Chalice(app_name="sangkien")
 app.register_middleware(http.error_shape_middleware, "http")
@@ -16,6 +18,13 @@ app.register_blueprint(stats.bp)
 app.register_blueprint(awards.bp)
 app.register_blueprint(schedules.bp)
 app.register_blueprint(streams.bp)
+
+# The web pages, under /app/.
+app.register_blueprint(signin.bp)
+app.register_blueprint(assets.bp)
+app.register_blueprint(worker.bp)
+app.register_blueprint(review_pages.bp)
+app.register_blueprint(dashboard.bp)
 
 if settings.is_local():
     from chalicelib.api import dev

@@ -42,6 +42,17 @@ def link_base() -> str:
     return os.environ.get("LINK_BASE", "http://127.0.0.1:8000").rstrip("/")
 
 
+def page_base_path() -> str:
+    """What comes before /app/... in page links: empty behind the custom domain
+    (LINK_BASE), "/api" when the pages are reached through the execute-api URL."""
+    return os.environ.get("PAGE_BASE_PATH", "").rstrip("/")
+
+
+def cognito_domain() -> str:
+    """The Cognito hosted sign-in's base URL, e.g. https://sangkien.auth.ap-southeast-1.amazoncognito.com."""
+    return os.environ.get("COGNITO_DOMAIN", "").rstrip("/")
+
+
 def download_link_seconds() -> int:
     """How long a link to an award-list workbook stays valid."""
     return int(os.environ.get("DOWNLOAD_LINK_SECONDS", str(7 * 24 * 3600)))

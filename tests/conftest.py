@@ -100,6 +100,51 @@ def api(fresh_tables, now):
         yield Api(client)
 
 
+class Pages:
+    """The web pages through chalice's test client, as a browser signed in as a
+    demo user would ask for them (session cookie, form posts, same origin)."""
+
+    HOST = "127.0.0.1:8000"
+
+    def __init__(self, client):
+        self.client = client
+        self.users = demo_users()
+
+    def cookie(self, user_id: str | None, lang: str | None = None) -> str:
+        from chalicelib.auth import tokens
+
+        parts = [f"sk_session={tokens.issue_local(self.users[user_id])}"] if user_id else []
+        return "; ".join(parts + ([f"sk_lang={lang}"] if lang else []))
+
+    def get(self, path: str, user: str | None = None, lang: str | None = None, headers=None):
+        return self.client.http.get(path, headers={"Host": self.HOST, "Cookie": self.cookie(user, lang),
+                                                   **(headers or {})})
+
+    def post(self, path: str, form, user: str | None = None, lang: str | None = None, headers=None):
+        """Post `form` (a dict, or a list of (name, value) pairs for repeated names) as a browser would."""
+        from urllib.parse import urlencode
+
+        return self.client.http.post(path, body=urlencode(form).encode("utf-8"), headers={
+            "Host": self.HOST, "Origin": f"http://{self.HOST}", "Cookie": self.cookie(user, lang),
+            "Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+
+
+@pytest.fixture
+def pages(api):
+    """The pages, sharing the `api` fixture's app and tables."""
+    return Pages(api.client)
+
+
+def html_text(response) -> str:
+    """A page's visible text, whitespace collapsed (for asserting what a reader sees)."""
+    import re
+    from html import unescape
+
+    body = response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
+    body = re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>", " ", body)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
 class Stream:
     """The initiatives table's stream, delivered to the app's stream handlers
     through chalice's test client, as Lambda would (but only when asked)."""

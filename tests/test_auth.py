@@ -10,7 +10,10 @@ from chalicelib import settings
 from chalicelib.auth import tokens
 from chalicelib.auth.principal import Principal
 
-PUBLIC_ROUTES = {("/health", "GET"), ("/dev/users", "GET"), ("/dev/token", "POST")}
+PUBLIC_ROUTES = {("/health", "GET"), ("/dev/users", "GET"), ("/dev/token", "POST"),
+                 # pages: the front door, signing in and out, the language switch, CSS and JS
+                 ("/", "GET"), ("/app/sign-in", "GET"), ("/app/sign-in", "POST"), ("/app/auth/callback", "GET"),
+                 ("/app/sign-out", "POST"), ("/app/language", "GET"), ("/app/static/{name}", "GET")}
 
 
 def claims(**overrides):
@@ -29,7 +32,7 @@ def test_every_route_but_the_public_ones_requires_a_token():
     for path, methods in app.routes.items():
         for method, entry in methods.items():
             public = getattr(entry.view_function, "public", None)
-            assert public is not None, f"{method} {path} is not wrapped by api_view"
+            assert public is not None, f"{method} {path} is not wrapped by api_view or page_view"
             assert public == ((path, method) in PUBLIC_ROUTES), f"{method} {path}"
 
 

@@ -117,7 +117,7 @@ def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, se
     by_address = {request["Destination"]["ToAddresses"][0]: request for request in ses.sent}
     assert sorted(by_address) == ["jane.tran@example.vn", "minhanh.pham@example.vn"]
     assert all(request["Source"] == settings.mail_sender() for request in ses.sent)
-    link = f"{settings.link_base()}/submissions/{sid}"
+    link = f"{settings.link_base()}/app/initiatives/{sid}"
     for address, state, words in [("minhanh.pham@example.vn", "Cần bổ sung", ["Kính gửi Phạm Minh Anh", "Lý do"]),
                                   ("jane.tran@example.vn", "Needs revision", ["Dear Jane Tran", "Reason"])]:
         message = by_address[address]["Message"]
@@ -357,7 +357,7 @@ def test_templates_write_money_dates_and_scores_for_people():
         "22/11/2026", "06:30")
     context = {"author_name": "Nguyễn Văn An", "title": "Cải tiến khuôn ép", "code": "40173-26958",
                "state_name": "Được công nhận", "event_name": "Công nhận", "at": "2026-11-21T10:05:00.000+07:00",
-               "reason": None, "link": "https://sangkien.example.vn/submissions/01KAHQ3M6X2V7E9R0T4B5N8C1D",
+               "reason": None, "link": "https://sangkien.example.vn/app/initiatives/01KAHQ3M6X2V7E9R0T4B5N8C1D",
                "scores": [{"name": "novelty", "value": 8}, {"name": "applicability", "value": 9},
                           {"name": "effectiveness", "value": 7}],
                "confirmed_benefit_vnd": 900000000}

@@ -63,10 +63,13 @@ def parameters(path, method):
 
 
 def app_routes():
-    """{(path, method)}: every route of the Chalice app as conftest configures it (STAGE=local)."""
+    """{(path, method)}: every API route of the Chalice app as conftest configures it
+    (STAGE=local). The HTML pages (under /app/, wearing page_view) are not API
+    operations; README lists them."""
     from app import app
 
-    return {(path, method.lower()): entry for path, methods in app.routes.items() for method, entry in methods.items()}
+    return {(path, method.lower()): entry for path, methods in app.routes.items() for method, entry in methods.items()
+            if not getattr(entry.view_function, "page", False)}
 
 
 def refs(node):

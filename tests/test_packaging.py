@@ -360,6 +360,12 @@ def test_api_function_knows_the_user_pool(packaged):
     assert variables["COGNITO_USER_POOL_ID"] == {"Ref": pool_id}
     assert variables["COGNITO_CLIENT_ID"] == {"Ref": client_id}
     assert variables["STAGE"] == STAGE
+    # The pages sign in through the pool's hosted UI (code flow with PKCE) and come back to /app/auth/callback.
+    (domain_id,) = packaged.of_type("AWS::Cognito::UserPoolDomain")
+    assert packaged.resources[domain_id]["Properties"]["UserPoolId"] == {"Ref": pool_id}
+    assert domain_id in json.dumps(variables["COGNITO_DOMAIN"])
+    assert client["AllowedOAuthFlows"] == ["code"] and client["AllowedOAuthFlowsUserPoolClient"] is True
+    assert client["CallbackURLs"] == [variables["LINK_BASE"] + "/app/auth/callback"]
 
 
 def test_outputs(packaged):

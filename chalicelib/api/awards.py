@@ -1,15 +1,10 @@
 """Award lists: POST /award-lists (compile), GET /award-lists/{list_id},
-POST /award-lists/{list_id}/approve.
-
-Who may do what:
-- compile: a leader of the unit, or of a unit above it;
-- read: leaders, reviewers and admins whose unit contains the list's unit;
-- approve: a leader of the list's unit itself.
-"""
+POST /award-lists/{list_id}/approve. Who may do what: chalicelib/awards/access.py."""
 from chalice import Blueprint
 
 from chalicelib import validation
 from chalicelib.api.http import api_view, json_body, json_response
+from chalicelib.awards import access
 from chalicelib.errors import ApiError, Problem, forbidden, not_found, unprocessable
 
 bp = Blueprint(__name__)
@@ -31,7 +26,7 @@ def compile_award_list(caller):
         [Problem("/phase", "unknown_phase")] if found is None else [])
     if problems:
         raise unprocessable(problems)
-    if caller.unit_id not in unit.path:
+    if not access.may_compile(caller, unit):
         raise forbidden()
     program, phase = found
     award_list, created = service.compile_list(unit, program, phase, compiled_by=caller.user_id)
@@ -39,29 +34,13 @@ def compile_award_list(caller):
                          {"Location": f"/award-lists/{award_list.id}"})
 
 
-def _located(list_id: str):
-    """(unit, program, phase, version) named by a list id; 404 if any is unknown."""
-    from chalicelib.awards import service, store
-    from chalicelib.awards.exceptions import ListNotFound
-    from chalicelib.reference import catalog
-
-    try:
-        unit_id, phase_id, version = store.parse_id(list_id)
-    except ListNotFound:
-        raise not_found()
-    unit, found = catalog.unit(unit_id), catalog.phase(phase_id)
-    if unit is None or found is None:
-        raise not_found()
-    return unit, found[0], found[1], version
-
-
 @bp.route("/award-lists/{list_id}", methods=["GET"])
 @api_view(bp)
 def read_award_list(caller, list_id):
     from chalicelib.awards import service
 
-    unit, program, phase, version = _located(list_id)
-    if not (caller.has_role("leader", "reviewer", "admin") and caller.unit_id in unit.path):
+    unit, program, phase, version = access.locate(list_id)
+    if not access.may_read(caller, unit):
         raise forbidden()
     award_list = service.read(unit, phase, version)
     if award_list is None:
@@ -78,8 +57,8 @@ def approve_award_list(caller, list_id):
     request = bp.current_request
     if request.raw_body:  # no input is taken; a body, if sent, must be an empty object
         validation.normalized("award-list-approve", json_body(request))
-    unit, program, phase, version = _located(list_id)
-    if not (caller.has_role("leader") and caller.unit_id == unit.id):
+    unit, program, phase, version = access.locate(list_id)
+    if not access.may_approve(caller, unit):
         raise forbidden()
     try:
         award_list = service.approve(unit.id, phase.id, version, caller.user_id)

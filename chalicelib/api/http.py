@@ -25,13 +25,19 @@ def language(request) -> str:
 
 def authenticate(request) -> Principal:
     """The caller named by a valid `Authorization: Bearer <JWT>`; 401 otherwise."""
-    from chalicelib.auth import tokens
-
     scheme, _, token = (request.headers.get("authorization") or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthenticated()
+    return principal_from_token(token.strip())
+
+
+def principal_from_token(token: str) -> Principal:
+    """The caller a JWT names, once verified (the API's bearer token and the
+    pages' session cookie are the same token); 401 otherwise."""
+    from chalicelib.auth import tokens
+
     try:
-        return Principal.from_claims(tokens.verify(token.strip()))
+        return Principal.from_claims(tokens.verify(token))
     except (tokens.InvalidToken, ValueError):
         raise unauthenticated()
 

@@ -212,3 +212,13 @@ def _from_item(item: dict) -> AwardList:
         workbook_key=item["workbook_key"], approved_at=item.get("approved_at"), approved_by=item.get("approved_by"),
         workbook_written_at=item.get("workbook_written_at"), notified_at=item.get("notified_at"),
         entries_key=item.get("entries_key"))
+
+
+def has_version_after(unit_id: str, phase_id: str, version: int) -> bool:
+    """Whether a newer version than `version` exists: one GetItem of version + 1
+    (versions are claimed one after another, so n + 1 exists whenever any newer
+    one does; approve checks the same key). Only the key is projected: the
+    entries are not read back, though a found item is still billed in full."""
+    answer = aws.dynamodb().get_item(TableName=_table(), Key=_key(unit_id, phase_id, version + 1),
+                                     ProjectionExpression="pk", ConsistentRead=True)
+    return "Item" in answer

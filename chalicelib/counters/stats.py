@@ -293,3 +293,15 @@ def _batch_get(db, keys: list) -> list:
                     raise ApiError(503, [Problem("", "busy")])
                 time.sleep(min(0.05 * 2 ** attempt, 1.0))
     return found
+
+
+def unit_counts(unit_id: str, phase_id: str, client=None) -> dict:
+    """One unit's counts in one phase, for its whole subtree, as the stream last
+    left them (seconds behind the initiatives table): ONE GetItem of
+    `COUNT#<unit>#<phase>` / `TOTAL`, eventually consistent, 0.5 RCU (the item
+    stays well under 4 KB). {} when nothing was counted there yet."""
+    from chalicelib.counters.store import counter_key
+
+    db = client or _dynamodb()
+    answer = db.get_item(TableName=settings.table_name("counters"), Key=counter_key(unit_id, phase_id))
+    return counts_of(from_item(answer.get("Item")) or {})

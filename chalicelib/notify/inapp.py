@@ -93,8 +93,8 @@ def sort_key_of(notification_id: str) -> str | None:
 
 
 def link(submission_id: str) -> str:
-    """Where people open an initiative (the web pages keep this path)."""
-    return f"{settings.link_base()}/submissions/{submission_id}"
+    """Where people open an initiative: its web page."""
+    return f"{settings.link_base()}/app/initiatives/{submission_id}"
 
 
 # ------------------------------------------------------------ what a notification says

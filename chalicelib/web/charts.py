@@ -1,0 +1,85 @@
+"""The dashboard's charts as numbers: what each bar shows and how long it is.
+Pure Python (no I/O); the templates draw them as inline SVG.
+
+The pages' Content-Security-Policy allows no inline style or script, so a bar's
+geometry is given by SVG presentation attributes (x, y, width, height, fill)
+computed here. Each bar is its own small SVG whose width is a percentage of
+its table cell: it stretches from 1280 px down to 360 px while every word
+stays HTML text at reading size. The row beside it carries the name and the
+numbers, so a chart reads without colour and by a screen reader (the SVG is
+decoration and hidden from them).
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from chalicelib.counters import core
+
+# Presentation attributes cannot read the stylesheet's variables: the same
+# colours as app.css (--bar, --bar-2, --bar-back, --ink).
+BAR = "#0b4f9c"
+REACHED = "#1e6b30"
+TRACK = "#dde3ea"
+MARKER = "#1a1a1a"
+
+
+def width(value: float, maximum: float) -> str:
+    """`value` as a share of `maximum`, as an SVG length: "37.5%" (at most 100%)."""
+    if not maximum or value <= 0:
+        return "0%"
+    return f"{min(100.0, 100.0 * value / maximum):.1f}%"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a bar chart: a named count, its share of the total and the
+    length of its bar (the largest count fills the track)."""
+    key: str
+    label: str
+    value: int
+    percent: float | None
+    width: str
+    fill: str = BAR
+    track: str = TRACK
+
+
+def bars(items, total: int | None = None) -> list[Bar]:
+    """Bars for (key, label, value) items, in the order given. `total` (the
+    sum of the values when not given) is what each share is a share of."""
+    items = list(items)
+    total = sum(value for _, _, value in items) if total is None else total
+    largest = max((value for _, _, value in items), default=0)
+    return [Bar(key=key, label=label, value=value, percent=core.percent(value, total) if total else None,
+                width=width(value, largest)) for key, label, value in items]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Initiatives entered against a target. The track is the target; the bar
+    stops at its end when the target is passed (`percent` still tells by how
+    much). `expected` marks where the bar would be if initiatives came in
+    evenly over the phase."""
+    entered: int
+    target: int | None
+    percent: float | None
+    width: str
+    fill: str
+    reached: bool
+    expected: str | None
+    track: str = TRACK
+    marker: str = MARKER
+
+
+def progress(entered: int, target: int | None, percent: float | None, elapsed: float | None = None) -> Progress:
+    """The bar for `entered` of `target` (`percent` as the counters computed it)."""
+    reached = bool(target) and entered >= target
+    return Progress(entered=entered, target=target, percent=percent, width=width(entered, target or 0),
+                    fill=REACHED if reached else BAR, reached=reached,
+                    expected=width(elapsed, 1) if target and elapsed is not None else None)
+
+
+def elapsed(starts_on: date, ends_on: date, today: date) -> float:
+    """How much of a phase has gone by on `today`, from 0 (not started) to 1
+    (ended), counting whole days, both ends included."""
+    days = (ends_on - starts_on).days + 1
+    gone = (today - starts_on).days + 1
+    return max(0.0, min(1.0, gone / days)) if days > 0 else 1.0

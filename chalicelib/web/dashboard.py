@@ -1,0 +1,258 @@
+"""A leader's dashboard: progress against target, rankings, award lists.
+
+GET  /app/dashboard?phase=                  the caller's unit in one phase (leaders, admins)
+POST /app/award-lists                       compile the caller's unit's list for a phase
+GET  /app/award-lists/{list_id}             one version of a list (the award emails link here)
+GET  /app/award-lists/{list_id}/workbook    303 to a fresh presigned link to its Excel file
+POST /app/award-lists/{list_id}/approve     approve that version
+
+Figures come from the same services as GET /stats/units/{id} and
+GET /stats/rankings; award lists from the same services as /award-lists, with
+the same rules (chalicelib/awards/access.py): compile, a leader of the unit
+(here always the caller's own unit); read, a leader, reviewer or admin whose
+unit contains the list's unit; approve, a leader of the list's unit itself.
+
+After a post the browser is sent (303) back to the page it came from with a
+notice in the query: `done=` on success; `problem=` when the list was already
+approved or a newer version exists (the API's 409), so the page it lands on
+shows the list as it now is, and a reload posts nothing.
+
+DynamoDB reads of each page (besides the session's unread count):
+- dashboard: catalog.programs and catalog.unit (cached per container); the
+  unit's stats (gsi1 Query of its children, BatchGetItem of counters and
+  targets, 2 keys per unit); for a national unit or an admin the top-level
+  ranking (gsi1 Query, `by_level` Query, BatchGetItem of targets); the latest
+  award list (awards table, one Query, Limit 1, strongly consistent).
+- list page: one GetItem of the version, one GetItem of version + 1 (is there
+  a newer one?); the workbook link is presigned locally (no S3 call).
+- workbook: one GetItem, then the presigned link.
+"""
+from chalice import Blueprint
+
+from chalicelib import clock
+from chalicelib.awards import access
+from chalicelib.errors import Problem, forbidden, not_found, unprocessable
+from chalicelib.web import charts
+from chalicelib.web.pages import FORM_TYPE, PREFIX, page_view, redirect, url
+
+bp = Blueprint(__name__)
+
+KINDS = ("exemplary_initiatives", "outstanding_individuals", "outstanding_collectives")
+LIST_READERS = access.READERS
+# What a redirect may ask the next page to say (anything else is ignored).
+DONE = ("compiled", "unchanged", "approved")
+PROBLEMS = ("award_list_approved", "award_list_superseded")
+
+
+# ------------------------------------------------------------------ the dashboard
+
+@bp.route(PREFIX + "/dashboard", methods=["GET"])
+@page_view(bp, roles=("leader", "admin"))
+def dashboard(page):
+    from chalicelib.awards import store
+    from chalicelib.counters import stats
+    from chalicelib.reference import catalog
+
+    programs = catalog.programs()
+    program, phase = _chosen_phase(programs, page.query("phase"))
+    unit = catalog.unit(page.principal.unit_id)
+    if unit is None:
+        raise forbidden()
+    figures = stats.unit_stats(page.principal, unit.id, phase.id)
+    national = unit.kind == "national"
+    # The national unit's children are the top-level units: their ranking is
+    # the nationwide one, shown once (from stats.rankings).
+    top_level = (stats.rankings(page.principal, {"phase": phase.id, "level": "top"})
+                 if national or page.has_role("admin") else None)
+    latest = store.latest(unit.id, phase.id)
+    mine = figures["unit"]
+    elapsed = charts.elapsed(phase.starts_on, phase.ends_on, clock.today())
+    overall, program_target = _overall(mine, phase, national, elapsed)
+    return page.render(
+        "dashboard.html", programs=programs, program=program, phase=phase, unit=unit, figures=mine,
+        elapsed=elapsed, overall=overall, program_target=program_target, blocks=_blocks(page, mine, elapsed),
+        states=_state_bars(page, mine), groups=_group_bars(page, program, mine),
+        children=None if national else _children_ranking(figures["children"]), top_level=top_level,
+        award_list=latest, kinds=KINDS, may_compile=page.has_role("leader"),
+        may_approve=latest is not None and latest.status == store.DRAFT and access.may_approve(page.principal, unit),
+        notices=_notices(page))
+
+
+def _chosen_phase(programs, phase_id: str):
+    """(program, phase): the one asked for (422 if unknown), else the phase
+    open today, else the latest that has started (else the first there is)."""
+    from chalicelib.counters import stats
+    from chalicelib.reference import model
+
+    if phase_id:
+        return stats.find_phase(phase_id)
+    today = clock.today()
+    found = model.current(programs, today)
+    if found:
+        return found
+    every = sorted(((phase.starts_on, program.id, program, phase) for program in programs for phase in program.phases),
+                   key=lambda c: c[:2])
+    if not every:
+        raise not_found()
+    started = [c for c in every if c[0] <= today]
+    _, _, program, phase = (started or every)[-1 if started else 0]
+    return program, phase
+
+
+def _overall(figures: dict, phase, national: bool, elapsed: float) -> tuple[charts.Progress, bool]:
+    """The unit's progress, and whether it is measured against the program's
+    target for the phase: the national unit registers none of its own, and
+    the program's (300.000 in phase 1 of "1 triệu sáng kiến") is the one the
+    country watches."""
+    from chalicelib.counters import core
+
+    target = (figures["target"] or {}).get("total")
+    if target is None and national and phase.target:
+        return charts.progress(figures["entered"], phase.target, core.percent(figures["entered"], phase.target),
+                               elapsed), True
+    return charts.progress(figures["entered"], target, figures["reached"]["percent"], elapsed), False
+
+
+def _blocks(page, figures: dict, elapsed: float) -> list:
+    """(block name, progress) for each block, enterprise then administrative."""
+    return [(page.t(f"web.dashboard.block.{block}"),
+             charts.progress(reached["entered"], reached["target"], reached["percent"], elapsed))
+            for block, reached in figures["reached"]["by_block"].items()]
+
+
+def _state_bars(page, figures: dict) -> list:
+    """By review state, in the workflow's order, named as the definition names them."""
+    from chalicelib.workflow import definition
+
+    states = definition.default().states
+    return charts.bars((name, page.name(states[name].title) if name in states else name, count)
+                       for name, count in figures["by_state"].items())
+
+
+def _group_bars(page, program, figures: dict) -> list:
+    """By subject group, in the program's order, named as the program names them."""
+    names = {group["id"]: group["name"] for group in program.subject_groups}
+    return charts.bars((group, page.name(names.get(group, group)), count)
+                       for group, count in figures["by_subject_group"].items())
+
+
+def _children_ranking(children: list) -> dict | None:
+    """The direct children ranked as GET /stats/rankings ranks units (same
+    ordering function, same tie-break by name): by initiatives entered and
+    by share of target reached."""
+    from chalicelib.counters import core
+
+    if not children:
+        return None
+    rows = [{"unit": child["unit"], "entered": child["entered"], "target": (child["target"] or {}).get("total"),
+             "percent_of_target": child["reached"]["percent"], "authors": child["authors"]} for child in children]
+
+    def name(row):
+        return row["unit"]["name"]
+
+    def numbered(order):
+        return [{"rank": i, **row} for i, row in enumerate(order, start=1)]
+
+    return {"by_initiatives": numbered(core.ranked(rows, lambda r: r["entered"], name)),
+            "by_percent_of_target": numbered(core.ranked(rows, lambda r: core.share(r["entered"], r["target"]),
+                                                         name))}
+
+
+def _notices(page) -> list:
+    """(kind, text) of what the previous post asks this page to say."""
+    done, problem = page.query("done"), page.query("problem")
+    notices = []
+    if done in DONE:
+        notices.append(("ok", page.t(f"web.awards.done.{done}")))
+    if problem in PROBLEMS:
+        latest = page.query("latest")
+        params = {"latest": int(latest)} if latest.isdigit() else {"latest": "?"}
+        notices.append(("warn", Problem("", problem, params).render(page.lang)["message"]))
+    return notices
+
+
+def _readable(page, list_id: str):
+    """(award list, unit, program, phase) for a reader; 403 / 404 as the API answers."""
+    from chalicelib.awards import service
+
+    unit, program, phase, version = access.locate(list_id)
+    if not access.may_read(page.principal, unit):
+        raise forbidden()
+    award_list = service.read(unit, phase, version)
+    if award_list is None:
+        raise not_found()
+    return award_list, unit, program, phase
+
+
+# ------------------------------------------------------------------ award lists
+
+@bp.route(PREFIX + "/award-lists", methods=["POST"], content_types=[FORM_TYPE])
+@page_view(bp, roles=("leader",))
+def compile_award_list(page):
+    """Compile the caller's unit's list for the posted phase (a new version
+    only when the data changed), then back to the dashboard."""
+    from chalicelib.awards import service
+    from chalicelib.reference import catalog
+
+    phase_id = (page.form().get("phase") or [""])[0]
+    found = catalog.phase(phase_id)
+    if found is None:
+        raise unprocessable([Problem("/phase", "unknown_phase")])
+    unit = catalog.unit(page.principal.unit_id)
+    if unit is None:
+        raise forbidden()
+    program, phase = found
+    _, created = service.compile_list(unit, program, phase, compiled_by=page.principal.user_id)
+    return redirect(url(PREFIX + "/dashboard", phase=phase.id, done="compiled" if created else "unchanged"))
+
+
+@bp.route(PREFIX + "/award-lists/{list_id}", methods=["GET"])
+@page_view(bp, roles=LIST_READERS)
+def award_list_page(page, list_id):
+    from chalicelib.awards import store
+
+    award_list, unit, program, phase = _readable(page, list_id)
+    newer = store.has_version_after(unit.id, phase.id, award_list.version)
+    return page.render(
+        "award_list.html", award_list=award_list, unit=unit, program=program, phase=phase, kinds=KINDS,
+        newer=store.list_id(unit.id, phase.id, award_list.version + 1) if newer else None,
+        may_approve=not newer and award_list.status == store.DRAFT and access.may_approve(page.principal, unit),
+        notices=_notices(page))
+
+
+@bp.route(PREFIX + "/award-lists/{list_id}/workbook", methods=["GET"])
+@page_view(bp, roles=LIST_READERS)
+def award_list_workbook(page, list_id):
+    """A presigned link lasts days, a page may stay open longer: the page links
+    here and each click gets a fresh one."""
+    from chalicelib.awards import service
+
+    award_list, unit, program, phase = _readable(page, list_id)
+    return redirect(service.present(award_list, unit, program, phase)["download"]["url"])
+
+
+@bp.route(PREFIX + "/award-lists/{list_id}/approve", methods=["POST"], content_types=[FORM_TYPE])
+@page_view(bp, roles=("leader",))
+def approve_award_list(page, list_id):
+    from chalicelib.awards import service
+    from chalicelib.awards.exceptions import AlreadyApproved, ListNotFound, Superseded
+
+    unit, program, phase, version = access.locate(list_id)
+    if not access.may_approve(page.principal, unit):
+        raise forbidden()
+    to_dashboard = (page.form().get("from") or [""])[0] == "dashboard"
+
+    def back(**notice):
+        if to_dashboard:
+            return redirect(url(PREFIX + "/dashboard", phase=phase.id, **notice))
+        return redirect(url(f"{PREFIX}/award-lists/{list_id}", **notice))
+
+    try:
+        service.approve(unit.id, phase.id, version, page.principal.user_id)
+    except ListNotFound:
+        raise not_found()
+    except AlreadyApproved:
+        return back(problem="award_list_approved")
+    except Superseded as newer:
+        return back(problem="award_list_superseded", latest=newer.latest_version)
+    return back(done="approved")

@@ -1,0 +1,258 @@
+/* Progressive enhancement for the pages. Every page works without this file
+   (plain links and form posts); with it:
+   - a form is sent once however often it is tapped (data-once),
+   - a draft is kept in the browser while typing and offered back (data-draft),
+   - money is grouped as typed: 1.500.000 (data-money),
+   - fields are checked as they are left, with the catalogue's messages (data-check),
+   - co-authors are added and removed in place, shares summed (data-authors),
+   - the unit is found by typing its name (data-unit-search),
+   - "select all" in the review queue (data-select-all).
+   Plain ES2017, no build step, no external code. */
+(function () {
+  "use strict";
+
+  function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
+  }
+
+  /* ---- send once: the server also de-duplicates (Idempotency-Key / client token) */
+  all("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return;
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      // Disabled after this tick, so the tapped button's own value is still sent.
+      setTimeout(function () { all("button[type=submit]", form).forEach(function (b) { b.disabled = true; }); }, 0);
+    });
+  });
+
+  /* ---- money grouped as typed */
+  function groupDigits(digits, separator) {
+    return digits.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  }
+  all("input[data-money]").forEach(function (input) {
+    var separator = input.dataset.money || ".";
+    input.addEventListener("input", function () {
+      var digits = input.value.replace(/\D/g, "");
+      var formatted = digits ? groupDigits(digits, separator) : "";
+      if (formatted !== input.value) input.value = formatted;
+    });
+  });
+
+  /* ---- checks as fields are left, with the catalogue's messages from data attributes */
+  function labelOf(input) { return input.dataset.label || input.name; }
+  function errorBox(input) {
+    var id = input.getAttribute("aria-describedby") || "";
+    var found = null;
+    id.split(/\s+/).forEach(function (one) {
+      var el = one && document.getElementById(one);
+      if (el && el.classList.contains("field-error")) found = el;
+    });
+    return found;
+  }
+  function check(input, form) {
+    var value = input.value.trim(), messages = form.dataset, problem = "";
+    var length = Array.from(value).length;
+    if (input.required && !value) problem = fill(messages.msgRequired, {field: labelOf(input)});
+    else if (value && input.minLength > 0 && length < input.minLength)
+      problem = fill(messages.msgShort, {field: labelOf(input), limit: input.minLength});
+    else if (value && input.maxLength > 0 && length > input.maxLength)
+      problem = fill(messages.msgLong, {field: labelOf(input), limit: input.maxLength});
+    else if (value && input.type === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value))
+      problem = fill(messages.msgEmail, {field: labelOf(input)});
+    else if (value && input.dataset.pattern && !new RegExp(input.dataset.pattern).test(value))
+      problem = fill(messages.msgFormat, {field: labelOf(input)});
+    var box = errorBox(input);
+    if (box && (problem || box.dataset.client)) { box.textContent = problem; box.dataset.client = problem ? "1" : ""; }
+    if (problem) input.setAttribute("aria-invalid", "true");
+    else if (box && !box.textContent) input.removeAttribute("aria-invalid");
+    return !problem;
+  }
+  all("form[data-check]").forEach(function (form) {
+    form.addEventListener("focusout", function (event) {
+      if (event.target.matches("input, textarea, select")) check(event.target, form);
+    });
+    form.addEventListener("submit", function (event) {
+      var action = event.submitter && event.submitter.name === "action" ? event.submitter.value : "";
+      if (action && action !== "send") return;  // "find unit", "add author": no checks yet
+      var first = null;
+      all("input, textarea, select", form).forEach(function (input) {
+        if (input.type === "hidden" || input.disabled) return;
+        if (!check(input, form) && !first) first = input;
+      });
+      if (!sharesAddUp(form) && !first) first = form.querySelector("[data-share]");
+      if (first) { event.preventDefault(); event.stopImmediatePropagation(); first.focus(); }
+    });
+  });
+
+  /* ---- co-authors: add, remove, shares that must reach 100 */
+  function renumber(list) {
+    all("[data-author]", list).forEach(function (row, index) {
+      all("[name], [id], [for], [aria-describedby]", row).forEach(function (el) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+          var v = el.getAttribute(attr);
+          if (v) el.setAttribute(attr, v.replace(/authors-\d+-/g, "authors-" + index + "-"));
+        });
+      });
+      var number = row.querySelector("[data-author-number]");
+      if (number) number.textContent = index + 1;
+      var remove = row.querySelector("[data-remove-author]");
+      if (remove) { remove.value = "remove_author_" + index; remove.hidden = all("[data-author]", list).length < 2; }
+    });
+  }
+  function sharesAddUp(form) {
+    var list = form.querySelector("[data-authors]");
+    if (!list) return true;
+    var total = 0;
+    all("[data-share]", list).forEach(function (input) { total += parseInt(input.value, 10) || 0; });
+    var out = form.querySelector("[data-share-total]");
+    if (out) {
+      out.textContent = fill(out.dataset.template, {total: total});
+      out.classList.toggle("bad", total !== 100);
+    }
+    return total === 100;
+  }
+  all("[data-authors]").forEach(function (list) {
+    var form = list.closest("form");
+    var template = document.getElementById(list.dataset.authors);
+    var max = parseInt(list.dataset.max || "20", 10);
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button[name=action]");
+      if (!button) return;
+      if (button.value === "add_author" && template) {
+        event.preventDefault();
+        if (all("[data-author]", list).length >= max) return;
+        list.insertAdjacentHTML("beforeend", template.innerHTML);
+        renumber(list);
+        var rows = all("[data-author]", list);
+        rows[rows.length - 1].querySelector("input").focus();
+        saveDraft(form);
+      } else if (button.value.indexOf("remove_author_") === 0) {
+        event.preventDefault();
+        button.closest("[data-author]").remove();
+        renumber(list);
+        sharesAddUp(form);
+        saveDraft(form);
+      }
+    });
+    form.addEventListener("input", function (event) { if (event.target.matches("[data-share]")) sharesAddUp(form); });
+    renumber(list);
+    sharesAddUp(form);
+  });
+
+  /* ---- unit search: type a name, pick a unit */
+  all("[data-unit-search]").forEach(function (box) {
+    var input = box.querySelector("input[type=search]");
+    var hidden = box.querySelector("input[name=unit_id]");
+    var chosen = box.querySelector("[data-unit-chosen]");
+    var list = box.querySelector(".suggestions");
+    var timer = null, last = "";
+    function pick(unit) {
+      hidden.value = unit.id;
+      chosen.textContent = unit.name;
+      list.innerHTML = "";
+      input.value = "";
+      all("input[name=unit_id][type=radio]", box).forEach(function (r) { r.closest("li").remove(); });
+      var form = box.closest("form");
+      if (form) saveDraft(form);
+    }
+    function search() {
+      var q = input.value.trim();
+      if (q.length < 2 || q === last) return;
+      last = q;
+      fetch(box.dataset.unitSearch + "?q=" + encodeURIComponent(q), {credentials: "same-origin",
+                                                                     headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : {items: []}; })
+        .then(function (answer) {
+          list.innerHTML = "";
+          if (!answer.items.length) {
+            var none = document.createElement("li");
+            none.textContent = box.dataset.none || "";
+            list.appendChild(none);
+          }
+          answer.items.forEach(function (unit) {
+            var li = document.createElement("li");
+            var b = document.createElement("button");
+            b.type = "button";
+            b.dataset.unitId = unit.id;
+            var strong = document.createElement("strong");
+            strong.textContent = unit.name;
+            var small = document.createElement("small");
+            small.textContent = (unit.ancestors || []).join(" › ");
+            b.appendChild(strong); b.appendChild(small);
+            b.addEventListener("click", function () { pick(unit); });
+            li.appendChild(b); list.appendChild(li);
+          });
+        }).catch(function () { /* offline: the plain "find" button still works */ });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 250); });
+    var find = box.querySelector("button[value=find_unit]");
+    if (find) find.addEventListener("click", function (event) { event.preventDefault(); last = ""; search(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); last = ""; search(); }
+    });
+  });
+
+  /* ---- drafts kept in the browser: a dropped connection loses nothing */
+  function draftKey(form) { return "draft:" + form.dataset.draft; }
+  function saveDraft(form) {
+    if (!form.dataset.draft) return;
+    var data = {};
+    all("input, textarea, select", form).forEach(function (el) {
+      if (!el.name || el.type === "hidden" && el.name !== "unit_id" || el.type === "search") return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      data[el.name] = el.value;
+    });
+    var chosen = form.querySelector("[data-unit-chosen]");
+    if (chosen) data._unit_name = chosen.textContent;
+    data._authors = all("[data-author]", form).length;
+    try { localStorage.setItem(draftKey(form), JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+  }
+  function restoreDraft(form, data) {
+    var list = form.querySelector("[data-authors]");
+    var template = list && document.getElementById(list.dataset.authors);
+    while (list && template && all("[data-author]", list).length < (data._authors || 1)) {
+      list.insertAdjacentHTML("beforeend", template.innerHTML);
+      renumber(list);
+    }
+    Object.keys(data).forEach(function (name) {
+      if (name.charAt(0) === "_") return;
+      var el = form.querySelector("[name='" + name + "']");
+      if (el && el.type !== "radio") el.value = data[name];
+    });
+    var chosen = form.querySelector("[data-unit-chosen]");
+    if (chosen && data._unit_name) chosen.textContent = data._unit_name;
+    if (list) sharesAddUp(form);
+  }
+  all("[data-draft-clear]").forEach(function (el) {
+    try { localStorage.removeItem("draft:" + el.dataset.draftClear); } catch (e) { /* ignore */ }
+  });
+  all("form[data-draft]").forEach(function (form) {
+    var timer = null;
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { saveDraft(form); }, 300); });
+    form.addEventListener("change", function () { saveDraft(form); });
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(draftKey(form)) || "null"); } catch (e) { saved = null; }
+    var notice = form.querySelector("[data-draft-notice]");
+    // Only a fresh form takes a draft back; one the server sent back with errors has the latest values.
+    if (saved && form.dataset.draftRestore === "yes") {
+      restoreDraft(form, saved);
+      if (notice) notice.hidden = false;
+    }
+    var discard = form.querySelector("[data-draft-discard]");
+    if (discard) discard.addEventListener("click", function (event) {
+      event.preventDefault();
+      try { localStorage.removeItem(draftKey(form)); } catch (e) { /* ignore */ }
+      window.location.reload();
+    });
+  });
+
+  /* ---- select all in the queue */
+  all("[data-select-all]").forEach(function (box) {
+    var form = box.closest("form") || document;
+    box.addEventListener("change", function () {
+      all("input[type=checkbox][name=" + box.dataset.selectAll + "]", form).forEach(function (c) { c.checked = box.checked; });
+    });
+  });
+})();

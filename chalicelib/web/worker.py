@@ -1,0 +1,251 @@
+"""A worker's pages: the initiative form (new, and the edit that resubmits),
+the confirmation with the tracking code, "my initiatives", notifications, and
+the unit search the form uses.
+
+The form is a plain HTML form: "find my unit", "add a co-author" and "remove"
+are submit buttons the server answers by showing the form again, so it all
+works without JavaScript; app.js does the same in place. A hidden one-use
+Idempotency-Key goes with every post, so a double tap stores one initiative.
+"""
+import json
+
+from chalice import Blueprint, Response
+
+from chalicelib import clock, formatting
+from chalicelib.errors import ApiError, Problem
+from chalicelib.web import forms
+from chalicelib.web.pages import PREFIX, new_token, page_view, problems_by_field, redirect, url
+
+bp = Blueprint(__name__)
+
+FORM = "application/x-www-form-urlencoded"
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+
+
+# ------------------------------------------------------------------ the form
+
+@bp.route(PREFIX + "/submit", methods=["GET"])
+@page_view(bp)
+def new_initiative(page):
+    program = _open_program()
+    if program is None:
+        return page.render("submit.html", program=None, mode="new")
+    unit = _own_grassroots_unit(page.principal)
+    name = page.principal.name
+    start = {name_: "" for name_ in forms.TEXT_FIELDS + ("benefit_vnd",)}
+    start.update(unit_id=unit.id if unit else "", authors=[forms.blank_author("100") | {"full_name": name}])
+    return _form(page, "new", program, start, idempotency_key=new_token(), unit_name=unit.name if unit else "",
+                 draft_restore=True)
+
+
+@bp.route(PREFIX + "/submit", methods=["POST"], content_types=[FORM])
+@page_view(bp)
+def post_initiative(page):
+    from chalicelib.submissions import service
+
+    program = _open_program()
+    form = page.form()
+    typed = forms.values(form)
+    key = forms.first(form, "idempotency_key") or new_token()
+    action = forms.first(form, "action") or "send"
+    if program is None:
+        return page.render("submit.html", program=None, mode="new")
+    if action != "send":
+        return _form_action(page, "new", program, typed, form, action, idempotency_key=key)
+    body = forms.submission(typed)
+    try:
+        status, stored = service.create(body, page.principal, key)
+    except ApiError as error:
+        if any(p.code == IDEMPOTENCY_KEY_REUSED for p in error.problems):
+            key = new_token()  # this key already stored another initiative: the next try is a new one
+        return _form(page, "new", program, _aligned(typed), idempotency_key=key, error=error, status=error.status)
+    if status >= 400:  # the replay of a key whose first use failed
+        return _form(page, "new", program, _aligned(typed), idempotency_key=new_token(),
+                     error=ApiError(status, [Problem("", "not_accepted")]), status=status)
+    return redirect(url(f"{PREFIX}/initiatives/{stored['id']}/sent"))
+
+
+@bp.route(PREFIX + "/initiatives/{submission_id}/sent", methods=["GET"])
+@page_view(bp)
+def sent(page, submission_id):
+    from chalicelib.submissions import service
+
+    return page.render("sent.html", submission=service.read(submission_id, page.principal),
+                       draft=_draft_name(page, "new"))
+
+
+@bp.route(PREFIX + "/initiatives/{submission_id}/edit", methods=["GET"])
+@page_view(bp)
+def edit_initiative(page, submission_id):
+    from chalicelib.submissions import service
+
+    submission = service.read(submission_id, page.principal)
+    if not _may_edit(page, submission):
+        return redirect(url(f"{PREFIX}/initiatives/{submission_id}"))
+    program = _program(submission["program_id"])
+    typed = forms.from_submission(submission, lambda n: formatting.number(n, page.lang))
+    return _form(page, "edit", program, typed, idempotency_key=new_token(), submission=submission,
+                 unit_name=submission["unit_name"] or submission["unit_id"])
+
+
+@bp.route(PREFIX + "/initiatives/{submission_id}/edit", methods=["POST"], content_types=[FORM])
+@page_view(bp)
+def post_edit(page, submission_id):
+    """Save the author's changes (PUT semantics, guarded by the version they saw),
+    then fire `resubmit` so the initiative goes back to its reviewers."""
+    from chalicelib.submissions import service
+    from chalicelib.workflow import service as workflow
+
+    submission = service.read(submission_id, page.principal)
+    if not _may_edit(page, submission):
+        return redirect(url(f"{PREFIX}/initiatives/{submission_id}"))
+    program = _program(submission["program_id"])
+    form = page.form()
+    typed = forms.values(form) | {"unit_id": submission["unit_id"]}
+    token = forms.first(form, "idempotency_key") or new_token()
+    action = forms.first(form, "action") or "send"
+    context = {"submission": submission, "unit_name": submission["unit_name"] or submission["unit_id"]}
+    if action != "send":
+        return _form_action(page, "edit", program, typed, form, action, idempotency_key=token, **context)
+    try:
+        edited = workflow.edit(submission_id, page.principal, forms.submission(typed),
+                               f'"{forms.first(form, "version")}"')
+        workflow.fire(submission_id, page.principal, {"event": "resubmit", "expected_version": edited["version"],
+                                                       "client_token": token})
+    except ApiError as error:
+        if error.status == 409 and not _may_edit(page, service.read(submission_id, page.principal)):
+            # Already resubmitted (a second tap) or decided meanwhile: the initiative's page says which.
+            return redirect(url(f"{PREFIX}/initiatives/{submission_id}"))
+        return _form(page, "edit", program, _aligned(typed), idempotency_key=token, error=error,
+                     status=error.status, **context)
+    return redirect(url(f"{PREFIX}/initiatives/{submission_id}", done="resubmit"))
+
+
+def _form_action(page, mode, program, typed, form, action, **context):
+    """The buttons that change the form itself: find a unit, add or remove an author."""
+    from chalicelib.reference import catalog
+
+    found = None
+    if action == "find_unit":
+        query = forms.first(form, "unit_query").strip()
+        found = catalog.search_units(query, "grassroots", 10) if query else None
+        context["unit_query"] = query
+        context["unit_results"] = found if found is not None else []
+        context["unit_searched"] = True
+    elif action == "add_author" and len(typed["authors"]) < forms.limits()["authors"]["max_items"]:
+        typed["authors"].append(forms.blank_author())
+    elif action.startswith("remove_author_") and len(typed["authors"]) > 1:
+        index = action.removeprefix("remove_author_")
+        if index.isdigit() and int(index) < len(typed["authors"]):
+            del typed["authors"][int(index)]
+    if "unit_name" not in context:
+        unit = catalog.unit(typed["unit_id"]) if typed.get("unit_id") else None
+        context["unit_name"] = unit.name if unit else ""
+    return _form(page, mode, program, typed, **context)
+
+
+def _form(page, mode, program, typed, error=None, status=200, unit_name=None, **context):
+    from chalicelib.reference import catalog
+
+    if unit_name is None:
+        unit = catalog.unit(typed["unit_id"]) if typed.get("unit_id") else None
+        unit_name = unit.name if unit else ""
+    problems = problems_by_field(error, page.lang) if error else {}
+    if not typed["authors"]:
+        typed["authors"] = [forms.blank_author()]
+    known = {"", "/unit_id", "/authors"} | {f"/{name}" for name in forms.TEXT_FIELDS + ("benefit_vnd",)}
+    summary = [m for path, messages in sorted(problems.items()) for m in messages]
+    return page.render(
+        "submit.html", status=status, mode=mode, program=program, values=typed, limits=forms.limits(),
+        problems=problems, summary=summary, general=[m for p, ms in problems.items() if p not in known
+                                                     and not p.startswith("/authors/") for m in ms],
+        author_problems=forms.author_errors(problems, len(typed["authors"])), unit_name=unit_name,
+        today=clock.today().isoformat(), draft=_draft_name(page, mode),
+        share_total=sum(int(a["share_percent"]) for a in typed["authors"] if a["share_percent"].strip().isdigit()),
+        **context)
+
+
+def _aligned(typed: dict) -> dict:
+    """Drop author rows left empty, as the body does, so that error paths
+    (/authors/1/...) name the rows shown."""
+    kept = [row for row in typed["authors"] if any(v.strip() for k, v in row.items() if k != "language")]
+    return typed | {"authors": kept or typed["authors"][:1]}
+
+
+def _draft_name(page, mode: str) -> str:
+    """The browser-side draft's name: per user, so two people sharing a phone keep theirs apart."""
+    return f"{mode}-{page.principal.user_id}"
+
+
+def _may_edit(page, submission: dict) -> bool:
+    from chalicelib.submissions import rules
+    from chalicelib.workflow import definition
+
+    state = definition.default().states.get(submission["status"])
+    return bool(state and state.author_may_edit and page.principal.user_id in rules.author_ids(submission))
+
+
+def _open_program():
+    from chalicelib.reference import catalog, model
+
+    found = model.current(catalog.programs(), clock.today())
+    return found[0] if found else None
+
+
+def _program(program_id: str):
+    from chalicelib.reference import catalog
+
+    return next((p for p in catalog.programs() if p.id == program_id), None)
+
+
+def _own_grassroots_unit(principal):
+    from chalicelib.reference import catalog
+
+    unit = catalog.unit(principal.unit_id)
+    return unit if unit and unit.is_grassroots else None
+
+
+# ------------------------------------------------------------------ lists
+
+@bp.route(PREFIX + "/initiatives", methods=["GET"])
+@page_view(bp)
+def my_initiatives(page):
+    from chalicelib.submissions import service
+
+    listed = service.list_mine(page.principal, 20, page.query("cursor") or None)
+    return page.render("mine.html", items=listed["items"], next_cursor=listed["next_cursor"])
+
+
+@bp.route(PREFIX + "/notifications", methods=["GET"])
+@page_view(bp)
+def notifications(page):
+    from chalicelib.notify import inapp
+
+    items, next_cursor = inapp.page(page.principal.user_id, 20, page.query("cursor") or None)
+    return page.render("notifications.html", items=[inapp.present(item, page.lang) for item in items],
+                       next_cursor=next_cursor)
+
+
+@bp.route(PREFIX + "/notifications/read", methods=["POST"], content_types=[FORM])
+@page_view(bp)
+def read_notifications(page):
+    from chalicelib import validation
+    from chalicelib.notify import inapp
+
+    ids = [i for i in page.form().get("ids", []) if i][:100]
+    if ids:
+        body = validation.normalized("mark-read-request", {"ids": ids})
+        inapp.mark_read(page.principal.user_id, body["ids"])
+    return redirect(url(PREFIX + "/notifications"))
+
+
+@bp.route(PREFIX + "/units", methods=["GET"])
+@page_view(bp)
+def find_units(page):
+    """Grassroots unions whose name has the words typed (the form's unit search)."""
+    from chalicelib.reference import catalog
+
+    query = page.query("q").strip()[:100]
+    found = catalog.search_units(query, "grassroots", 10) if query else None
+    return Response(body=json.dumps({"items": found or []}, ensure_ascii=False), status_code=200,
+                    headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"})
