@@ -28,6 +28,9 @@ def main(argv) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="API port (8000)")
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "5000")),
                         help="port of the AWS emulator (5000)")
+    parser.add_argument("--reload", action="store_true",
+                        help="restart the API when a file under the project changes (off by default: a restart "
+                             "drops the requests in flight, and tests write files here)")
     args = parser.parse_args(argv)
     for port in (args.port, args.moto_port):
         if not port_free(port):
@@ -67,7 +70,7 @@ def main(argv) -> int:
                          kwargs={"stop": stop_feeding}).start()
         chalice = subprocess.Popen(
             [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", HOST,
-             "--port", str(args.port)], cwd=ROOT, env=os.environ.copy(),
+             "--port", str(args.port), "--autoreload" if args.reload else "--no-autoreload"], cwd=ROOT, env=os.environ.copy(),
             # Its own process group, so stopping it also stops its reloader's worker.
             start_new_session=True)
         url = f"http://{HOST}:{args.port}"
