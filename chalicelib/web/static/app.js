@@ -248,6 +248,9 @@
     });
   });
 
+  /* ---- controls that only work with this script start hidden */
+  all("[data-needs-script]").forEach(function (el) { el.hidden = false; });
+
   /* ---- select all in the queue */
   all("[data-select-all]").forEach(function (box) {
     var form = box.closest("form") || document;
