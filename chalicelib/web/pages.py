@@ -12,7 +12,6 @@ Every page is reached under /app/ so it never shadows an API route.
 import functools
 import hashlib
 import os
-import uuid
 from functools import lru_cache
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
@@ -162,6 +161,8 @@ def redirect(location: str, headers: dict | None = None) -> Response:
 
 def new_token() -> str:
     """A one-use token for a form (idempotency key, client token): a double tap sends it twice."""
+    import uuid
+
     return uuid.uuid4().hex
 
 
