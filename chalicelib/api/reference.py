@@ -1,7 +1,6 @@
 """Reference data for forms: the current program, and unit search."""
 from chalice import Blueprint
 
-from chalicelib import clock
 from chalicelib.api.http import api_view, json_response, query_params
 from chalicelib.errors import ApiError, Problem, bad_request
 
@@ -11,9 +10,9 @@ bp = Blueprint(__name__)
 @bp.route("/programs/current", methods=["GET"])
 @api_view(bp)
 def current_program(caller):
-    from chalicelib.reference import catalog, model
+    from chalicelib.reference import catalog
 
-    found = model.current(catalog.programs(), clock.today())
+    found = catalog.current()
     if found is None:
         raise ApiError(404, [Problem("", "no_open_phase")])
     program, phase = found

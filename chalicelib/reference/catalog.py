@@ -8,7 +8,8 @@ import json
 import time
 from collections import OrderedDict
 
-from chalicelib import settings
+from chalicelib import clock, settings
+from chalicelib.reference import model
 from chalicelib.reference.model import Program, Unit
 from chalicelib.text import fold
 
@@ -45,6 +46,11 @@ def programs() -> list[Program]:
         from chalicelib.tables import ProgramRecord
         return [Program.from_json(json.loads(record.document)) for record in ProgramRecord.query("PROGRAM")]
     return _cached("programs", load)
+
+
+def current(day=None):
+    """The (program, phase) open on `day` (today in Vietnam unless given), or None."""
+    return model.current(programs(), day or clock.today())
 
 
 def phase(phase_id: str):

@@ -3,7 +3,7 @@ from chalicelib import clock, idempotency, validation
 from chalicelib.auth.principal import may_see
 from chalicelib.dynamo_json import plain
 from chalicelib.errors import forbidden, not_found, unprocessable
-from chalicelib.reference import catalog, model
+from chalicelib.reference import catalog
 from chalicelib.submissions import identifiers, rules, store
 from chalicelib.workflow import definition, engine
 
@@ -16,7 +16,7 @@ def checked(raw_body, program_id: str | None = None):
     body = validation.normalized("submission", raw_body)
     today = clock.today()
     if program_id is None:
-        program, phase = model.current(catalog.programs(), today) or (None, None)
+        program, phase = catalog.current(today) or (None, None)
     else:
         program, phase = next((p for p in catalog.programs() if p.id == program_id), None), None
     unit = catalog.unit(body["unit_id"])

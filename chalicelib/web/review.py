@@ -12,7 +12,7 @@ import re
 
 from chalice import Blueprint
 
-from chalicelib import clock, validation
+from chalicelib import validation
 from chalicelib.errors import ApiError, Problem
 from chalicelib.web.pages import FORM_TYPE, PREFIX, new_token, page_view, redirect, url
 
@@ -141,17 +141,12 @@ def _queue_page(page, filters: dict, status: int = 200, decision: dict | None = 
         summary=_summary(decision["problems"], "decision", {"event": "decision-event", "items": "select-all"}))
 
 
-def _levels_played(unit) -> set:
-    """The workflow levels whose queue may be this unit's. The engine resolves
-    "upper_grassroots" to a grassroots union's parent, which may be a top-level
-    unit (Rạng Đông's union hangs directly under Công đoàn Công Thương), so a
-    top-level unit may play that level too."""
+def _levels_played(unit) -> frozenset:
+    """The workflow levels whose queue may be this unit's (none for an unknown unit)."""
     from chalicelib.reference.model import LEVEL_NAMES
+    from chalicelib.workflow import engine
 
-    if unit is None:
-        return set()
-    own = LEVEL_NAMES[unit.level]
-    return {own, "upper_grassroots"} if own == "top_level" else {own}
+    return engine.levels_played(LEVEL_NAMES[unit.level]) if unit is not None else frozenset()
 
 
 def _waiting(page, unit, workflow, filters: dict) -> dict | None:
@@ -168,7 +163,7 @@ def _waiting(page, unit, workflow, filters: dict) -> dict | None:
     states over its whole subtree, including what waits for the upper-grassroots
     unions below it, so one read cannot say what waits for the unit itself."""
     from chalicelib.counters import core, stats
-    from chalicelib.reference import catalog, model
+    from chalicelib.reference import catalog
     from chalicelib.reference.model import LEVEL_NAMES
 
     if unit is None:
@@ -184,7 +179,7 @@ def _waiting(page, unit, workflow, filters: dict) -> dict | None:
     if filters.get("phase"):
         found = catalog.phase(filters["phase"])
     else:
-        found = model.current(catalog.programs(), clock.today())
+        found = catalog.current()
     if not found:
         return None
     program, phase = found

@@ -186,9 +186,9 @@ def _may_edit(page, submission: dict) -> bool:
 
 
 def _open_program():
-    from chalicelib.reference import catalog, model
+    from chalicelib.reference import catalog
 
-    found = model.current(catalog.programs(), clock.today())
+    found = catalog.current()
     return found[0] if found else None
 
 

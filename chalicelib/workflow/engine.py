@@ -44,6 +44,15 @@ def level_unit(level: str, unit_path) -> str | None:
             "national": path[0]}.get(level)
 
 
+def levels_played(own_level: str) -> frozenset:
+    """The levels a unit whose own level is `own_level` (national, top_level,
+    upper_grassroots, grassroots) may play for some initiative. By the rule of
+    `level_unit`, a grassroots union's parent plays upper_grassroots, and that
+    parent may be a top-level unit (Rạng Đông's union hangs directly under
+    Công đoàn Công Thương): a top-level unit may play both."""
+    return frozenset({own_level, "upper_grassroots"} if own_level == "top_level" else {own_level})
+
+
 def is_author(caller: Caller, subject: Subject) -> bool:
     return caller.user_id in subject.author_ids
 
