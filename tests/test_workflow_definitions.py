@@ -269,6 +269,32 @@ def test_a_definition_with_a_national_level_runs_through_the_same_api(api, workf
     ]
 
 
+def test_a_recognised_initiative_moving_on_keeps_its_confirmed_benefit_counted(api, stream, workflow_file):
+    # GIVEN the workflow with a national level, where "recognized" is not the last state: a
+    # recognised initiative moves on to "nominated" (and beyond), recognised all the same
+    workflow_file("with_national.json")
+    body = initiative(unit_id="cdcs-fpt-cau-giay", authors=[
+        {"full_name": "Lê Quang Huy", "member_id": "worker-fpt", "share_percent": 100}])
+    status, submission = api.json("POST", "/submissions", body, user="worker-fpt")
+    assert status == 201, submission
+    submission = step(api, submission, "reviewer-fpt", "validate")
+    submission = step(api, submission, "reviewer-cau-giay", "start_review")
+    submission = step(api, submission, "reviewer-cau-giay", "recognize", scores=SCORES,
+                      confirmed_benefit_vnd=2_000_000_000)
+    stream.drain()
+
+    def confirmed(unit_id):
+        status, stats = api.json("GET", f"/stats/units/{unit_id}?phase={submission['phase']}", user="leader-ha-noi")
+        assert status == 200, stats
+        return stats["unit"]["benefit_confirmed_vnd"]
+    assert confirmed("ldld-ha-noi") == confirmed("ldld-cau-giay") == 2_000_000_000
+    # WHEN the top-level unit nominates it nationally
+    step(api, submission, "reviewer-ha-noi", "nominate", reason="Có thể nhân rộng toàn ngành")
+    stream.drain()
+    # THEN its confirmed benefit still counts, in every unit on its path
+    assert confirmed("ldld-ha-noi") == confirmed("ldld-cau-giay") == 2_000_000_000
+
+
 def test_after_another_definition_the_default_is_back(api):
     # (runs after the tests above: the fixture restored the env and cleared the cache)
     assert "WORKFLOW_DEFINITION" not in os.environ
