@@ -310,7 +310,7 @@ def run() -> dict:
 
         tables.create_tables(wait=False)
         client = boto3.client("dynamodb")
-        loader.load(loader.read_directory(DEMO_DIR), client, settings.table_name("reference"))
+        loader.load(loader.read_directory(DEMO_DIR))
         meter.schemas = Schemas(client, [settings.table_name(k) for k in ("initiatives", "reference", "idempotency")])
         clock.set_clock(lambda: DEFAULT_NOW)
 
@@ -434,12 +434,12 @@ def seed_counters(client, size: int) -> None:
               "subject_group": groups[n % 5], "benefit_vnd": 1_000_000 * (n % 97),
               "confirmed_benefit_vnd": 500_000 * (n % 89),
               "authors": [{"full_name": f"Tác giả {n % 1000}", "share_percent": 100}]} for n in range(size))
-    table = settings.table_name("counters")
+    from chalicelib.tables import CounterRecord
+
     for scope, counts in core.recount(items).items():
         unit_id, phase_id = scope
-        client.delete_item(TableName=table, Key=store.counter_key(unit_id, phase_id))
-        update = store._update_counter(table, scope, counts)["Update"]
-        client.update_item(**update)
+        CounterRecord(store.counter_key(unit_id, phase_id), store.TOTAL).delete()
+        store.count_once((f"SEEDED#{size}#{unit_id}", phase_id), {scope: counts})
 
 
 def summarize(row_id, operation, scenario, status, calls, elapsed) -> dict:

@@ -1,7 +1,14 @@
-"""The one error shape: `{"errors": [{"path", "code", "message"}]}`.
+"""What can go wrong, in domain terms, and the one error shape.
 
-Code raises `ApiError` with language-free `Problem`s; the HTTP layer renders the
-messages in the caller's language at the very end.
+Services and the pure core raise a `DomainError` of one of the kinds below,
+holding language-free `Problem`s. Nothing below the edges knows HTTP: the API
+maps each kind to a status once (chalicelib/api/http.py, `status_of`) and the
+pages once (chalicelib/web/pages.py). Packages subclass these kinds for their
+own exceptions (chalicelib/workflow/exceptions.py, chalicelib/awards/exceptions.py),
+so the edges map those too without knowing them.
+
+The shape every edge shows: `{"errors": [{"path", "code", "message"}], ...extra}`,
+with messages rendered in the caller's language at the very end.
 """
 from dataclasses import dataclass, field
 
@@ -26,34 +33,62 @@ class Problem:
         return {"path": self.path, "code": self.code, "message": message}
 
 
-class ApiError(Exception):
-    """An error response: status code plus one or more problems."""
+class DomainError(Exception):
+    """A request that cannot be done: `problems` say why (every one found, at
+    once), `extra` what the caller needs to go on (e.g. the state now)."""
+    default_code = "invalid"
 
-    def __init__(self, status: int, problems, extra: dict | None = None):
-        self.status = status
-        self.problems = list(problems)
+    def __init__(self, problems=None, extra: dict | None = None):
+        self.problems = list(problems) if problems else [Problem("", self.default_code)]
         self.extra = extra or {}
-        super().__init__(f"{status}: {[p.code for p in self.problems]}")
+        super().__init__(f"{type(self).__name__}: {[p.code for p in self.problems]}")
 
     def body(self, language: str) -> dict:
+        """The one error shape, in `language`."""
         return {"errors": [p.render(language) for p in self.problems], **self.extra}
 
 
-def bad_request(problems) -> ApiError:
-    return ApiError(400, problems)
+class Malformed(DomainError):
+    """The request is not in the shape the operation takes (its schema, a cursor, a header)."""
 
 
-def unprocessable(problems) -> ApiError:
-    return ApiError(422, problems)
+class Unauthenticated(DomainError):
+    """No valid credentials came with the request."""
+    default_code = "unauthenticated"
 
 
-def forbidden() -> ApiError:
-    return ApiError(403, [Problem("", "forbidden")])
+class Forbidden(DomainError):
+    """The caller may not do this (or see this)."""
+    default_code = "forbidden"
 
 
-def not_found() -> ApiError:
-    return ApiError(404, [Problem("", "not_found")])
+class NotFound(DomainError):
+    """What the request names does not exist."""
+    default_code = "not_found"
 
 
-def unauthenticated() -> ApiError:
-    return ApiError(401, [Problem("", "unauthenticated")])
+class Conflict(DomainError):
+    """What the request acts on changed since the caller saw it, or is in no
+    state for it; `extra` says what it is now, so the caller can decide again."""
+    default_code = "stale_version"
+
+
+class TooLarge(DomainError):
+    """The request is larger than the operation takes."""
+
+
+class Invalid(DomainError):
+    """The request is well formed but breaks a rule."""
+
+
+class Busy(DomainError):
+    """The data store is throttling or contended: try again shortly."""
+    default_code = "busy"
+
+
+class Unavailable(DomainError):
+    """Something this depends on is not set up here (e.g. the hosted sign-in)."""
+
+
+class UpstreamFailed(DomainError):
+    """A service this called answered with an error, or not at all."""

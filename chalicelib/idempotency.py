@@ -1,16 +1,20 @@
 """Idempotency records: a retried request answers what the first one did.
+This module owns the idempotency table.
 
-The record is written in the SAME transaction as the change it guards,
-conditioned on not existing. A retry's transaction is then cancelled by that
-condition and DynamoDB hands back the old record (ReturnValuesOnCondition-
-CheckFailure), so the happy path costs no extra read.
+The record is written in the SAME transaction as the change it guards (the
+action named "idempotency"), conditioned on not existing. A retry's
+transaction is then cancelled by that condition and DynamoDB hands back the old
+record (ReturnValuesOnConditionCheckFailure), so the happy path costs no extra
+read.
 """
 import hashlib
 import json
 from datetime import timedelta
 
 from chalicelib import settings
-from chalicelib.errors import ApiError, Problem
+from chalicelib.errors import Invalid, Problem
+
+ACTION = "idempotency"  # the record's action in a transaction
 
 
 class Replay(Exception):
@@ -29,23 +33,34 @@ def record_key(user_id: str, scope: str, key: str) -> str:
     return f"{user_id}#{scope}#{key}"
 
 
+def key_is_new():
+    """Closes: two requests racing with one key both acting. The second one's
+    whole transaction is cancelled here, and it answers as a replay of the first."""
+    from chalicelib.tables import IdempotencyRecord
+    return IdempotencyRecord.key.does_not_exist()
+
+
 def add_to(transaction, user_id: str, scope: str, key: str, body_hash: str, status: int, response: dict,
            created_at: str) -> None:
-    """Put the record in `transaction`; a second request with the key cancels it."""
+    """Put the record in `transaction` (a tables.Transaction); a second request with the key cancels it."""
     from chalicelib.tables import IdempotencyRecord
 
-    transaction.save(
-        IdempotencyRecord(key=record_key(user_id, scope, key), request_hash=body_hash, status_code=status,
-                          response=json.dumps(response, ensure_ascii=False), created_at=created_at,
-                          expires_at=timedelta(seconds=settings.idempotency_ttl_seconds())),
-        # Two requests racing with one key: the second one's whole transaction is
-        # cancelled here, and it answers as a replay of the first.
-        condition=IdempotencyRecord.key.does_not_exist(),
-        return_values="ALL_OLD")
+    transaction.put(ACTION, IdempotencyRecord(
+        key=record_key(user_id, scope, key), request_hash=body_hash, status_code=status,
+        response=json.dumps(response, ensure_ascii=False), created_at=created_at,
+        expires_at=timedelta(seconds=settings.idempotency_ttl_seconds())),
+        condition=key_is_new(), return_old_on_failure=True)
+
+
+def raise_if_replayed(cancelled, user_id: str, scope: str, key: str | None, body_hash: str) -> None:
+    """After a cancelled transaction (tables.Cancelled): if the key had been
+    used, raise what answers the request (Replay, or Invalid when the body differs)."""
+    if key and cancelled.failed(ACTION):
+        raise replay(cancelled.items.get(ACTION), user_id, scope, key, body_hash)
 
 
 def replay(raw_item, user_id: str, scope: str, key: str, body_hash: str) -> Exception:
-    """The exception to raise for a replayed key: Replay, or 422 when the body differs."""
+    """The exception to raise for a replayed key: Replay, or Invalid when the body differs."""
     from chalicelib.tables import IdempotencyRecord
 
     if raw_item:
@@ -53,7 +68,7 @@ def replay(raw_item, user_id: str, scope: str, key: str, body_hash: str) -> Exce
     else:  # an emulator that does not hand back the old item
         record = IdempotencyRecord.get(record_key(user_id, scope, key), consistent_read=True)
     if record.request_hash != body_hash:
-        return ApiError(422, [Problem("", "idempotency_key_reused")])
+        return Invalid([Problem("", "idempotency_key_reused")])
     return Replay(int(record.status_code), json.loads(record.response))
 
 

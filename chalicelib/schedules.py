@@ -24,15 +24,10 @@ def national_unit_id() -> str:
 
 
 def top_level_unit_ids(national_id: str) -> list[str]:
-    """The national unit's children: one Query of the reference gsi1 `CHILDREN#<id>`, paginated."""
-    from chalicelib import settings
-    from chalicelib.awards import aws
+    """The national unit's children (catalog.children: one Query, pages followed)."""
+    from chalicelib.reference import catalog
 
-    children = aws.query_all(TableName=settings.table_name("reference"), IndexName="gsi1",
-                             KeyConditionExpression="gsi1pk = :pk",
-                             ExpressionAttributeValues={":pk": {"S": f"CHILDREN#{national_id}"}},
-                             ProjectionExpression="id")
-    return sorted(child["id"] for child in children)
+    return sorted(child.id for child in catalog.children(national_id))
 
 
 def compile_ended_phases(today) -> list:

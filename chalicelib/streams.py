@@ -1,10 +1,10 @@
 """What runs when the initiatives table changes: two DynamoDB stream consumers.
 
-- `count_changes`: every change of an initiative (`SUB#…`/`META`) moves the
-  counters of its unit and of every unit above it (chalicelib/counters).
-- `react_to_events`: every new history event (`SUB#…`/`EVT#…`) runs the
-  listeners of the effects its transition names (`notify_author`,
-  `notify_reviewers`, `award_candidate`).
+- `count_changes`: every change of an initiative moves the counters of its
+  unit and of every unit above it (chalicelib/counters).
+- `react_to_events`: every new history event runs the
+  listeners of the effects its transition names (the registry:
+  chalicelib/workflow/effects.py).
 
 Each record has its own handler; the batch entry points are thin and report
 failures per record (ReportBatchItemFailures, declared in deploy/resources.json),
@@ -45,28 +45,41 @@ def handle_batch(event, handle_record) -> dict:
     return {"batchItemFailures": failures}
 
 
-def sort_key(record) -> str:
-    return (record.keys or {}).get("sk", {}).get("S", "")
+def kind_of(record) -> str | None:
+    from chalicelib.submissions import store
+    return store.item_kind(record.keys)
 
 
 def count_change(record) -> None:
     """One initiative changed: move the counters by (new − old)."""
-    if sort_key(record) != "META":
-        return
     from chalicelib.counters import store
+    from chalicelib.submissions.store import INITIATIVE
 
+    if kind_of(record) != INITIATIVE:
+        return
     store.apply_change(image(record.old_image), image(record.new_image))
+
+
+def listener(effect: str):
+    """The function that carries out `effect`, imported on first use (the
+    registry names it by module and function, so nothing loads it before)."""
+    import importlib
+
+    from chalicelib.workflow.effects import EFFECTS
+
+    module, _, function = EFFECTS[effect].listener.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def react_to_event(record) -> None:
     """A history event was appended: run the listeners of its effects."""
-    if record.event_name != "INSERT" or not sort_key(record).startswith("EVT#"):
-        return
-    from chalicelib.effects import LISTENERS
+    from chalicelib.submissions.store import EVENT
 
+    if record.event_name != "INSERT" or kind_of(record) != EVENT:
+        return
     event = image(record.new_image)
     for effect in event.get("effects") or []:
-        LISTENERS[effect](event)
+        listener(effect)(event)
 
 
 @bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON",

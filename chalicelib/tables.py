@@ -1,24 +1,49 @@
-"""The DynamoDB tables, declared with PynamoDB. `docs/data-model.md` explains
-every key and access pattern; `deploy/resources.json` declares the same tables
-for CloudFormation, and a test keeps the two in step.
+"""The DynamoDB tables and their items, declared with PynamoDB, and the few
+ways the stores use them: named transactions, one page of a Query, batched
+reads. `docs/data-model.md` explains every key and access pattern;
+`deploy/resources.json` declares the same tables for CloudFormation, and a
+test keeps the two in step.
 
-Three tables:
-- initiatives: each initiative (`SUB#<id>` / `META`), its history events
-  (`SUB#<id>` / `EVT#<seq>`) and its tracking-code claim (`CODE#<code>` / `CODE`).
-  Its stream drives notifications and counters (later issues).
-- reference: programs, units, targets, unit-search tokens and users, loaded from
-  the JSON files in `data/` by `scripts/load_reference.py`.
-- idempotency: one record per Idempotency-Key, expiring by TTL.
+Each table has ONE owning package, the only code that builds its keys and reads
+or writes its items (`TABLES` below names it; tests/test_architecture.py holds
+everyone to it). Others ask the owner: `catalog.children(...)`,
+`submissions.store.get(...)`, `counters.store.unit_counts(...)` and so on.
+
+Every model talks through the container's one DynamoDB client
+(chalicelib.aws.dynamodb), so tests replace it in one place.
 
 This module imports PynamoDB (and so botocore): import it lazily from routes.
 """
+import base64
+import json
+import random
+import time
+from dataclasses import dataclass
+
 from pynamodb.attributes import (
-    ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute, TTLAttribute,
+    BinaryAttribute, BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, TTLAttribute,
+    UnicodeAttribute, VersionAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, AllProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from chalicelib import settings
+from chalicelib import aws, settings
+from chalicelib.errors import Busy, Malformed, Problem
+
+
+class _Bound(Model):
+    """A model that talks through chalicelib.aws.dynamodb(). PynamoDB would
+    build a botocore client of its own per model; handing it the container's
+    client keeps one client (one connection pool, one cold-start cost) and
+    lets `aws.use(dynamodb=...)` replace every DynamoDB call at once. (PynamoDB
+    6.1 offers no setting for this; its `Connection.client` takes a client set
+    in `_client`, and the pinned version is tested to do so.)"""
+
+    @classmethod
+    def _get_connection(cls):
+        table = super()._get_connection()
+        table.connection._client = aws.dynamodb()
+        return table
 
 
 def _meta(kind: str):
@@ -29,7 +54,7 @@ def _meta(kind: str):
     return Meta
 
 
-# ---------------------------------------------------------------- initiatives
+# ================================================================ initiatives (chalicelib.submissions)
 
 class Author(MapAttribute):
     full_name = UnicodeAttribute()
@@ -65,7 +90,7 @@ class QueueIndex(GlobalSecondaryIndex):
     queue_sk = UnicodeAttribute(range_key=True)  # <entered queue at>#<id>
 
 
-class SubmissionRecord(Model):
+class SubmissionRecord(_Bound):
     """One initiative, as stored: `SUB#<id>` / `META`."""
     Meta = _meta("initiatives")
     pk = UnicodeAttribute(hash_key=True)
@@ -87,7 +112,7 @@ class SubmissionRecord(Model):
     applied_where = UnicodeAttribute(null=True)
     applied_from = UnicodeAttribute()
     benefit_vnd = NumberAttribute(null=True)
-    # Set by the transition that recognises it (input of the `recognize` event).
+    # The reviewers' findings, kept by the transition that takes them as input.
     scores = MapAttribute(null=True)
     confirmed_benefit_vnd = NumberAttribute(null=True)
     authors = ListAttribute(of=Author)
@@ -104,7 +129,7 @@ class SubmissionRecord(Model):
     queue = QueueIndex()
 
 
-class HistoryEvent(Model):
+class HistoryEvent(_Bound):
     """One step of an initiative's history: `SUB#<id>` / `EVT#<seq, 6 digits>`.
 
     Append-only, like a Step Functions execution history.
@@ -126,7 +151,7 @@ class HistoryEvent(Model):
     client_token = UnicodeAttribute(null=True)
 
 
-class TrackingCode(Model):
+class TrackingCode(_Bound):
     """Claims a tracking code so that no two initiatives share one: `CODE#<code>` / `CODE`."""
     Meta = _meta("initiatives")
     pk = UnicodeAttribute(hash_key=True)
@@ -134,10 +159,11 @@ class TrackingCode(Model):
     submission_id = UnicodeAttribute()
 
 
-# ---------------------------------------------------------------- reference
+# ================================================================ reference (chalicelib.reference)
 
 class ChildrenIndex(GlobalSecondaryIndex):
-    """Overloaded index `gsi1`: a unit's children (`CHILDREN#<parent>`), a unit's users (`USERS#<unit>`)."""
+    """Overloaded index `gsi1`: a unit's children (`CHILDREN#<parent>` / `<folded name>#<id>`)
+    and a unit's users (`USERS#<unit>` / `<user id>`)."""
     class Meta:
         index_name = "gsi1"
         projection = AllProjection()
@@ -145,7 +171,16 @@ class ChildrenIndex(GlobalSecondaryIndex):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
-class UnitRecord(Model):
+class UsersIndex(GlobalSecondaryIndex):
+    """The same index `gsi1`, read as users (PynamoDB binds an index class to one model)."""
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class UnitRecord(_Bound):
     """One unit of the organisation tree: `UNIT#<id>` / `UNIT`."""
     Meta = _meta("reference")
     pk = UnicodeAttribute(hash_key=True)
@@ -166,7 +201,7 @@ class UnitRecord(Model):
     gsi1 = ChildrenIndex()
 
 
-class TargetRecord(Model):
+class TargetRecord(_Bound):
     """A unit's registered target for one phase: `UNIT#<id>` / `TARGET#<program>#<phase>`."""
     Meta = _meta("reference")
     pk = UnicodeAttribute(hash_key=True)
@@ -179,7 +214,7 @@ class TargetRecord(Model):
     digest = UnicodeAttribute()
 
 
-class UnitTokenRecord(Model):
+class UnitTokenRecord(_Bound):
     """A unit listed under one word of its folded name, for search:
     `TOKEN#<word>` / `<level>#<folded name>#<id>`; `TOKEN#<word>` / `#STAT` counts them."""
     Meta = _meta("reference")
@@ -194,7 +229,7 @@ class UnitTokenRecord(Model):
     digest = UnicodeAttribute(null=True)
 
 
-class ProgramRecord(Model):
+class ProgramRecord(_Bound):
     """A program with its phases, subject groups and fields: `PROGRAM` / `<program id>`."""
     Meta = _meta("reference")
     pk = UnicodeAttribute(hash_key=True)
@@ -203,7 +238,7 @@ class ProgramRecord(Model):
     digest = UnicodeAttribute()
 
 
-class UserRecord(Model):
+class UserRecord(_Bound):
     """A user's profile: `USER#<id>` / `USER`; listed per unit through gsi1 (`USERS#<unit>`)."""
     Meta = _meta("reference")
     pk = UnicodeAttribute(hash_key=True)
@@ -218,11 +253,12 @@ class UserRecord(Model):
     digest = UnicodeAttribute()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = UsersIndex()
 
 
-# ---------------------------------------------------------------- idempotency
+# ================================================================ idempotency (chalicelib.idempotency)
 
-class IdempotencyRecord(Model):
+class IdempotencyRecord(_Bound):
     """The response first given for one caller's Idempotency-Key on one route."""
     Meta = _meta("idempotency")
     key = UnicodeAttribute(hash_key=True)  # <user id>#<route>#<Idempotency-Key>
@@ -233,22 +269,191 @@ class IdempotencyRecord(Model):
     expires_at = TTLAttribute()
 
 
-# Tables with a TTL attribute, and the stream of the initiatives table.
+# ================================================================ counters (chalicelib.counters)
+
+class LevelIndex(GlobalSecondaryIndex):
+    """Every unit's counters at one level in one phase (rankings): `LEVEL#<level>#<phase>`."""
+    class Meta:
+        index_name = "by_level"
+        projection = AllProjection()
+    level_pk = UnicodeAttribute(hash_key=True)
+    level_sk = UnicodeAttribute(range_key=True)  # unit id
+
+
+class CounterRecord(_Bound):
+    """A unit's counters for one phase: `COUNT#<unit>#<phase>` / `TOTAL`. The
+    counts themselves are flat number attributes named by what they count
+    (`entered`, `state:<s>`, `group:<g>`, `block:<b>`, `benefit_estimated`,
+    `benefit_confirmed`, `authors`), moved with ADD (DynamoDB adds only to
+    top-level attributes). Not declared one by one, they are read into
+    `counts` ({name: int}) whenever an item is read."""
+    Meta = _meta("counters")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    unit_id = UnicodeAttribute(null=True)
+    phase_id = UnicodeAttribute(null=True)
+    level_pk = UnicodeAttribute(null=True)
+    level_sk = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    by_level = LevelIndex()
+
+    @classmethod
+    def from_raw_data(cls, data: dict):
+        record = super().from_raw_data(data)
+        declared = {attribute.attr_name for attribute in cls.get_attributes().values()}
+        record.counts = {name: int(value["N"]) for name, value in data.items()
+                         if name not in declared and "N" in value}
+        return record
+
+
+class CountedMarker(_Bound):
+    """Makes each counting happen once: `APPLIED#<submission>` / `v<version>`
+    (a change counted) and `AUTHORS#<unit>#<phase>` / `<author key>` (a person
+    counted as a participating author of a unit)."""
+    Meta = _meta("counters")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+# ================================================================ notifications (chalicelib.notify)
+
+class NotificationRecord(_Bound):
+    """The notifications table: in-app notifications (`USER#<user>` /
+    `N#<at>#<submission>#<seq>`), each user's unread count (`USER#<user>` /
+    `#UNREAD`) and email delivery claims (`MAIL#<submission>#<seq>` /
+    `<author index>`)."""
+    Meta = _meta("notifications")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class Notification(NotificationRecord):
+    """One in-app notification: `USER#<user>` / `N#<at>#<submission>#<seq>`.
+    It keeps what the person was told, in both languages, as of the event."""
+    kind = UnicodeAttribute()
+    submission_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    code = UnicodeAttribute()
+    title = UnicodeAttribute()
+    event = UnicodeAttribute()
+    event_name = MapAttribute()  # {vi, en}: the transition's label
+    from_state = UnicodeAttribute(null=True)
+    to_state = UnicodeAttribute()
+    state_name = MapAttribute()  # {vi, en}: the new state's name
+    reason = UnicodeAttribute(null=True)
+    scores = MapAttribute(null=True)
+    confirmed_benefit_vnd = NumberAttribute(null=True)
+    link = UnicodeAttribute()
+    at = UnicodeAttribute()  # when the event happened
+    read = BooleanAttribute(default=False)
+    read_at = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class UnreadCount(NotificationRecord):
+    """How many of a user's notifications are unread: `USER#<user>` / `#UNREAD`."""
+    unread = NumberAttribute(default=0)
+
+
+class MailClaim(NotificationRecord):
+    """The claim on one email: `MAIL#<submission>#<seq>` / `<author index>`."""
+    status = UnicodeAttribute()  # sending | sent
+    token = UnicodeAttribute()  # whose claim it is: one invocation's random token
+    lease_until = NumberAttribute(null=True)  # epoch seconds; while status = sending
+    recipient = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)  # SES MessageId, once sent
+    sent_at = UnicodeAttribute(null=True)
+
+
+# ================================================================ awards (chalicelib.awards)
+
+class AwardRecord(_Bound):
+    """The awards table: award candidates (`CAND#<phase>#<unit>` /
+    `<submission>`) and compiled award lists (`LIST#<unit>#<phase>` /
+    `V#<version, 4 digits>`)."""
+    Meta = _meta("awards")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class CandidateAuthor(MapAttribute):
+    full_name = UnicodeAttribute()
+    member_id = UnicodeAttribute(null=True)
+
+
+class AwardCandidate(AwardRecord):
+    """A recognised initiative as a candidate for the lists of one unit on its
+    path: `CAND#<phase>#<unit>` / `<submission id>`."""
+    submission_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    title = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    phase_id = UnicodeAttribute()
+    unit_path = ListAttribute(of=UnicodeAttribute)
+    grassroots_unit_id = UnicodeAttribute()
+    top_level_unit_id = UnicodeAttribute()
+    authors = ListAttribute(of=CandidateAuthor)
+    scores = MapAttribute()
+    score_total = NumberAttribute()
+    confirmed_benefit_vnd = NumberAttribute()
+    recognized_at = UnicodeAttribute()
+    event_seq = NumberAttribute()
+
+
+class AwardListRecord(AwardRecord):
+    """One compiled version of a unit's award list: `LIST#<unit>#<phase>` / `V#<version>`."""
+    list_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    phase_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    version = NumberAttribute()
+    status = UnicodeAttribute()
+    counts = MapAttribute()
+    criteria = MapAttribute()
+    content_hash = UnicodeAttribute()
+    compiled_at = UnicodeAttribute()
+    compiled_by = UnicodeAttribute()
+    workbook_key = UnicodeAttribute()
+    entries_gz = BinaryAttribute(null=True, legacy_encoding=False)  # the entries, gzipped JSON
+    entries_key = UnicodeAttribute(null=True)  # or where in S3 they are, when too large for the item
+    approved_at = UnicodeAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)
+    workbook_written_at = UnicodeAttribute(null=True)
+    notified_at = UnicodeAttribute(null=True)
+
+
+# ================================================================ the tables
+
+@dataclass(frozen=True)
+class Table:
+    model: type  # the model whose declaration creates the table (with all its indexes)
+    owner: str  # the one package (or module) that reads and writes its items
+
+
+TABLES = {
+    "initiatives": Table(SubmissionRecord, "chalicelib.submissions"),
+    "reference": Table(UnitRecord, "chalicelib.reference"),
+    "idempotency": Table(IdempotencyRecord, "chalicelib.idempotency"),
+    "counters": Table(CounterRecord, "chalicelib.counters"),
+    "notifications": Table(NotificationRecord, "chalicelib.notify"),
+    "awards": Table(AwardRecord, "chalicelib.awards"),
+}
+# Tables with a TTL attribute (`expires_at`).
 TTL_TABLES = ("idempotency", "counters", "notifications")
 
 
 def create_tables(wait: bool = True) -> None:
     """Create any missing table (local emulation and tests; production uses CloudFormation)."""
-    for model in TABLE_OWNERS.values():
-        if not model.exists():
-            model.create_table(wait=wait)
+    for table in TABLES.values():
+        if not table.model.exists():
+            table.model.create_table(wait=wait)
     _enable_ttl_and_streams()
 
 
 def _enable_ttl_and_streams() -> None:
-    import boto3
-
-    client = boto3.client("dynamodb", region_name=settings.region())
+    client = aws.dynamodb()
     for kind in TTL_TABLES:
         ttl = client.describe_time_to_live(TableName=settings.table_name(kind))
         if ttl["TimeToLiveDescription"].get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
@@ -260,55 +465,170 @@ def _enable_ttl_and_streams() -> None:
                             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
 
 
-# ---------------------------------------------------------------- counters
+# ================================================================ writing: named transactions
 
-class LevelIndex(GlobalSecondaryIndex):
-    """Every unit's counters at one level in one phase (rankings): `LEVEL#<level>#<phase>`."""
-    class Meta:
-        index_name = "by_level"
-        projection = AllProjection()
-    level_pk = UnicodeAttribute(hash_key=True)
-    level_sk = UnicodeAttribute(range_key=True)  # unit id
+CONDITION_FAILED, CONFLICT = "ConditionalCheckFailed", "TransactionConflict"
 
 
-class CounterRecord(Model):
-    """A unit's counters for one phase: `COUNT#<unit>#<phase>` / `TOTAL`. The
-    counts themselves are flat number attributes (`entered`, `state:<s>`,
-    `group:<g>`, `block:<b>`, `benefit_estimated`, `benefit_confirmed`,
-    `authors`) updated with ADD; see chalicelib/counters. Markers in the same
-    table make each change count once: `APPLIED#<submission>` / `v<version>`
-    and `AUTHORS#<unit>#<phase>` / `<author key>`."""
-    Meta = _meta("counters")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    level_pk = UnicodeAttribute(null=True)
-    level_sk = UnicodeAttribute(null=True)
-    expires_at = TTLAttribute(null=True)
-    by_level = LevelIndex()
+class Cancelled(Exception):
+    """DynamoDB cancelled a transaction: `reasons` maps each action's name to
+    its cancellation code (None for an action that was not the cause), and
+    `items` the old item DynamoDB handed back for a failed condition, when asked."""
+
+    def __init__(self, reasons: dict, items: dict):
+        self.reasons, self.items = reasons, items
+        super().__init__(", ".join(f"{name}: {code}" for name, code in reasons.items() if code))
+
+    def failed(self, name: str) -> bool:
+        """The condition of action `name` failed."""
+        return self.reasons.get(name) == CONDITION_FAILED
+
+    @property
+    def conflict(self) -> bool:
+        """Another transaction was changing one of the same items at the same moment."""
+        return CONFLICT in self.reasons.values()
 
 
-# ---------------------------------------------------------------- notifications
+class Transaction:
+    """One TransactWriteItems whose actions have names, so that a cancellation
+    is read by name (`Cancelled.failed("idempotency")`), never by position.
 
-class NotificationRecord(Model):
-    """An in-app notification: `USER#<user>` / `N#<at>#<submission>#<seq>`;
-    email delivery claims: `MAIL#<submission>#<seq>` / `<author index>`."""
-    Meta = _meta("notifications")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    expires_at = TTLAttribute(null=True)
+    The actions go to DynamoDB in the order they were added. (PynamoDB's own
+    TransactWrite regroups them, checks first, then deletes, puts and updates,
+    so positions there are not the order of the code; we do not rely on it.)
+    """
+
+    def __init__(self):
+        self._actions: list[tuple[str, str, dict]] = []  # (name, DynamoDB action, its request)
+        self._written: list = []  # models whose local version goes up once committed
+
+    def _add(self, name: str, kind: str, request: dict) -> None:
+        if any(name == existing for existing, _, _ in self._actions):
+            raise ValueError(f"two actions named {name!r}")
+        self._actions.append((name, kind, request))
+
+    def put(self, name: str, item, condition=None, return_old_on_failure: bool = False) -> None:
+        self._add(name, "Put", item.get_save_kwargs_from_instance(
+            condition=condition, return_values_on_condition_failure="ALL_OLD" if return_old_on_failure else None))
+        self._written.append(item)
+
+    def update(self, name: str, item, actions: list, condition=None) -> None:
+        """Update `item` with typed `actions`. A model with a VersionAttribute
+        adds "version = <the version read>" to `condition` (PynamoDB's
+        optimistic lock) and bumps it."""
+        self._add(name, "Update", item.get_update_kwargs_from_instance(actions=actions, condition=condition))
+        self._written.append(item)
+
+    def check(self, name: str, model, hash_key: str, range_key: str, condition) -> None:
+        self._add(name, "ConditionCheck",
+                  model.get_operation_kwargs_from_class(hash_key, range_key=range_key, condition=condition))
+
+    def commit(self) -> None:
+        """Write every action or none; raises Cancelled when DynamoDB cancelled it."""
+        from botocore.exceptions import ClientError
+
+        connection = SubmissionRecord._get_connection().connection  # any model's: one client serves all tables
+        items = [{kind: request} for _, kind, request in self._actions]
+        try:
+            connection.dispatch("TransactWriteItems", {"TransactItems": items})
+        except ClientError as error:
+            found = getattr(error, "cancellation_reasons", None) or []
+            if not found:
+                raise
+            names = [name for name, _, _ in self._actions]
+            raise Cancelled({name: reason.code if reason else None for name, reason in zip(names, found)},
+                            {name: reason.raw_item for name, reason in zip(names, found)
+                             if reason and reason.raw_item}) from error
+        for item in self._written:
+            item.update_local_version_attribute()
 
 
-# ---------------------------------------------------------------- awards
+# ================================================================ reading: pages, cursors, batches
 
-class AwardRecord(Model):
-    """Award candidates (`CAND#<phase>#<unit>` / `<submission>`, one per ancestor
-    unit of a recognised initiative) and compiled award lists
-    (`LIST#<unit>#<phase>` / `V#<version, 4 digits>`)."""
-    Meta = _meta("awards")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+def encode_cursor(key: dict | None) -> str | None:
+    """A Query's LastEvaluatedKey as an opaque, URL-safe cursor (None: no more pages)."""
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-# The model whose declaration creates each table (with all its indexes).
-TABLE_OWNERS = {"initiatives": SubmissionRecord, "reference": UnitRecord, "idempotency": IdempotencyRecord,
-                "counters": CounterRecord, "notifications": NotificationRecord, "awards": AwardRecord}
+def decode_cursor(cursor: str, belongs) -> dict:
+    """The DynamoDB key a cursor stands for. Malformed (`/cursor`) when it is
+    not one of ours or when `belongs(key)` says it is not the caller's own (a
+    cursor names a partition: nobody pages through another's)."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(key, dict) and all(isinstance(v, dict) and set(v) == {"S"} for v in key.values()) \
+                and belongs({name: value["S"] for name, value in key.items()}):
+            return key
+    except ValueError:
+        pass
+    raise Malformed([Problem("/cursor", "invalid_cursor")])
+
+
+def query_page(source, hash_key: str, *, limit: int, cursor: str | None, belongs, **options):
+    """ONE Query (DynamoDB's Limit caps what it reads) of `source`, a model or
+    one of its indexes: the items of one page and the cursor of the next.
+    `belongs` checks a cursor's key (see `decode_cursor`); `options` go to the
+    query (range key condition, filter, direction). A filtered page may hold
+    fewer than `limit` items: follow the cursor."""
+    start = decode_cursor(cursor, belongs) if cursor else None
+    pages = source.query(hash_key, page_size=limit, last_evaluated_key=start, **options).page_iter
+    answer = next(pages)
+    model = getattr(source, "_model", source)  # an index knows its model
+    return [model.from_raw_data(raw) for raw in answer.get("Items", [])], encode_cursor(pages.last_evaluated_key)
+
+
+BATCH_KEYS = 100
+BATCH_ATTEMPTS = 8
+
+
+class BatchRead:
+    """Items of known keys, from any tables, read together: ONE BatchGetItem
+    per 100 keys. Each owner adds the keys it builds (`want`) and reads its own
+    items back (`found`) after `run`, so a caller that needs counters and
+    targets at once pays one call, and neither table's keys leave their owner.
+    Keys DynamoDB leaves unprocessed (throttling) are asked again with
+    backoff; Busy if they stay so."""
+
+    def __init__(self):
+        self._keys: list = []
+        self._found: dict = {}
+
+    def want(self, model, hash_key: str, range_key: str) -> tuple:
+        key = (model, hash_key, range_key)
+        self._keys.append(key)
+        return key
+
+    def found(self, key: tuple):
+        """The item read for `key` (a model instance), or None if there is none."""
+        return self._found.get(key)
+
+    def run(self) -> "BatchRead":
+        unique = list(dict.fromkeys(self._keys))
+        # Several models share a table (units and targets): each key is read back as the model that asked.
+        wanted = {(model.Meta.table_name, hash_key, range_key): model for model, hash_key, range_key in unique}
+        names = {model.Meta.table_name: (model._hash_key_attribute().attr_name,
+                                         model._range_key_attribute().attr_name) for model, _, _ in unique}
+        for start in range(0, len(unique), BATCH_KEYS):
+            request: dict = {}
+            for model, hash_key, range_key in unique[start:start + BATCH_KEYS]:
+                hash_name, range_name = names[model.Meta.table_name]
+                # Every key of these tables is a string.
+                request.setdefault(model.Meta.table_name, {"Keys": []})["Keys"].append(
+                    {hash_name: {"S": hash_key}, range_name: {"S": range_key}})
+            for attempt in range(BATCH_ATTEMPTS + 1):
+                answer = aws.dynamodb().batch_get_item(RequestItems=request)
+                for table, items in answer.get("Responses", {}).items():
+                    hash_name, range_name = names[table]
+                    for raw in items:
+                        hash_key, range_key = raw[hash_name]["S"], raw[range_name]["S"]
+                        model = wanted[(table, hash_key, range_key)]
+                        self._found[(model, hash_key, range_key)] = model.from_raw_data(raw)
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                if attempt == BATCH_ATTEMPTS:
+                    raise Busy()
+                time.sleep(min(0.05 * 2 ** attempt * random.uniform(0.5, 1.5), 1.0))
+        return self

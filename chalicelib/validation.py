@@ -8,7 +8,7 @@ import os
 from functools import lru_cache
 
 from chalicelib import text
-from chalicelib.errors import ApiError, Problem
+from chalicelib.errors import Malformed, Problem
 from chalicelib.text import escape_pointer
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
@@ -98,12 +98,19 @@ def _to_problems(error):
     return [Problem(path, "invalid")]
 
 
-def normalized(name: str, raw, status: int = 400):
-    """`raw` with every string NFC-normalised and trimmed, checked by schema
-    `name` and for control characters; ApiError(`status`) listing every problem."""
+def checked(name: str, raw) -> tuple:
+    """`raw` with every string NFC-normalised and trimmed, and every problem it
+    has against schema `name` and for control characters: (body, problems)."""
     body = text.normalize(raw)
     found = [Problem(path, "control_character") for path in text.control_character_paths(body)]
-    found += problems(name, body)
+    return body, found + problems(name, body)
+
+
+def normalized(name: str, raw, error=Malformed):
+    """`raw` normalised and checked (see `checked`); raises `error` (a
+    DomainError kind: Malformed unless the operation counts a schema breach as
+    another kind) listing every problem."""
+    body, found = checked(name, raw)
     if found:
-        raise ApiError(status, found)
+        raise error(found)
     return body

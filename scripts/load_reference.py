@@ -14,7 +14,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from chalicelib import settings  # noqa: E402
 from chalicelib.reference import loader  # noqa: E402
 
 
@@ -30,10 +29,7 @@ def main(argv=None) -> int:
         for file, pointer, message in error.places:
             print(f"  {file}#{pointer}: {message}", file=sys.stderr)
         return 1
-    import boto3
-
-    client = boto3.client("dynamodb", region_name=settings.region())
-    report = loader.load(docs, client, settings.table_name("reference"), dry_run=args.dry_run)
+    report = loader.load(docs, dry_run=args.dry_run)
     print(report)
     return 0
 

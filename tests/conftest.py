@@ -30,13 +30,10 @@ def demo_users() -> dict:
 def aws():
     """moto for the whole session, with the tables made and the demo reference data loaded."""
     with mock_aws():
-        import boto3
-
-        from chalicelib import settings
         from chalicelib.reference import loader
 
         emulation.prepare()
-        loader.load(loader.read_directory(DEMO_DIR), boto3.client("dynamodb"), settings.table_name("reference"))
+        loader.load(loader.read_directory(DEMO_DIR))
         yield
 
 
@@ -46,9 +43,9 @@ def fresh_tables(aws):
     from chalicelib import tables
     from chalicelib.reference import catalog
 
-    for kind, model in tables.TABLE_OWNERS.items():
-        if kind != "reference" and model.exists():
-            model.delete_table()
+    for kind, table in tables.TABLES.items():
+        if kind != "reference" and table.model.exists():
+            table.model.delete_table()
     emulation.prepare()
     catalog.clear_cache()
     yield

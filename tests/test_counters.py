@@ -33,16 +33,15 @@ def stored_initiatives() -> list[dict]:
 
 def counters() -> dict:
     """Every counter item, {(unit, phase): counts}, zero counts left out."""
-    from chalicelib.counters.stats import counts_of
-    from chalicelib.streams import image
+    from chalicelib.tables import CounterRecord
 
     found = {}
     for raw in helpers.table_items("counters"):
         if raw["pk"]["S"].startswith("COUNT#"):
-            item = image(raw)
-            counts = {name: n for name, n in counts_of(item).items() if n}
+            item = CounterRecord.from_raw_data(raw)
+            counts = {name: n for name, n in item.counts.items() if n}
             if counts:
-                found[(item["unit_id"], item["phase_id"])] = counts
+                found[(item.unit_id, item.phase_id)] = counts
     return found
 
 
@@ -190,23 +189,18 @@ def test_counters_know_their_level_by_the_units_kind_not_its_depth(api, stream):
 
 def test_a_change_that_cannot_be_counted_is_reported_and_counted_when_retried(api, stream, monkeypatch):
     # GIVEN DynamoDB refusing the counters' writes for a moment
-    from chalicelib.counters import store
+    from chalicelib import aws
 
     assert api.json("POST", "/submissions", initiative(), user="worker-rang-dong")[0] == 201
     records = stream.records()
-    real = store._transact
-
-    def refuse(db, actions):
-        raise RuntimeError("throttled")
-    monkeypatch.setattr(store, "_transact", refuse)
     # WHEN the batch is delivered THEN its record is reported failed, nothing counted
-    answer = stream.deliver(records, handlers=("count_changes",))["count_changes"]
+    with aws.replaced(dynamodb=helpers.Refusing(aws.dynamodb(), "TransactWriteItems")):
+        answer = stream.deliver(records, handlers=("count_changes",))["count_changes"]
     changes_of_initiatives = [r["dynamodb"]["SequenceNumber"] for r in records
                               if r["dynamodb"]["Keys"]["sk"]["S"] == "META"]
     assert [f["itemIdentifier"] for f in answer["batchItemFailures"]] == changes_of_initiatives
     assert counters() == {}
     # WHEN it is delivered again once DynamoDB is back THEN it counts, once
-    monkeypatch.setattr(store, "_transact", real)
     deliver(stream, records)
     deliver(stream, records)
     assert counters()[("tld", PHASE)]["entered"] == 1
@@ -277,7 +271,7 @@ class Scenario:
                                  "body": body, "people": people})
 
     def move(self):
-        from chalicelib.workflow import service
+        from chalicelib.review import service
 
         movable = [i for i in self.initiatives if i["status"] in NEXT]
         if not movable:

@@ -41,12 +41,12 @@ class RecordingSes:
 
 
 @pytest.fixture
-def ses(monkeypatch):
-    from chalicelib.notify import mail
+def ses():
+    from chalicelib import aws
 
     recording = RecordingSes(boto3.client("ses", region_name=settings.region()))
-    monkeypatch.setattr(mail, "ses_client", lambda: recording)
-    yield recording
+    with aws.replaced(ses=recording):
+        yield recording
     # Whatever a test did to the sender, the next one finds it verified.
     recording.client.verify_email_identity(EmailAddress=settings.mail_sender())
 

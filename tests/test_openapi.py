@@ -18,6 +18,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from chalicelib.clock import VIETNAM
+from tests import helpers
 from tests.conftest import ROOT, initiative
 
 DOC_PATH = os.path.join(ROOT, "docs", "openapi.json")
@@ -756,19 +757,6 @@ def test_notification_answers_match_the_document(api, stream):
     seen.assert_covers([("get", NOTIFICATIONS), ("post", MARK_READ)], range(200, 600))
 
 
-class _Throttled:
-    """A DynamoDB client whose BatchGetItem processes nothing, as when throttled."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def __getattr__(self, name):
-        return getattr(self.client, name)
-
-    def batch_get_item(self, RequestItems):
-        return {"Responses": {}, "UnprocessedKeys": RequestItems}
-
-
 def test_stats_answers_match_the_document(api, stream, monkeypatch):
     seen = Seen()
     _recognised(api, seen)
@@ -823,12 +811,11 @@ def test_stats_answers_match_the_document(api, stream, monkeypatch):
         answer = ranked(query, user="leader-national", status=422)
         assert [(e["path"], e["code"]) for e in answer["errors"]] == [problem], query
 
-    from chalicelib.counters import stats as counters_stats
-    real = counters_stats._dynamodb
-    monkeypatch.setattr(counters_stats, "_dynamodb", lambda: _Throttled(real()))
-    monkeypatch.setattr(counters_stats, "time", type("NoWait", (), {"sleep": staticmethod(lambda seconds: None)}))
-    assert stats("ldld-ha-noi", status=503)["errors"][0]["code"] == "busy"
-    assert ranked(f"?phase={PHASE}&level=top", status=503)["errors"][0]["code"] == "busy"
+    from chalicelib import aws, tables
+    monkeypatch.setattr(tables, "time", type("NoWait", (), {"sleep": staticmethod(lambda seconds: None)}))
+    with aws.replaced(dynamodb=helpers.Throttled(aws.dynamodb())):
+        assert stats("ldld-ha-noi", status=503)["errors"][0]["code"] == "busy"
+        assert ranked(f"?phase={PHASE}&level=top", status=503)["errors"][0]["code"] == "busy"
     seen.assert_covers([("get", UNIT_STATS), ("get", RANKINGS)], range(200, 600))
 
 

@@ -156,23 +156,23 @@ def template_table(resource: dict) -> dict:
 
 def tables_by_kind(packaged) -> dict:
     """kind → (logical id, resource), matched by the prod stage's table names."""
-    from chalicelib.tables import TABLE_OWNERS
+    from chalicelib.tables import TABLES
 
-    names = {prod_config()["environment_variables"][TABLE_ENV[kind]]: kind for kind in TABLE_OWNERS}
+    names = {prod_config()["environment_variables"][TABLE_ENV[kind]]: kind for kind in TABLES}
     found = {}
     for logical_id, resource in packaged.of_type("AWS::DynamoDB::Table").items():
         name = resource["Properties"].get("TableName")
         assert name in names, f"{logical_id}: table {name!r} is not one of the prod stage's {sorted(names)}"
         found[names[name]] = (logical_id, resource)
-    assert set(found) == set(TABLE_OWNERS), "every table in chalicelib.tables.TABLE_OWNERS, and only those"
+    assert set(found) == set(TABLES), "every table in chalicelib.tables.TABLES, and only those"
     return found
 
 
 def test_tables_match_the_models(packaged):
-    from chalicelib.tables import TABLE_OWNERS
+    from chalicelib.tables import TABLES
 
     for kind, (logical_id, resource) in tables_by_kind(packaged).items():
-        assert template_table(resource) == model_table(TABLE_OWNERS[kind]), f"{logical_id} ({kind})"
+        assert template_table(resource) == model_table(TABLES[kind].model), f"{logical_id} ({kind})"
 
 
 def test_tables_match_the_tables_the_app_creates(packaged, aws):

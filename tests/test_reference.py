@@ -4,10 +4,8 @@ import json
 import os
 import shutil
 
-import boto3
 import pytest
 
-from chalicelib import settings
 from chalicelib.reference import checks, loader
 from chalicelib.text import fold
 from tests.conftest import DEMO_DIR
@@ -45,28 +43,24 @@ def test_the_demo_data_matches_the_brief():
 
 
 def test_loading_the_same_files_twice_writes_nothing_the_second_time(aws):
-    client = boto3.client("dynamodb")
     # The session fixture loaded the demo data once already.
-    report = loader.load(loader.read_directory(DEMO_DIR), client, settings.table_name("reference"))
+    report = loader.load(loader.read_directory(DEMO_DIR))
     assert sum(report.written.values()) == 0 and sum(report.deleted.values()) == 0
     assert report.unchanged["unit"] == 603
 
 
 def test_an_update_writes_only_what_changed_and_drops_stale_search_words(aws, tmp_path):
-    client = boto3.client("dynamodb")
-    table = settings.table_name("reference")
-
     def rename(docs):
         unit = next(u for u in docs["organisation"]["units"] if u["id"] == "cdcs-gang-thep-thai-nguyen")
         unit["name"] = "Công đoàn Công ty CP Gang thép Thái Nguyên (TISCO)"
     try:
-        report = loader.load(loader.read_directory(copy_demo(tmp_path, rename)), client, table)
+        report = loader.load(loader.read_directory(copy_demo(tmp_path, rename)))
         assert report.written["unit"] == 1 and report.written["program"] == 0
         from chalicelib.reference import catalog
         catalog.clear_cache()
         assert [u["id"] for u in catalog.search_units("tisco")] == ["cdcs-gang-thep-thai-nguyen"]
     finally:
-        loader.load(loader.read_directory(DEMO_DIR), client, table)
+        loader.load(loader.read_directory(DEMO_DIR))
 
 
 def test_an_invalid_set_of_files_is_refused_whole_naming_each_place(aws, tmp_path):

@@ -275,3 +275,31 @@ def test_an_edit_with_a_stale_if_match_is_refused(api):
     status, answer = api.json("PUT", f"/submissions/{sid}", edited, user="worker-fpt",
                               headers={"If-Match": f'"{version}"'})
     assert status == 200 and answer["version"] == version + 1
+
+
+def test_a_decision_is_refused_with_every_problem_at_once_and_nothing_changes(api):
+    # GIVEN an initiative waiting for its grassroots reviewer
+    sid = new_initiative(api)
+    # WHEN the reviewer returns it with a reason too short (the request's schema) and
+    # scores the event does not take (the workflow definition)
+    status, answer = api.json("POST", f"/submissions/{sid}/transitions", {
+        "event": "request_revision", "expected_version": 1, "reason": "Ít",
+        "scores": {"novelty": 8, "applicability": 9, "effectiveness": 7}}, user="reviewer-fpt")
+    # THEN both are said in one answer, each naming its field
+    assert status == 422
+    assert {(e["path"], e["code"]) for e in answer["errors"]} == {("/reason", "too_short"), ("/scores", "not_accepted")}
+    # AND nothing happened
+    assert fire(api, sid, "validate", 1, "reviewer-fpt")[0] == 200
+
+
+def test_a_batch_without_the_input_its_event_needs_is_refused_whole(api):
+    # GIVEN two initiatives waiting for their grassroots reviewer
+    first, second = new_initiative(api), new_initiative(api)
+    # WHEN the reviewer returns both at once without the reason returning needs
+    status, answer = api.json("POST", "/queue/decisions", {
+        "event": "request_revision", "items": [{"id": first, "expected_version": 1},
+                                                {"id": second, "expected_version": 1}]}, user="reviewer-fpt")
+    # THEN the batch is refused once, naming the field, and neither initiative moved
+    assert status == 422 and [(e["path"], e["code"]) for e in answer["errors"]] == [("/reason", "required")]
+    for sid in (first, second):
+        assert api.json("GET", f"/submissions/{sid}", user="reviewer-fpt")[1]["status"] == "pending"

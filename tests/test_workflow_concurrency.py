@@ -1,7 +1,7 @@
 """Many reviewers deciding the same initiative at the same moment.
 
 The chalice test client is not thread-safe, so the threads call the service
-layer (`workflow.service.fire`, what POST /submissions/{id}/transitions runs)
+layer (`review.service.fire`, what POST /submissions/{id}/transitions runs)
 directly, each as reviewer-rang-dong; the initiative itself is created through
 the HTTP API.
 """
@@ -13,8 +13,9 @@ import pytest
 
 from chalicelib import settings
 from chalicelib.auth.principal import Principal
-from chalicelib.errors import ApiError
-from chalicelib.workflow import service
+from chalicelib.api.http import status_of
+from chalicelib.errors import DomainError
+from chalicelib.review import service
 from tests.conftest import demo_users, initiative
 
 THREADS = 20
@@ -74,7 +75,7 @@ def history_items(submission_id: str) -> list[dict]:
 
 def race(bodies: list[dict], submission_id: str, who: Principal) -> list:
     """Fire every body from its own thread, all released at once; the outcome of each:
-    ("ok", status, body) or ("error", ApiError) or ("crash", exception)."""
+    ("ok", status, body) or ("error", DomainError) or ("crash", exception)."""
     start = threading.Barrier(len(bodies))
     outcomes = [None] * len(bodies)
 
@@ -83,7 +84,7 @@ def race(bodies: list[dict], submission_id: str, who: Principal) -> list:
         try:
             status, answer = service.fire(submission_id, who, body)
             outcomes[index] = ("ok", status, answer)
-        except ApiError as error:
+        except DomainError as error:
             outcomes[index] = ("error", error)
         except Exception as error:  # noqa: BLE001 - reported by the assertions below
             outcomes[index] = ("crash", error)
@@ -144,7 +145,7 @@ def test_of_twenty_conflicting_decisions_exactly_one_is_applied(api, dynamodb_se
     losers = [o[1] for o in outcomes if o[0] == "error"]
     assert len(winners) == 1, outcomes
     assert winners[0][1] == 200
-    assert [error.status for error in losers] == [409] * (THREADS - 1), [str(e) for e in losers]
+    assert [status_of(error) for error in losers] == [409] * (THREADS - 1), [str(e) for e in losers]
     won = winners[0][2]
     assert won["submission"]["version"] == 2
     assert won["submission"]["status"] in ("valid", "invalid")

@@ -85,6 +85,30 @@ def no_final_state_reachable(doc):
     # (recognized and not_recognized are now unreachable too; that is reported as well)
 
 
+def edit_event_from_a_state_authors_cannot_edit(doc):
+    doc["transitions"][transition_index(doc, "resubmit")]["from"] = ["needs_revision", "pending"]
+
+
+def two_edit_events(doc):
+    doc["transitions"][transition_index(doc, "withdraw")]["after_edit"] = True
+
+
+def edit_state_without_its_event(doc):
+    del doc["transitions"][transition_index(doc, "resubmit")]["after_edit"]
+
+
+def benefit_confirmed_outside_recognition(doc):
+    doc["states"]["valid"]["confirms_benefit"] = True
+
+
+def award_candidate_into_an_unrecognised_state(doc):
+    doc["transitions"][transition_index(doc, "decline")]["effects"] = ["notify_author", "award_candidate"]
+
+
+def event_named_like_a_history_event(doc):
+    doc["transitions"][transition_index(doc, "start_review")]["event"] = "edited"
+
+
 BROKEN = [
     # (how it is broken, the place and message that must be reported)
     (unreachable_state, "/states/archived", "state 'archived' cannot be reached from 'pending'"),
@@ -95,6 +119,17 @@ BROKEN = [
     (duplicate_event, "/transitions/8/event", "event 'validate' is declared twice"),
     (reviewer_without_level, "/transitions/5/by/0/level", "required"),
     (no_final_state_reachable, "/states/under_review", "no final state can be reached from 'under_review'"),
+    (edit_event_from_a_state_authors_cannot_edit, "/transitions/3/after_edit",
+     "the edit's event is fired by authors, from states where they may edit"),
+    (two_edit_events, "/states/needs_revision/author_may_edit",
+     "authors edit in 'needs_revision', so exactly one event leaving it must be the edit's (after_edit), not 2"),
+    (edit_state_without_its_event, "/states/needs_revision/author_may_edit",
+     "authors edit in 'needs_revision', so exactly one event leaving it must be the edit's (after_edit), not 0"),
+    (benefit_confirmed_outside_recognition, "/states/valid/confirms_benefit",
+     "state 'valid' confirms the benefit but does not count as recognised"),
+    (award_candidate_into_an_unrecognised_state, "/transitions/7/effects",
+     "effect 'award_candidate' needs a state flagged recognized, and 'not_recognized' is not"),
+    (event_named_like_a_history_event, "/transitions/5/event", "'edited' names a history event of its own"),
 ]
 
 
@@ -147,6 +182,30 @@ def history(api, submission, user):
     status, page = api.json("GET", f"/submissions/{submission['id']}/history", user=user)
     assert status == 200, page
     return [(e["event"], e["from"], e["to"], e["actor"]["id"]) for e in page["items"]]
+
+
+def test_what_states_mean_is_read_from_their_flags():
+    # GIVEN the default definition and the one with a national level
+    default = definition.default()
+    national = definition.load(os.path.join(DEFINITIONS, "with_national.json"))
+    # THEN recognition is a flag, not a state's name: one state here, five there
+    assert default.states_where("recognized") == default.states_where("confirms_benefit") == {"recognized"}
+    assert national.states_where("confirms_benefit") == {"recognized", "recognized_only", "nominated",
+                                                         "national_award", "no_national_award"}
+    # AND the edit page's event is the one flagged after_edit, from the one state authors edit in
+    assert default.states_where("author_may_edit") == {"needs_revision"}
+    assert default.after_edit("needs_revision").event == "resubmit" and default.after_edit("pending") is None
+
+
+def test_the_spelling_of_levels_and_scores_is_the_one_of_the_schemas():
+    from chalicelib import validation
+    from chalicelib.levels import Level
+
+    workflow = validation.load_schema("workflow")
+    assert set(workflow["$defs"]["level"]["enum"]) == {level.value for level in Level}
+    request = validation.load_schema("transition-request")
+    assert tuple(request["$defs"]["scores"]["properties"]) == definition.SCORES
+    assert set(request["$defs"]["scores"]["required"]) == set(definition.SCORES)
 
 
 def test_the_test_definitions_load_and_differ_from_the_default():

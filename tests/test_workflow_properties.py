@@ -1,6 +1,6 @@
 """Properties of the review workflow, for any sequence of requests.
 
-1. Against moto, through `workflow.service.fire` (what POST
+1. Against moto, through `review.service.fire` (what POST
    /submissions/{id}/transitions runs): random events by random people with
    random input never leave an initiative in a state the definition does not
    have, never move it along an edge the definition does not draw, and keep its
@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from chalicelib import settings as app_settings
 from chalicelib.auth.principal import Principal
-from chalicelib.errors import ApiError
-from chalicelib.workflow import definition, engine, service
+from chalicelib.api.http import status_of
+from chalicelib.errors import DomainError
+from chalicelib.review import service
+from chalicelib.workflow import definition, engine
 from tests.conftest import demo_users, initiative
 
 WORKFLOW = definition.default()
@@ -175,8 +177,8 @@ def test_any_sequence_of_requests_keeps_the_initiative_consistent(api, data):
         token = body.get("client_token")
         try:
             code, answer = service.fire(walk.id, principal(who), dict(body))
-        except ApiError as error:
-            code, answer = error.status, None
+        except DomainError as error:
+            code, answer = status_of(error), None
         note(f"{who} {body} -> {code}")
         if code == 200 and token:
             previous = (who, body)
@@ -249,18 +251,18 @@ def test_the_engine_allows_exactly_the_edges_the_definition_draws(subject, calle
     transition = WORKFLOW.transitions.get(event)
     try:
         decision = engine.decide(WORKFLOW, subject, caller, event, payload, subject.version + version_offset)
-    except ApiError as error:
+    except DomainError as error:
         # THEN a refusal says why, in this order of precedence
         if transition is None:
-            assert (error.status, error.problems[0].code) == (422, "unknown_event")
+            assert (status_of(error), error.problems[0].code) == (422, "unknown_event")
             return
         required = {f for f, need in transition.input.items() if need == "required"}
         if not required <= set(payload) or not set(payload) <= set(transition.input):
-            assert error.status == 422
+            assert status_of(error) == 422
         elif not named_actor(transition, caller, subject):
-            assert error.status == 403
+            assert status_of(error) == 403
         else:
-            assert error.status == 409
+            assert status_of(error) == 409
             assert error.extra["current"] == {"status": subject.status, "version": subject.version}
             assert version_offset != 0 or subject.status not in transition.sources
         return
@@ -292,7 +294,7 @@ def test_walking_the_engine_never_leaves_the_definition(path, steps):
     for event, caller, payload, offset in steps:
         try:
             decision = engine.decide(WORKFLOW, subject, caller, event, payload, subject.version + offset)
-        except ApiError:
+        except DomainError:
             continue
         subject = engine.Subject(status=decision.to_state, version=subject.version + 1, unit_path=path,
                                  author_ids=subject.author_ids)
@@ -307,6 +309,6 @@ def test_walking_the_engine_never_leaves_the_definition(path, steps):
                 spec = WORKFLOW.transitions[event].input
                 fitting = {k: {"reason": GOOD_REASON, "scores": SCORES, "confirmed_benefit_vnd": 1}[k]
                            for k, need in spec.items() if need == "required"}
-                with pytest.raises(ApiError) as refused:
+                with pytest.raises(DomainError) as refused:
                     engine.decide(WORKFLOW, subject, caller, event, fitting, subject.version)
-                assert refused.value.status in (403, 409)
+                assert status_of(refused.value) in (403, 409)

@@ -1,5 +1,11 @@
 """What every HTTP route shares: the caller, their language, JSON in and out,
-and turning `ApiError` into the one error shape.
+and the one place where a domain error (chalicelib/errors.py) becomes an HTTP
+answer: its status (`status_of`) and the one error shape, in the caller's language.
+
+The convention of every blueprint: authenticate (the decorator), parse (the
+JSON body, the query string, the headers it needs), call ONE service function,
+and shape the answer (status, headers). The service validates, authorises and
+acts; a blueprint does none of that itself.
 
 Authentication happens here, in the one decorator every view wears, rather than
 in an API Gateway authorizer: that way a missing or bad token gets the same 401
@@ -13,10 +19,22 @@ from chalice import Response
 
 from chalicelib import i18n
 from chalicelib.auth.principal import Principal
-from chalicelib.errors import ApiError, Problem, unauthenticated
+from chalicelib.errors import (
+    Busy, Conflict, DomainError, Forbidden, Invalid, Malformed, NotFound, Problem, TooLarge, Unauthenticated,
+    Unavailable, UpstreamFailed,
+)
 
 MAX_BODY_BYTES = 64 * 1024
 JSON_TYPE = "application/json; charset=utf-8"
+
+# Each kind of domain error and the HTTP status that answers it.
+STATUS = ((Malformed, 400), (Unauthenticated, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
+          (TooLarge, 413), (Invalid, 422), (UpstreamFailed, 502), (Busy, 503), (Unavailable, 503))
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status that answers a domain error."""
+    return next(status for kind, status in STATUS if isinstance(error, kind))
 
 
 def language(request) -> str:
@@ -27,7 +45,7 @@ def authenticate(request) -> Principal:
     """The caller named by a valid `Authorization: Bearer <JWT>`; 401 otherwise."""
     scheme, _, token = (request.headers.get("authorization") or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise unauthenticated()
+        raise Unauthenticated()
     return principal_from_token(token.strip())
 
 
@@ -39,7 +57,7 @@ def principal_from_token(token: str) -> Principal:
     try:
         return Principal.from_claims(tokens.verify(token))
     except (tokens.InvalidToken, ValueError):
-        raise unauthenticated()
+        raise Unauthenticated()
 
 
 def json_response(status: int, body, headers: dict | None = None) -> Response:
@@ -51,28 +69,34 @@ def json_body(request):
     """The parsed request body; 413 past 64 KiB, 400 when it is not JSON."""
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, [Problem("", "body_too_large", {"limit": MAX_BODY_BYTES})])
+        raise TooLarge([Problem("", "body_too_large", {"limit": MAX_BODY_BYTES})])
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ApiError(400, [Problem("", "invalid_json")])
+        raise Malformed([Problem("", "invalid_json")])
 
 
-def query_params(request, schema: str) -> dict:
-    """The query parameters, checked by `schemas/<schema>.json`; 400 naming each bad one."""
-    from chalicelib import validation
-
-    params = dict(request.query_params or {})
-    problems = validation.problems(schema, params)
-    if problems:
-        raise ApiError(400, problems)
-    return params
+def query_params(request) -> dict:
+    """The query parameters as a dict (the service checks them)."""
+    return dict(request.query_params or {})
 
 
-def api_view(bp, public: bool = False):
+def error_response(error: DomainError, request):
+    """A domain error as its HTTP answer, in the caller's language."""
+    lang = language(request)
+    headers = {"Content-Language": lang}
+    status = status_of(error)
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="sangkien"'
+    return json_response(status, error.body(lang), headers)
+
+
+def api_view(bp, public: bool = False, roles: tuple = ()):
     """Decorate a view: unless `public`, authenticate the caller and pass them as
-    the view's first argument; turn an ApiError into its JSON error response in
-    the caller's language (Chalice catches exceptions before middleware sees them)."""
+    the view's first argument, refusing at once a caller with none of `roles`
+    (when given: the coarse gate, before the body is even read; the service
+    decides the rest); turn a domain error into its JSON error response in the
+    caller's language (Chalice catches exceptions before middleware sees them)."""
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
@@ -80,13 +104,12 @@ def api_view(bp, public: bool = False):
             try:
                 if public:
                     return view(*args, **kwargs)
-                return view(authenticate(request), *args, **kwargs)
-            except ApiError as error:
-                lang = language(request)
-                headers = {"Content-Language": lang}
-                if error.status == 401:
-                    headers["WWW-Authenticate"] = 'Bearer realm="sangkien"'
-                return json_response(error.status, error.body(lang), headers)
+                caller = authenticate(request)
+                if roles and not caller.has_role(*roles):
+                    raise Forbidden()
+                return view(caller, *args, **kwargs)
+            except DomainError as error:
+                return error_response(error, request)
         wrapper.public = public
         return wrapper
     return decorate
@@ -108,5 +131,5 @@ def error_shape_middleware(request, get_response):
         return response
     lang = language(request)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
-    return json_response(response.status_code, ApiError(response.status_code, [Problem("", code)]).body(lang),
+    return json_response(response.status_code, DomainError([Problem("", code)]).body(lang),
                          {**headers, "Content-Language": lang})

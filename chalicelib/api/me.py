@@ -9,22 +9,15 @@ bp = Blueprint(__name__)
 @bp.route("/me/notifications", methods=["GET"])
 @api_view(bp)
 def my_notifications(caller):
-    from chalicelib.notify import inapp
+    from chalicelib.notify import service
 
     request = bp.current_request
-    params = query_params(request, "notifications-query")
-    items, next_cursor = inapp.page(caller.user_id, int(params.get("limit", "20")), params.get("cursor"))
-    lang = language(request)
-    return json_response(200, {"items": [inapp.present(item, lang) for item in items], "next_cursor": next_cursor,
-                               "unread": inapp.unread_count(caller.user_id)})
+    return json_response(200, service.page_for(caller, query_params(request), language(request)))
 
 
 @bp.route("/me/notifications/read", methods=["POST"], content_types=["application/json"])
 @api_view(bp)
 def mark_read(caller):
-    from chalicelib import validation
-    from chalicelib.notify import inapp
+    from chalicelib.notify import service
 
-    body = validation.normalized("mark-read-request", json_body(bp.current_request))
-    marked, unread = inapp.mark_read(caller.user_id, body["ids"])
-    return json_response(200, {"marked": marked, "unread": unread})
+    return json_response(200, service.mark_read(caller, json_body(bp.current_request)))

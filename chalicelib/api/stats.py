@@ -11,8 +11,7 @@ bp = Blueprint(__name__)
 def unit_stats(caller, unit_id):
     from chalicelib.counters import stats
 
-    params = query_params(bp.current_request, "stats-unit-query")
-    return json_response(200, stats.unit_stats(caller, unit_id, params["phase"]))
+    return json_response(200, stats.unit_stats(caller, unit_id, query_params(bp.current_request)))
 
 
 @bp.route("/stats/rankings", methods=["GET"])
@@ -20,4 +19,4 @@ def unit_stats(caller, unit_id):
 def rankings(caller):
     from chalicelib.counters import stats
 
-    return json_response(200, stats.rankings(caller, query_params(bp.current_request, "rankings-query")))
+    return json_response(200, stats.rankings(caller, query_params(bp.current_request)))

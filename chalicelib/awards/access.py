@@ -5,7 +5,7 @@ rules for the API and the pages.
 - read: leaders, reviewers and admins whose unit contains the list's unit;
 - approve: a leader of the list's unit itself.
 """
-from chalicelib.errors import not_found
+from chalicelib.awards.exceptions import ListNotFound
 
 READERS = ("leader", "reviewer", "admin")
 
@@ -24,16 +24,12 @@ def may_approve(principal, unit) -> bool:
 
 def locate(list_id: str):
     """(unit, program, phase, version) named by a list id `<unit>~<phase>~<version>`;
-    404 if any of them is unknown."""
+    ListNotFound if any of them is unknown."""
     from chalicelib.awards import store
-    from chalicelib.awards.exceptions import ListNotFound
     from chalicelib.reference import catalog
 
-    try:
-        unit_id, phase_id, version = store.parse_id(list_id)
-    except ListNotFound:
-        raise not_found()
+    unit_id, phase_id, version = store.parse_id(list_id)
     unit, found = catalog.unit(unit_id), catalog.phase(phase_id)
     if unit is None or found is None:
-        raise not_found()
+        raise ListNotFound(list_id)
     return unit, found[0], found[1], version

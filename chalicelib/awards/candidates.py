@@ -10,54 +10,52 @@ small puts per recognition, once.
 """
 import logging
 
-from chalicelib import dynamo_json
-from chalicelib import settings
-from chalicelib.awards import aws
 from chalicelib.awards.compile import Candidate, top_level_of
+from chalicelib.workflow.definition import SCORES
 
 logger = logging.getLogger(__name__)
-
-SCORE_NAMES = ("novelty", "applicability", "effectiveness")
-
-# Streams redeliver, and a listener may run again after a partial failure: a
-# candidate is written once and never touched again, so a replay changes
-# nothing, and an interrupted run is completed by the next delivery.
-NOT_YET_WRITTEN = "attribute_not_exists(pk)"
 
 
 def partition(phase_id: str, unit_id: str) -> str:
     return f"CAND#{phase_id}#{unit_id}"
 
 
+def not_yet_written():
+    """Closes: a candidate written twice or changed after compiling began.
+    Streams redeliver, and a listener may run again after a partial failure: a
+    candidate is written once and never touched again, so a replay changes
+    nothing, and an interrupted run is completed by the next delivery."""
+    from chalicelib.tables import AwardCandidate
+    return AwardCandidate.pk.does_not_exist()
+
+
 def on_event(event: dict) -> None:
     """The `award_candidate` listener: `event` is the history event (a plain
     dict) of a recognition. Reads the initiative (one GetItem) and writes its
     candidate for every unit on its path. Idempotent."""
-    submission = _initiative(event["submission_id"])
-    if submission is None:
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.submissions import store
+    from chalicelib.tables import AwardCandidate, CandidateAuthor
+
+    record = store.get(event["submission_id"])  # strongly consistent: the recognition's own write is visible
+    if record is None:
         logger.warning("award candidate: initiative %s not found", event["submission_id"])
         return
+    submission = store.plain(record)
     attributes = candidate_attributes(event, submission)
     if attributes is None:
         logger.warning("award candidate: event %s#%s has no scores or confirmed benefit; skipped",
                        event["submission_id"], event.get("seq"))
         return
-    client = aws.dynamodb()
     for unit_id in attributes["unit_path"]:
-        item = {"pk": partition(attributes["phase_id"], unit_id), "sk": attributes["submission_id"], **attributes}
+        item = AwardCandidate(partition(attributes["phase_id"], unit_id), attributes["submission_id"],
+                              **{**attributes, "authors": [CandidateAuthor(**a) for a in attributes["authors"]]})
         try:
-            client.put_item(TableName=settings.table_name("awards"), Item=dynamo_json.to_item(item),
-                            ConditionExpression=NOT_YET_WRITTEN)
-        except client.exceptions.ConditionalCheckFailedException:
-            pass  # written by an earlier delivery
-
-
-def _initiative(submission_id: str) -> dict | None:
-    # Strongly consistent: the recognition's own write must be visible.
-    answer = aws.dynamodb().get_item(TableName=settings.table_name("initiatives"),
-                                     Key={"pk": {"S": f"SUB#{submission_id}"}, "sk": {"S": "META"}},
-                                     ConsistentRead=True)
-    return dynamo_json.from_item(answer["Item"]) if "Item" in answer else None
+            item.save(condition=not_yet_written())
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise  # written by an earlier delivery, when it is that
 
 
 def candidate_attributes(event: dict, submission: dict) -> dict | None:
@@ -69,10 +67,10 @@ def candidate_attributes(event: dict, submission: dict) -> dict | None:
     benefit = given.get("confirmed_benefit_vnd")
     if benefit is None:
         benefit = submission.get("confirmed_benefit_vnd")
-    if not scores or benefit is None or any(name not in scores for name in SCORE_NAMES):
+    if not scores or benefit is None or any(name not in scores for name in SCORES):
         return None
     path = list(submission["unit_path"])
-    scores = {name: int(scores[name]) for name in SCORE_NAMES}
+    scores = {name: int(scores[name]) for name in SCORES}
     return {
         "submission_id": submission["id"], "code": submission["code"], "title": submission["title"],
         "program_id": submission["program_id"], "phase_id": submission["phase_id"],
@@ -87,7 +85,8 @@ def candidate_attributes(event: dict, submission: dict) -> dict | None:
 def for_unit(unit_id: str, phase_id: str):
     """Every candidate of `unit_id`'s subtree in `phase_id`: one Query, page
     after page (a generator of Candidate)."""
-    items = aws.query_all(TableName=settings.table_name("awards"), KeyConditionExpression="pk = :pk",
-                          ExpressionAttributeValues={":pk": {"S": partition(phase_id, unit_id)}})
-    for item in items:
-        yield Candidate.from_json(item)
+    from chalicelib.dynamo_json import plain
+    from chalicelib.tables import AwardCandidate
+
+    for item in AwardCandidate.query(partition(phase_id, unit_id)):
+        yield Candidate.from_json(plain(item.attribute_values))

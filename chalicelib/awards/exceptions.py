@@ -1,11 +1,12 @@
-"""What can go wrong with award lists, in domain terms; the API maps these to
-responses (chalicelib/api/awards.py)."""
+"""What can go wrong with award lists, in domain terms: kinds from
+chalicelib/errors.py, so the edges map them without knowing award lists."""
+from chalicelib.errors import Conflict, NotFound, Problem
 
 
 class CriteriaError(Exception):
-    """The criteria file is missing, not JSON, or breaks schemas/award-criteria.json.
-
-    `places` lists (JSON Pointer, problem code) for every error.
+    """The criteria file is missing, not JSON, or breaks schemas/award-criteria.json
+    (a fault of the deployment, not of a request). `places` lists (JSON
+    Pointer, problem code) for every error.
     """
 
     def __init__(self, path: str, places):
@@ -15,17 +16,25 @@ class CriteriaError(Exception):
         super().__init__(f"{path}: {detail}")
 
 
-class ListNotFound(Exception):
+class ListNotFound(NotFound):
     """No award list has that id."""
 
+    def __init__(self, list_id: str = ""):
+        self.list_id = list_id
+        super().__init__()
 
-class AlreadyApproved(Exception):
+
+class AlreadyApproved(Conflict):
     """The list was approved already; an approved list never changes."""
 
+    def __init__(self, list_id: str = ""):
+        self.list_id = list_id
+        super().__init__([Problem("", "award_list_approved")])
 
-class Superseded(Exception):
+
+class Superseded(Conflict):
     """A newer version of the list exists; only the latest may be approved."""
 
     def __init__(self, latest_version: int):
         self.latest_version = latest_version
-        super().__init__(f"superseded by version {latest_version}")
+        super().__init__([Problem("", "award_list_superseded", {"latest": latest_version})])

@@ -6,24 +6,21 @@ default, English for leaders whose language is `en`; sent through SES from
 import os
 from functools import lru_cache
 
-from chalicelib import settings
-from chalicelib.awards import aws
+from chalicelib import aws, settings
+from chalicelib.i18n import LANGUAGES
 from chalicelib.formatting import money, when
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
-LANGUAGES = ("vi", "en")
 TOP = 5
 
 
 def leaders(unit_id: str) -> list[dict]:
-    """The unit's leaders who have an email: one Query of the reference
-    table's gsi1 `USERS#<unit>` (the unit's users), leaders kept, by id."""
-    found = aws.query_all(TableName=settings.table_name("reference"), IndexName="gsi1",
-                          KeyConditionExpression="gsi1pk = :pk",
-                          ExpressionAttributeValues={":pk": {"S": f"USERS#{unit_id}"}})
-    people = [{"id": user["id"], "full_name": user["full_name"], "email": user["email"],
-               "language": user.get("language") if user.get("language") in LANGUAGES else "vi"}
-              for user in found if "leader" in (user.get("roles") or []) and user.get("email")]
+    """The unit's leaders who have an email, by id (catalog.users_of: one Query)."""
+    from chalicelib.reference import catalog
+
+    people = [{"id": user.id, "full_name": user.full_name, "email": user.email,
+               "language": user.language if user.language in LANGUAGES else "vi"}
+              for user in catalog.users_of(unit_id) if user.has_role("leader") and user.email]
     return sorted(people, key=lambda person: person["id"])
 
 

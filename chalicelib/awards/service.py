@@ -1,11 +1,15 @@
 """Award lists as operations: compile (on demand and on schedule), read,
 approve. Wires the pure core (criteria, compile) to its adapters (candidates,
-progress, store, workbook, mail)."""
+progress, store, workbook, mail). The `*_for` functions are what a caller
+asks: they check the request and the caller's rights (chalicelib/awards/access.py)
+before acting, for the API and the pages alike."""
 import logging
 
-from chalicelib import clock
-from chalicelib.awards import candidates, criteria as criteria_file, mail, progress, store, workbook
+from chalicelib import clock, validation
+from chalicelib.awards import access, candidates, criteria as criteria_file, mail, progress, store, workbook
 from chalicelib.awards.compile import Tally, content_hash, counts, name_units, unit_ids
+from chalicelib.awards.exceptions import ListNotFound
+from chalicelib.errors import Forbidden, Invalid, Problem
 from chalicelib.reference import catalog
 
 logger = logging.getLogger(__name__)
@@ -24,7 +28,8 @@ def compute(unit_id: str, phase_id: str, program_id: str) -> tuple[dict, object]
     for candidate in candidates.for_unit(unit_id, phase_id):
         tally.add(candidate)
     raw = tally.lists(progress.grassroots_progress(tally.units_to_check(), program_id, phase_id))
-    return name_units(raw, progress.unit_names(unit_ids(raw))), criteria
+    names = {unit_id: unit.name for unit_id, unit in catalog.units(unit_ids(raw)).items()}
+    return name_units(raw, names), criteria
 
 
 def compile_list(unit, program, phase, compiled_by: str) -> tuple[store.AwardList, bool]:
@@ -73,6 +78,46 @@ def _ensure_workbook(award_list, unit, phase) -> None:
         # Rendered from the stored version, so rewriting it gives the same sheets.
         workbook.write(award_list, unit.name, phase.name.get("vi", phase.id))
         store.claim(award_list, "workbook_written_at", clock.timestamp())
+
+
+def compile_for(principal, raw_body) -> tuple:
+    """POST /award-lists: compile the list a leader asks for. Returns
+    (award list, unit, program, phase, created)."""
+    if not principal.has_role("leader"):
+        raise Forbidden()
+    body = validation.normalized("award-list-request", raw_body)
+    unit, found = catalog.unit(body["unit_id"]), catalog.phase(body["phase"])
+    problems = ([Problem("/unit_id", "unknown_unit")] if unit is None else []) + (
+        [Problem("/phase", "unknown_phase")] if found is None else [])
+    if problems:
+        raise Invalid(problems)
+    if not access.may_compile(principal, unit):
+        raise Forbidden()
+    program, phase = found
+    award_list, created = compile_list(unit, program, phase, compiled_by=principal.user_id)
+    return award_list, unit, program, phase, created
+
+
+def read_for(principal, list_id: str) -> tuple:
+    """One version of a list for a reader: (award list, unit, program, phase)."""
+    unit, program, phase, version = access.locate(list_id)
+    if not access.may_read(principal, unit):
+        raise Forbidden()
+    award_list = read(unit, phase, version)
+    if award_list is None:
+        raise ListNotFound(list_id)
+    return award_list, unit, program, phase
+
+
+def approve_for(principal, list_id: str, raw_body=None) -> tuple:
+    """A leader of the list's unit approves one version: (award list, unit,
+    program, phase). AlreadyApproved or Superseded when it cannot be."""
+    if raw_body is not None:  # no input is taken; a body, if sent, must be an empty object
+        validation.normalized("award-list-approve", raw_body)
+    unit, program, phase, version = access.locate(list_id)
+    if not access.may_approve(principal, unit):
+        raise Forbidden()
+    return approve(unit.id, phase.id, version, principal.user_id), unit, program, phase
 
 
 def read(unit, phase, version: int) -> store.AwardList | None:

@@ -17,27 +17,41 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from chalicelib import dynamo_json
-from chalicelib import settings
-from chalicelib.awards import aws
+from chalicelib import aws, settings
 from chalicelib.awards.exceptions import AlreadyApproved, ListNotFound, Superseded
 
 DRAFT, APPROVED = "draft", "approved"
 INLINE_ENTRIES_LIMIT = 300 * 1024
 LIST_ID = re.compile(r"^([a-z0-9][a-z0-9-]{0,62})~([a-z0-9][a-z0-9-]{0,62})~([1-9][0-9]{0,3})$")
 
-# Named parts of the conditions below.
-# A version number is claimed once: of two compiles racing for version n, one
-# writes it and the other re-reads and tries n+1 (or finds the same content).
-VERSION_IS_FREE = "attribute_not_exists(pk)"
-# Approving races a compile: approve only while no newer version exists (the
-# newer one is what leaders should sign), and only a draft (a second approve
-# must not move approved_at / approved_by).
-NO_NEWER_VERSION = "attribute_not_exists(pk)"
-IS_DRAFT = "attribute_exists(pk) AND #status = :draft"
-# Bookkeeping: a side effect (the email) is claimed before it happens, so two
-# compiles finishing the same version do not both send it.
-NOT_YET_DONE = "attribute_exists(pk) AND attribute_not_exists(#done)"
+
+# ---------------------------------------------------------------- the guards (named conditions)
+
+def version_is_free():
+    """Closes: two compiles racing for version n both writing it. One writes it;
+    the other re-reads and tries n+1 (or finds the same content)."""
+    from chalicelib.tables import AwardListRecord
+    return AwardListRecord.pk.does_not_exist()
+
+
+def no_newer_version():
+    """Closes: approving a version a compile has just superseded (checked on the
+    key of version n+1): the newer one is what leaders should sign."""
+    from chalicelib.tables import AwardListRecord
+    return AwardListRecord.pk.does_not_exist()
+
+
+def is_draft():
+    """Closes: a second approval moving approved_at / approved_by."""
+    from chalicelib.tables import AwardListRecord
+    return AwardListRecord.pk.exists() & (AwardListRecord.status == DRAFT)
+
+
+def not_yet_done(attribute):
+    """Closes: two compiles finishing the same version both doing its side
+    effect (the email): the side effect is claimed before it happens."""
+    from chalicelib.tables import AwardListRecord
+    return AwardListRecord.pk.exists() & attribute.does_not_exist()
 
 
 @dataclass(frozen=True)
@@ -90,128 +104,93 @@ def workbook_key(unit_id: str, phase_id: str, version: int) -> str:
     return f"award-lists/{unit_id}/{phase_id}/v{version}.xlsx"
 
 
-def _key(unit_id, phase_id, version) -> dict:
-    return {"pk": {"S": partition(unit_id, phase_id)}, "sk": {"S": sort_key(version)}}
-
-
-def _table() -> str:
-    return settings.table_name("awards")
+def _record(unit_id: str, phase_id: str, version: int):
+    from chalicelib.tables import AwardListRecord
+    return AwardListRecord(partition(unit_id, phase_id), sort_key(version))
 
 
 def latest(unit_id: str, phase_id: str) -> AwardList | None:
     """The newest version, or None: one Query, newest first, one item, strongly
     consistent (a compile compares its content with it)."""
-    answer = aws.dynamodb().query(
-        TableName=_table(), KeyConditionExpression="pk = :pk AND begins_with(sk, :v)",
-        ExpressionAttributeValues={":pk": {"S": partition(unit_id, phase_id)}, ":v": {"S": "V#"}},
-        ScanIndexForward=False, Limit=1, ConsistentRead=True)
-    items = answer.get("Items") or []
-    return _from_item(dynamo_json.from_item(items[0])) if items else None
+    from chalicelib.tables import AwardListRecord
+
+    found = AwardListRecord.query(partition(unit_id, phase_id), AwardListRecord.sk.startswith("V#"),
+                                  scan_index_forward=False, limit=1, consistent_read=True)
+    return next((_from_record(record) for record in found), None)
 
 
 def get(unit_id: str, phase_id: str, version: int) -> AwardList | None:
     """One version: one GetItem."""
-    answer = aws.dynamodb().get_item(TableName=_table(), Key=_key(unit_id, phase_id, version), ConsistentRead=True)
-    return _from_item(dynamo_json.from_item(answer["Item"])) if "Item" in answer else None
+    from chalicelib.tables import AwardListRecord
+
+    try:
+        return _from_record(AwardListRecord.get(partition(unit_id, phase_id), sort_key(version), consistent_read=True))
+    except AwardListRecord.DoesNotExist:
+        return None
 
 
 def put_new(award_list: AwardList) -> bool:
     """Write a new version; False if that version number is taken already."""
-    client = aws.dynamodb()
-    item = _to_item(award_list)
+    from pynamodb.exceptions import PutError
+
     try:
-        client.put_item(TableName=_table(), Item=dynamo_json.to_item(item), ConditionExpression=VERSION_IS_FREE)
-    except client.exceptions.ConditionalCheckFailedException:
-        return False
+        _to_record(award_list).save(condition=version_is_free())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
     return True
 
 
 def claim(award_list: AwardList, attribute: str, at: str) -> bool:
     """Set bookkeeping `attribute` (workbook_written_at, notified_at) to `at`
     unless it is set: True if this call set it."""
-    client = aws.dynamodb()
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.tables import AwardListRecord
+
+    field_ = getattr(AwardListRecord, attribute)
     try:
-        client.update_item(TableName=_table(), Key=_key(award_list.unit_id, award_list.phase_id, award_list.version),
-                           UpdateExpression="SET #done = :at", ConditionExpression=NOT_YET_DONE,
-                           ExpressionAttributeNames={"#done": attribute},
-                           ExpressionAttributeValues={":at": {"S": at}})
-    except client.exceptions.ConditionalCheckFailedException:
-        return False
+        _record(award_list.unit_id, award_list.phase_id, award_list.version).update(
+            actions=[field_.set(at)], condition=not_yet_done(field_))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
     return True
 
 
 def release(award_list: AwardList, attribute: str) -> None:
     """Undo `claim` when the side effect failed, so the next compile retries it."""
-    key = _key(award_list.unit_id, award_list.phase_id, award_list.version)
-    aws.dynamodb().update_item(TableName=_table(), Key=key, UpdateExpression="REMOVE #done",
-                               ExpressionAttributeNames={"#done": attribute})
+    from chalicelib.tables import AwardListRecord
+
+    _record(award_list.unit_id, award_list.phase_id, award_list.version).update(
+        actions=[getattr(AwardListRecord, attribute).remove()])
 
 
 def approve(unit_id: str, phase_id: str, version: int, by: str, at: str) -> AwardList:
     """draft → approved, in one transaction with a check that no newer version
     exists. AlreadyApproved, Superseded or ListNotFound otherwise."""
-    client = aws.dynamodb()
+    from chalicelib.tables import AwardListRecord, Cancelled, Transaction
+
+    transaction = Transaction()
+    transaction.check("no newer version", AwardListRecord, partition(unit_id, phase_id), sort_key(version + 1),
+                      no_newer_version())
+    transaction.update("approval", _record(unit_id, phase_id, version),
+                       [AwardListRecord.status.set(APPROVED), AwardListRecord.approved_at.set(at),
+                        AwardListRecord.approved_by.set(by)], condition=is_draft())
     try:
-        client.transact_write_items(TransactItems=[
-            {"ConditionCheck": {"TableName": _table(), "Key": _key(unit_id, phase_id, version + 1),
-                                "ConditionExpression": NO_NEWER_VERSION}},
-            {"Update": {"TableName": _table(), "Key": _key(unit_id, phase_id, version),
-                        "UpdateExpression": "SET #status = :approved, approved_at = :at, approved_by = :by",
-                        "ConditionExpression": IS_DRAFT,
-                        "ExpressionAttributeNames": {"#status": "status"},
-                        "ExpressionAttributeValues": {":approved": {"S": APPROVED}, ":draft": {"S": DRAFT},
-                                                      ":at": {"S": at}, ":by": {"S": by}}}},
-        ])
-    except client.exceptions.TransactionCanceledException:
+        transaction.commit()
+    except Cancelled as cancelled:
         current = get(unit_id, phase_id, version)
         if current is None:
             raise ListNotFound(list_id(unit_id, phase_id, version))
-        newest = latest(unit_id, phase_id)
-        if newest is not None and newest.version > version:
-            raise Superseded(newest.version)
+        if cancelled.failed("no newer version"):
+            raise Superseded(latest(unit_id, phase_id).version)
         if current.status == APPROVED:
             raise AlreadyApproved(current.id)
         raise
     return get(unit_id, phase_id, version)
-
-
-# ---------------------------------------------------------------- the item
-
-def _to_item(award_list: AwardList) -> dict:
-    packed = gzip.compress(json.dumps(award_list.lists, ensure_ascii=False, sort_keys=True,
-                                      separators=(",", ":")).encode("utf-8"), mtime=0)
-    item = {
-        "pk": partition(award_list.unit_id, award_list.phase_id), "sk": sort_key(award_list.version),
-        "list_id": award_list.id, "unit_id": award_list.unit_id, "phase_id": award_list.phase_id,
-        "program_id": award_list.program_id, "version": award_list.version, "status": award_list.status,
-        "counts": award_list.counts, "criteria": award_list.criteria, "content_hash": award_list.content_hash,
-        "compiled_at": award_list.compiled_at, "compiled_by": award_list.compiled_by,
-        "workbook_key": award_list.workbook_key,
-    }
-    if len(packed) <= INLINE_ENTRIES_LIMIT:
-        item["entries_gz"] = packed
-    else:
-        key = (f"award-lists/{award_list.unit_id}/{award_list.phase_id}/"
-               f"v{award_list.version}-{award_list.content_hash[:16]}.entries.json.gz")
-        aws.s3().put_object(Bucket=settings.awards_bucket(), Key=key, Body=packed, ContentType="application/json",
-                            ContentEncoding="gzip")
-        item["entries_key"] = key
-    return item
-
-
-def _from_item(item: dict) -> AwardList:
-    if "entries_gz" in item:
-        packed = item["entries_gz"]
-    else:
-        packed = aws.s3().get_object(Bucket=settings.awards_bucket(), Key=item["entries_key"])["Body"].read()
-    return AwardList(
-        unit_id=item["unit_id"], phase_id=item["phase_id"], program_id=item["program_id"],
-        version=int(item["version"]), status=item["status"], lists=json.loads(gzip.decompress(packed)),
-        counts={k: int(v) for k, v in item["counts"].items()}, criteria=item["criteria"],
-        content_hash=item["content_hash"], compiled_at=item["compiled_at"], compiled_by=item["compiled_by"],
-        workbook_key=item["workbook_key"], approved_at=item.get("approved_at"), approved_by=item.get("approved_by"),
-        workbook_written_at=item.get("workbook_written_at"), notified_at=item.get("notified_at"),
-        entries_key=item.get("entries_key"))
 
 
 def has_version_after(unit_id: str, phase_id: str, version: int) -> bool:
@@ -219,6 +198,54 @@ def has_version_after(unit_id: str, phase_id: str, version: int) -> bool:
     (versions are claimed one after another, so n + 1 exists whenever any newer
     one does; approve checks the same key). Only the key is projected: the
     entries are not read back, though a found item is still billed in full."""
-    answer = aws.dynamodb().get_item(TableName=_table(), Key=_key(unit_id, phase_id, version + 1),
-                                     ProjectionExpression="pk", ConsistentRead=True)
-    return "Item" in answer
+    from chalicelib.tables import AwardListRecord
+
+    try:
+        AwardListRecord.get(partition(unit_id, phase_id), sort_key(version + 1), consistent_read=True,
+                            attributes_to_get=["pk"])
+    except AwardListRecord.DoesNotExist:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- the item
+
+def _to_record(award_list: AwardList):
+    from chalicelib.tables import AwardListRecord
+
+    packed = gzip.compress(json.dumps(award_list.lists, ensure_ascii=False, sort_keys=True,
+                                      separators=(",", ":")).encode("utf-8"), mtime=0)
+    record = AwardListRecord(
+        partition(award_list.unit_id, award_list.phase_id), sort_key(award_list.version),
+        list_id=award_list.id, unit_id=award_list.unit_id, phase_id=award_list.phase_id,
+        program_id=award_list.program_id, version=award_list.version, status=award_list.status,
+        counts=award_list.counts, criteria=award_list.criteria, content_hash=award_list.content_hash,
+        compiled_at=award_list.compiled_at, compiled_by=award_list.compiled_by, workbook_key=award_list.workbook_key)
+    if len(packed) <= INLINE_ENTRIES_LIMIT:
+        record.entries_gz = packed
+    else:
+        # Under a key that includes the content hash, so a writer that loses the
+        # race for a version number never overwrites the winner's entries.
+        key = (f"award-lists/{award_list.unit_id}/{award_list.phase_id}/"
+               f"v{award_list.version}-{award_list.content_hash[:16]}.entries.json.gz")
+        aws.s3().put_object(Bucket=settings.awards_bucket(), Key=key, Body=packed, ContentType="application/json",
+                            ContentEncoding="gzip")
+        record.entries_key = key
+    return record
+
+
+def _from_record(record) -> AwardList:
+    from chalicelib.dynamo_json import plain
+
+    if record.entries_gz is not None:
+        packed = record.entries_gz
+    else:
+        packed = aws.s3().get_object(Bucket=settings.awards_bucket(), Key=record.entries_key)["Body"].read()
+    return AwardList(
+        unit_id=record.unit_id, phase_id=record.phase_id, program_id=record.program_id,
+        version=int(record.version), status=record.status, lists=json.loads(gzip.decompress(packed)),
+        counts={k: int(v) for k, v in plain(record.counts).items()}, criteria=plain(record.criteria),
+        content_hash=record.content_hash, compiled_at=record.compiled_at, compiled_by=record.compiled_by,
+        workbook_key=record.workbook_key, approved_at=record.approved_at, approved_by=record.approved_by,
+        workbook_written_at=record.workbook_written_at, notified_at=record.notified_at,
+        entries_key=record.entries_key)

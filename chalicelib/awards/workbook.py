@@ -17,8 +17,9 @@ import io
 from datetime import datetime
 
 from chalicelib import clock, settings
-from chalicelib.awards import aws
+from chalicelib import aws
 from chalicelib.i18n import text
+from chalicelib.workflow.definition import SCORES
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = '#,##0 "₫"'
@@ -36,9 +37,8 @@ COLUMNS = {
         ("awards.column.authors", lambda e: "; ".join(a["full_name"] for a in e["authors"]), 32, None),
         ("awards.column.unit", lambda e: e["unit_name"], 40, None),
         ("awards.column.top_level_unit", lambda e: e["top_level_unit_name"], 32, None),
-        ("awards.column.novelty", lambda e: e["scores"]["novelty"], 10, None),
-        ("awards.column.applicability", lambda e: e["scores"]["applicability"], 12, None),
-        ("awards.column.effectiveness", lambda e: e["scores"]["effectiveness"], 10, None),
+        # One column per criterion, in the definition's order (awards.column.<criterion>).
+        *((f"awards.column.{name}", lambda e, name=name: e["scores"][name], 12, None) for name in SCORES),
         ("awards.column.score", lambda e: e["score_total"], 8, None),
         ("awards.column.benefit", lambda e: e["confirmed_benefit_vnd"], 22, MONEY_FORMAT),
         ("awards.column.recognized_at", lambda e: _date(e["recognized_at"]), 14, DATE_FORMAT),

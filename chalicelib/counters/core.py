@@ -8,7 +8,8 @@ unit, the units between, and its grassroots union), for:
     group:<subject group>   1
     block:<block>           1
     benefit_estimated       its estimated benefit in VND, when it has one
-    benefit_confirmed       its confirmed benefit in VND, while it is recognised
+    benefit_confirmed       its confirmed benefit in VND, while it is in a state
+                            whose flag `confirms_benefit` the workflow definition sets
 
 A change of an initiative moves each of those counters by
 contribution(new) − contribution(old): the stream hands over both images, so
@@ -31,9 +32,6 @@ ENTERED = "entered"
 AUTHORS = "authors"
 BENEFIT_ESTIMATED = "benefit_estimated"
 BENEFIT_CONFIRMED = "benefit_confirmed"
-# The state whose confirmed benefit counts (the default workflow's final
-# "recognised" state; `confirmed_benefit_vnd` is written by its transition).
-RECOGNIZED = "recognized"
 
 STATE, GROUP, BLOCK = "state:", "group:", "block:"
 
@@ -46,29 +44,42 @@ def scopes(item: dict) -> list[Scope]:
     return [(unit_id, item["phase_id"]) for unit_id in dict.fromkeys(item["unit_path"])]
 
 
-def contribution(item: dict | None) -> dict[str, int]:
-    """What one initiative adds to each counter of its units (empty for None)."""
+def confirming_states() -> frozenset:
+    """The states whose confirmed benefit counts: those the workflow definition
+    in force flags `confirms_benefit` (its recognised states)."""
+    from chalicelib.workflow import definition
+    return definition.default().states_where("confirms_benefit")
+
+
+def contribution(item: dict | None, confirming: frozenset | None = None) -> dict[str, int]:
+    """What one initiative adds to each counter of its units (empty for None).
+    `confirming`: the states whose confirmed benefit counts (default: the
+    definition's, see `confirming_states`)."""
     if not item:
         return {}
+    if confirming is None:
+        confirming = confirming_states()
     counts = {ENTERED: 1, STATE + item["status"]: 1, GROUP + item["subject_group"]: 1}
     if item.get("block"):
         counts[BLOCK + item["block"]] = 1
     if item.get("benefit_vnd") is not None:
         counts[BENEFIT_ESTIMATED] = int(item["benefit_vnd"])
-    if item["status"] == RECOGNIZED and item.get("confirmed_benefit_vnd") is not None:
+    if item["status"] in confirming and item.get("confirmed_benefit_vnd") is not None:
         counts[BENEFIT_CONFIRMED] = int(item["confirmed_benefit_vnd"])
     return {name: n for name, n in counts.items() if n}
 
 
-def delta(old: dict | None, new: dict | None) -> dict[Scope, dict[str, int]]:
+def delta(old: dict | None, new: dict | None, confirming: frozenset | None = None) -> dict[Scope, dict[str, int]]:
     """How a change (old image → new image; None for an insert or a removal)
     moves each counter: contribution(new) − contribution(old) per scope, with
     zero moves and unmoved scopes left out."""
+    if confirming is None:
+        confirming = confirming_states()
     moves: dict[Scope, dict[str, int]] = {}
     for sign, item in ((-1, old), (1, new)):
         if not item:
             continue
-        counts = contribution(item)
+        counts = contribution(item, confirming)
         for scope in scopes(item):
             bucket = moves.setdefault(scope, {})
             for name, n in counts.items():
@@ -117,14 +128,16 @@ def new_authors(old: dict | None, new: dict | None) -> dict[Scope, set[str]]:
     return found
 
 
-def recount(items) -> dict[Scope, dict[str, int]]:
+def recount(items, confirming: frozenset | None = None) -> dict[Scope, dict[str, int]]:
     """Every counter from scratch, from the initiatives as they are now: what
     the counters must equal (zeros left out). `authors` matches too as long as
     no author was ever dropped from an initiative (dropped ones stay counted)."""
+    if confirming is None:
+        confirming = confirming_states()
     totals: dict[Scope, dict[str, int]] = {}
     people: dict[Scope, set[str]] = {}
     for item in items:
-        counts, keys = contribution(item), author_keys(item)
+        counts, keys = contribution(item, confirming), author_keys(item)
         for scope in scopes(item):
             bucket = totals.setdefault(scope, {})
             for name, n in counts.items():

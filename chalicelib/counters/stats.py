@@ -2,123 +2,105 @@
 
 Every read is keyed by unit, so what a call costs depends on how many units it
 is about and never on how many initiatives they hold; nothing here scans or
-reads an initiative.
+reads an initiative. The reads themselves belong to the tables' owners
+(counters.store, reference.catalog); docs/data-model.md says what each costs.
 
 GET /stats/units/{unit_id}?phase=  (`unit_stats`)
-  - the unit and the programs: catalog.unit (GetItem) and catalog.programs
-    (Query), both cached per container;
-  - its direct children: one Query on the reference table's `gsi1`,
-    `CHILDREN#<unit>` (another page per 1 MB);
-  - the counters and targets of the unit and its children: BatchGetItem over
-    both tables at once, 2 keys per unit, 100 keys per call.
+  - the unit and the programs (cached per container);
+  - its direct children (catalog.children: one Query of `gsi1`);
+  - the counters and targets of the unit and its children, read together:
+    ONE BatchGetItem per 100 keys, 2 keys per unit.
 
 GET /stats/rankings?phase=&level=top  (`rankings`), every top-level unit:
-  - the top-level units: one Query on `gsi1`, `CHILDREN#<national unit>`;
-  - their counters: one Query on the counters' `by_level` index,
-    `LEVEL#top_level#<phase>`;
+  - the top-level units (catalog.children of the national unit);
+  - their counters: one Query on the counters' `by_level` index;
   - their targets: BatchGetItem, 100 keys per call.
 GET /stats/rankings?phase=&level=<level>&within=<unit>, the units of a level
-below one unit: one `gsi1` Query per unit walked above that level, then
-BatchGetItem of their counters and targets, 2 keys per unit.
+below one unit: catalog.children of each unit walked above that level, then
+their counters and targets read together.
 
 Lower levels are ranked only `within` a unit below the national one, so that
 a call stays about a province's or a sector's units, not the country's tens of
 thousands of grassroots unions.
 """
-import time
+from chalicelib import validation
+from chalicelib.counters import core, store
+from chalicelib.counters.access import may_read, may_read_nationwide
+from chalicelib.errors import Forbidden, Invalid, NotFound, Problem
+from chalicelib.levels import Level
+from chalicelib.reference import catalog
+from chalicelib.reference.model import BLOCKS
 
-from chalicelib import settings
-from chalicelib.counters import core
-from chalicelib.dynamo_json import from_item
-from chalicelib.errors import ApiError, Problem, forbidden, not_found, unprocessable
-
-# The `level` query parameter and the level it ranks.
-RANKED_LEVELS = {"top": 1, "upper_grassroots": 2, "grassroots": 3}
-READER_ROLES = ("leader", "reviewer", "admin")
-# Attributes of a counter item that are not counts.
-NOT_COUNTS = frozenset({"pk", "sk", "level_pk", "level_sk", "unit_id", "phase_id", "expires_at"})
-BATCH_KEYS = 100
-
-
-# ------------------------------------------------------------------ rules
-
-def find_phase(phase_id: str):
-    """(program, phase) for a phase id of a known program; 422 otherwise."""
-    from chalicelib.reference import catalog
-
-    found = catalog.phase(phase_id)
-    if found is None:
-        raise unprocessable([Problem("/phase", "unknown_phase")])
-    return found
-
-
-def may_read(principal, unit_path) -> bool:
-    """Leaders, reviewers and admins read the figures of their own unit and of
-    every unit under it (national ones: every unit)."""
-    return principal.has_role(*READER_ROLES) and principal.unit_id in unit_path
+# The `level` query parameter and the level it ranks ("top" is the short name of top_level).
+RANKED_LEVELS = {"top": Level.TOP_LEVEL, Level.TOP_LEVEL.value: Level.TOP_LEVEL,
+                 Level.UPPER_GRASSROOTS.value: Level.UPPER_GRASSROOTS, Level.GRASSROOTS.value: Level.GRASSROOTS}
 
 
 # ------------------------------------------------------------------ services
 
-def unit_stats(principal, unit_id: str, phase_id: str, client=None) -> dict:
-    """A unit's figures for one phase and those of each of its direct children."""
-    from chalicelib.reference import catalog
+def find_phase(phase_id: str):
+    """(program, phase) for a phase id of a known program; Invalid otherwise."""
+    found = catalog.phase(phase_id)
+    if found is None:
+        raise Invalid([Problem("/phase", "unknown_phase")])
+    return found
 
-    program, phase = find_phase(phase_id)
+
+def unit_stats(principal, unit_id: str, params: dict) -> dict:
+    """A unit's figures for one phase and those of each of its direct children."""
+    params = validation.normalized("stats-unit-query", params)
+    program, phase = find_phase(params["phase"])
     unit = catalog.unit(unit_id)
     if unit is None:
-        raise not_found()
+        raise NotFound()
     if not may_read(principal, unit.path):
-        raise forbidden()
-    db = client or _dynamodb()
-    children = sorted(_children(db, unit.id), key=lambda u: core.name_order(u["name"]))
-    units = [_summary(unit)] + children
-    counters, targets = _counters_and_targets(db, [u["id"] for u in units], program.id, phase.id)
-    entries = [_progress(u, counters.get(u["id"], {}), targets.get(u["id"]), program) for u in units]
+        raise Forbidden()
+    children = sorted(catalog.children(unit.id), key=lambda u: core.name_order(u.name))
+    units = [unit] + children
+    counters, targets = _counters_and_targets([u.id for u in units], program.id, phase.id)
+    entries = [_progress(u, counters.get(u.id, {}), targets.get(u.id), program) for u in units]
     return {"phase": _phase_json(program, phase), "unit": entries[0], "children": entries[1:]}
 
 
-def rankings(principal, params: dict, client=None) -> dict:
+def rankings(principal, params: dict) -> dict:
     """The units of a level ranked three ways: by initiatives entered, by
     percentage of target reached, by participating authors."""
-    from chalicelib.reference import catalog
-
+    params = validation.normalized("rankings-query", params)
     program, phase = find_phase(params["phase"])
     level = RANKED_LEVELS[params["level"]]
     within = None
     if params.get("within"):
         within = catalog.unit(params["within"])
         if within is None:
-            raise unprocessable([Problem("/within", "unknown_unit")])
+            raise Invalid([Problem("/within", "unknown_unit")])
         if not may_read(principal, within.path):
-            raise forbidden()
-    elif level != RANKED_LEVELS["top"]:
-        raise unprocessable([Problem("/within", "required")])
-    elif not principal.has_role(*READER_ROLES):
-        # The top-level ranking is the one published nationwide: any reader sees it.
-        raise forbidden()
+            raise Forbidden()
+    elif level != Level.TOP_LEVEL:
+        raise Invalid([Problem("/within", "required")])
+    elif not may_read_nationwide(principal):
+        raise Forbidden()
     caller_unit = catalog.unit(principal.unit_id)
     if caller_unit is None:
-        raise forbidden()
+        raise Forbidden()
     national_id = caller_unit.path[0]
-    if within is not None and within.id == national_id and level != RANKED_LEVELS["top"]:
-        raise unprocessable([Problem("/within", "within_too_wide")])
+    if within is not None and within.id == national_id and level != Level.TOP_LEVEL:
+        raise Invalid([Problem("/within", "within_too_wide")])
 
-    db = client or _dynamodb()
     if within is None or within.id == national_id:
-        units = [u for u in _children(db, national_id) if _level_of(u) == level]
-        counters = _level_counters(db, level, phase.id)
-        _, targets = _counters_and_targets(db, [u["id"] for u in units], program.id, phase.id, counters=False)
+        units = [u for u in catalog.children(national_id) if u.level == level]
+        counters = store.level_counts(level, phase.id)
+        _, targets = _counters_and_targets([u.id for u in units], program.id, phase.id, counters=False)
     else:
-        units = _units_at(db, _summary(within), level)
-        counters, targets = _counters_and_targets(db, [u["id"] for u in units], program.id, phase.id)
+        units = _units_at(within, level)
+        counters, targets = _counters_and_targets([u.id for u in units], program.id, phase.id)
 
     rows = []
     for unit in units:
-        counts, target = counters.get(unit["id"], {}), targets.get(unit["id"])
-        entered, total = counts.get(core.ENTERED, 0), (target or {}).get("total")
-        rows.append({"unit": {k: unit[k] for k in ("id", "name", "kind")}, "entered": entered, "target": total,
-                     "percent_of_target": core.percent(entered, total), "authors": counts.get(core.AUTHORS, 0)})
+        counts, target = counters.get(unit.id, {}), targets.get(unit.id)
+        entered, total = counts.get(core.ENTERED, 0), target.total if target else None
+        rows.append({"unit": {"id": unit.id, "name": unit.name, "kind": unit.kind}, "entered": entered,
+                     "target": total, "percent_of_target": core.percent(entered, total),
+                     "authors": counts.get(core.AUTHORS, 0)})
 
     def numbered(order):
         return [{"rank": i, **row} for i, row in enumerate(order, start=1)]
@@ -135,6 +117,34 @@ def rankings(principal, params: dict, client=None) -> dict:
     }
 
 
+# ------------------------------------------------------------------ reads (through the owners)
+
+def _counters_and_targets(unit_ids: list, program_id: str, phase_id: str, counters: bool = True):
+    """({unit: counts}, {unit: Target}) for `unit_ids` in one phase: the
+    counters and the targets read together, in ONE BatchGetItem per 100 keys."""
+    from chalicelib.tables import BatchRead
+
+    read = BatchRead()
+    found_counts = store.want_counts(read, unit_ids, phase_id) if counters else dict
+    found_targets = catalog.want_targets(read, unit_ids, program_id, phase_id)
+    read.run()
+    return found_counts(), found_targets()
+
+
+def _units_at(top, level: Level) -> list:
+    """The units of `level` at or under `top`, by name: one children Query per
+    unit walked above that level (a grassroots union directly under a
+    top-level unit is found at its own level, not its depth)."""
+    found, frontier = [], [top]
+    while frontier:
+        unit = frontier.pop()
+        if unit.level == level:
+            found.append(unit)
+        elif unit.level.rank < level.rank:
+            frontier += catalog.children(unit.id)
+    return sorted(found, key=lambda u: core.name_order(u.name))
+
+
 # ------------------------------------------------------------------ shaping
 
 def _phase_json(program, phase) -> dict:
@@ -142,20 +152,7 @@ def _phase_json(program, phase) -> dict:
 
 
 def _summary(unit) -> dict:
-    """id, name, kind, block of a Unit or of a unit item read from gsi1."""
-    if isinstance(unit, dict):
-        return {"id": unit["id"], "name": unit["name"], "kind": unit["kind"], "block": unit.get("block")}
     return {"id": unit.id, "name": unit.name, "kind": unit.kind, "block": unit.block}
-
-
-def _level_of(unit: dict) -> int | None:
-    from chalicelib.reference.model import LEVELS
-    return LEVELS.get(unit["kind"])
-
-
-def _states() -> list:
-    from chalicelib.workflow import definition
-    return list(definition.default().states)
 
 
 def _named(counts: dict, prefix: str, known) -> dict:
@@ -168,18 +165,18 @@ def _named(counts: dict, prefix: str, known) -> dict:
     return found
 
 
-def _progress(unit: dict, counts: dict, target: dict | None, program) -> dict:
+def _progress(unit, counts: dict, target, program) -> dict:
     """One unit's figures: counts, target and how much of it is reached."""
-    from chalicelib.reference.model import BLOCKS
+    from chalicelib.workflow import definition
 
     entered = counts.get(core.ENTERED, 0)
     by_block = _named(counts, core.BLOCK, BLOCKS)
-    block_targets = (target or {}).get("by_block") or {}
-    total = target["total"] if target else None
+    block_targets = (target.by_block if target else None) or {}
+    total = target.total if target else None
     return {
-        "unit": unit,
+        "unit": _summary(unit),
         "entered": entered,
-        "by_state": _named(counts, core.STATE, _states()),
+        "by_state": _named(counts, core.STATE, list(definition.default().states)),
         "by_subject_group": _named(counts, core.GROUP, [g["id"] for g in program.subject_groups]),
         "by_block": by_block,
         "benefit_estimated_vnd": counts.get(core.BENEFIT_ESTIMATED, 0),
@@ -193,115 +190,3 @@ def _progress(unit: dict, counts: dict, target: dict | None, program) -> dict:
                          for block, n in by_block.items()},
         },
     }
-
-
-# ------------------------------------------------------------------ reads
-
-def _dynamodb():
-    from chalicelib.counters import store
-    return store.dynamodb()
-
-
-def counts_of(item: dict) -> dict:
-    """The counts of a counter item (its other attributes left out)."""
-    return {name: value for name, value in item.items() if name not in NOT_COUNTS}
-
-
-def _query(db, **kwargs) -> list[dict]:
-    """Every item of a Query, following pages."""
-    items, start = [], None
-    while True:
-        page = db.query(**kwargs, **({"ExclusiveStartKey": start} if start else {}))
-        items += [from_item(raw) for raw in page.get("Items", [])]
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return items
-
-
-def _children(db, unit_id: str) -> list[dict]:
-    """A unit's direct children, by name (gsi1 sorts them by folded name)."""
-    items = _query(db, TableName=settings.table_name("reference"), IndexName="gsi1",
-                   KeyConditionExpression="gsi1pk = :parent",
-                   ExpressionAttributeValues={":parent": {"S": f"CHILDREN#{unit_id}"}})
-    return [_summary(item) for item in items]
-
-
-def _units_at(db, top: dict, level: int) -> list[dict]:
-    """The units of `level` at or under `top`, by name: one children Query per
-    unit walked above that level (a grassroots union directly under a
-    top-level unit is found at its own level, not its depth)."""
-    found, frontier = [], [top]
-    while frontier:
-        unit = frontier.pop()
-        unit_level = _level_of(unit)
-        if unit_level == level:
-            found.append(unit)
-        elif unit_level is not None and unit_level < level:
-            frontier += _children(db, unit["id"])
-    return sorted(found, key=lambda u: core.name_order(u["name"]))
-
-
-def _level_counters(db, level: int, phase_id: str) -> dict:
-    """Every counter of one level in one phase, by unit: one Query on `by_level`."""
-    from chalicelib.counters.store import level_key
-    from chalicelib.reference.model import LEVEL_NAMES
-
-    items = _query(db, TableName=settings.table_name("counters"), IndexName="by_level",
-                   KeyConditionExpression="level_pk = :level",
-                   ExpressionAttributeValues={":level": {"S": level_key(LEVEL_NAMES[level], phase_id)}})
-    return {item["level_sk"]: counts_of(item) for item in items}
-
-
-def _counters_and_targets(db, unit_ids: list, program_id: str, phase_id: str, counters: bool = True):
-    """({unit: counts}, {unit: target item}) for `unit_ids` in one phase:
-    BatchGetItem over the counters and reference tables together."""
-    from chalicelib.counters.store import counter_key
-
-    counter_table, reference_table = settings.table_name("counters"), settings.table_name("reference")
-    keys = []
-    for unit_id in unit_ids:
-        if counters:
-            keys.append((counter_table, counter_key(unit_id, phase_id)))
-        keys.append((reference_table, {"pk": {"S": f"UNIT#{unit_id}"},
-                                       "sk": {"S": f"TARGET#{program_id}#{phase_id}"}}))
-    found_counters, found_targets = {}, {}
-    for item_table, item in _batch_get(db, keys):
-        if item_table == counter_table:
-            found_counters[item["unit_id"]] = counts_of(item)
-        else:
-            found_targets[item["unit_id"]] = item
-    return found_counters, found_targets
-
-
-def _batch_get(db, keys: list) -> list:
-    """(table, item) for every key that exists: BATCH_KEYS keys per call,
-    unprocessed keys asked again with backoff."""
-    found = []
-    for start in range(0, len(keys), BATCH_KEYS):
-        request: dict = {}
-        for table, key in keys[start:start + BATCH_KEYS]:
-            request.setdefault(table, {"Keys": []})["Keys"].append(key)
-        attempt = 0
-        while request:
-            answer = db.batch_get_item(RequestItems=request)
-            for table, items in answer.get("Responses", {}).items():
-                found += [(table, from_item(raw)) for raw in items]
-            request = answer.get("UnprocessedKeys") or {}
-            if request:
-                attempt += 1
-                if attempt > 8:
-                    raise ApiError(503, [Problem("", "busy")])
-                time.sleep(min(0.05 * 2 ** attempt, 1.0))
-    return found
-
-
-def unit_counts(unit_id: str, phase_id: str, client=None) -> dict:
-    """One unit's counts in one phase, for its whole subtree, as the stream last
-    left them (seconds behind the initiatives table): ONE GetItem of
-    `COUNT#<unit>#<phase>` / `TOTAL`, eventually consistent, 0.5 RCU (the item
-    stays well under 4 KB). {} when nothing was counted there yet."""
-    from chalicelib.counters.store import counter_key
-
-    db = client or _dynamodb()
-    answer = db.get_item(TableName=settings.table_name("counters"), Key=counter_key(unit_id, phase_id))
-    return counts_of(from_item(answer.get("Item")) or {})

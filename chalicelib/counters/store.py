@@ -1,26 +1,32 @@
-"""Applies one change of an initiative to the `counters` table, exactly once.
+"""The counters table: the only code that builds its keys and reads or writes
+its items. Changes of initiatives are counted here exactly once; the reads
+others need (a unit's counts, a level's counts, counts to read together with
+targets) are functions here too.
+
+| item | pk | sk |
+|---|---|---|
+| a unit's counters in a phase | `COUNT#<unit>#<phase>` | `TOTAL` |
+| a change counted | `APPLIED#<submission>` | `v<version>` (`v<version>-removed`) |
+| a person counted as an author of a unit | `AUTHORS#<unit>#<phase>` | `<author key>` |
+
+and the index `by_level` (`LEVEL#<level>#<phase>` / `<unit>`) for rankings.
 
 The stream delivers every change at least once: a failed batch is retried, a
 record reported failed is delivered again with the ones after it, and a slow
 invocation can be retried while it is still running. So each write here is
 guarded by a marker that the same change would write again:
 
-1. The counts: ONE TransactWriteItems per change, holding
-   - the marker `APPLIED#<submission id>` / `v<new version>` (for a removal
-     `v<old version>-removed`), put only if it does not exist yet, expiring
-     after MARKER_TTL (`expires_at`);
-   - for every counter the change moves, `COUNT#<unit>#<phase>` / `TOTAL`: ADD
-     of each move (flat number attributes: DynamoDB's ADD works only on
-     top-level attributes), and SET of the unit, the phase and the `by_level`
-     index keys `LEVEL#<level name>#<phase>` / `<unit id>`.
-   A redelivered change's transaction is cancelled by the marker and counts
-   nothing; that is success. Every write of an initiative bumps its version
-   (PynamoDB's VersionAttribute), so `v<version>` names one change.
+1. The counts: ONE transaction per change, holding the marker of the change
+   (put only if absent, expiring after MARKER_TTL) and, for every counter the
+   change moves, ADD of each move (flat number attributes) with SET of the
+   unit, the phase and the `by_level` keys. A redelivered change's
+   transaction is cancelled by the marker and counts nothing; that is success.
+   Every write of an initiative bumps its version, so `v<version>` names one change.
 2. The participating authors (see core): for people a change brings, one
-   transaction putting `AUTHORS#<unit>#<phase>` / `<author key>` for each unit
-   on the path, only if absent, with ADD authors <n> on each of those counters.
-   People already counted in a unit cancel it; they are taken out (the
-   cancellation reasons say which) and the rest are tried again.
+   transaction putting an author marker for each unit on the path, only if
+   absent, with ADD authors <n> on each of those counters. People already
+   counted in a unit cancel it; they are taken out (the cancellation says
+   which, by name) and the rest are tried again.
 
 Anything else that fails raises, so the stream handler reports the record and
 it is retried; both steps are safe to run again.
@@ -29,7 +35,7 @@ import random
 import time
 from datetime import timedelta
 
-from chalicelib import clock, settings
+from chalicelib import clock
 from chalicelib.counters import core
 
 # Stream records live 24 hours, so a redelivery comes well within this.
@@ -37,51 +43,37 @@ MARKER_TTL = timedelta(days=8)
 # One action per marker or counter; DynamoDB's limit per transaction.
 MAX_ACTIONS = 100
 MAX_ATTEMPTS = 6
-
-# The one condition of every marker. A second delivery of a change (a retry,
-# or a retry racing the first attempt still in flight) finds the marker the
-# first one put, so its ADDs never run twice; while the first is in flight the
-# second is cancelled as a TransactionConflict, retried, and then finds it.
-MARKER_ABSENT = "attribute_not_exists(pk)"
-
-_client = None
+TOTAL = "TOTAL"
 
 
-def dynamodb():
-    """The DynamoDB client, made once per container."""
-    global _client
-    if _client is None:
-        import boto3
-        _client = boto3.client("dynamodb", region_name=settings.region())
-    return _client
+def counter_key(unit_id: str, phase_id: str) -> str:
+    return f"COUNT#{unit_id}#{phase_id}"
 
 
-def set_client(client) -> None:
-    """Test hook: use `client` (None: make a fresh one when next needed)."""
-    global _client
-    _client = client
-
-
-def counter_key(unit_id: str, phase_id: str) -> dict:
-    return {"pk": {"S": f"COUNT#{unit_id}#{phase_id}"}, "sk": {"S": "TOTAL"}}
-
-
-def level_key(level_name: str, phase_id: str) -> str:
+def level_key(level: str, phase_id: str) -> str:
     """The `by_level` partition of one level's counters in one phase (rankings)."""
-    return f"LEVEL#{level_name}#{phase_id}"
+    return f"LEVEL#{level}#{phase_id}"
 
 
-def level_name(unit_id: str) -> str | None:
+def marker_absent():
+    """Closes: one change counted twice. A second delivery of a change (a retry,
+    or a retry racing the first attempt still in flight) finds the marker the
+    first one put, so its ADDs never run twice; while the first is in flight
+    the second is cancelled as a TransactionConflict, retried, and then finds it."""
+    from chalicelib.tables import CountedMarker
+    return CountedMarker.pk.does_not_exist()
+
+
+# ------------------------------------------------------------ counting
+
+def level_of(unit_id: str) -> str | None:
     """national, top_level, upper_grassroots or grassroots, by the unit's kind
     (not by its depth: a grassroots union may hang directly under a top-level
     unit); None for a unit no longer in the tree (one cached GetItem)."""
     from chalicelib.reference import catalog
-    from chalicelib.reference.model import LEVEL_NAMES, LEVELS
 
     unit = catalog.unit(unit_id)
-    if unit is None or unit.kind not in LEVELS:
-        return None
-    return LEVEL_NAMES[LEVELS[unit.kind]]
+    return unit.level.value if unit is not None else None
 
 
 def applied_marker(old: dict | None, new: dict | None) -> tuple[str, str]:
@@ -91,57 +83,67 @@ def applied_marker(old: dict | None, new: dict | None) -> tuple[str, str]:
     return f"APPLIED#{old['id']}", f"v{int(old['version'])}-removed"
 
 
-def apply_change(old: dict | None, new: dict | None, client=None) -> None:
+def apply_change(old: dict | None, new: dict | None) -> None:
     """Count one change of an initiative: the old and new images of its `META`
     item as plain dicts (None for an insert or a removal). Counts it once
     however often it is delivered; raises when it could not, so it is retried."""
-    db = client or dynamodb()
-    table = settings.table_name("counters")
     moves = core.delta(old, new)
     if moves:
-        count_once(db, table, applied_marker(old, new), moves)
+        count_once(applied_marker(old, new), moves)
     people = core.new_authors(old, new)
     if people:
-        count_authors(db, table, people)
+        count_authors(people)
 
 
-def count_once(db, table: str, marker: tuple[str, str], moves: dict) -> bool:
+def count_once(marker: tuple[str, str], moves: dict) -> bool:
     """ADD `moves` ({(unit, phase): {count: n}}) to the counters, together with
     `marker`; False when the marker was there already (counted before)."""
-    expires_at = int((clock.now() + MARKER_TTL).timestamp())
-    actions = [_put_marker(table, *marker, expires_at=expires_at)]
-    actions += [_update_counter(table, scope, counts) for scope, counts in sorted(moves.items())]
-    codes = _transact(db, actions)
-    if codes is None:
+    from chalicelib.tables import CountedMarker, Transaction
+
+    transaction = Transaction()
+    transaction.put("marker", CountedMarker(*marker, expires_at=clock.now() + MARKER_TTL), condition=marker_absent())
+    for scope, counts in sorted(moves.items()):
+        _add(transaction, scope, counts)
+    cancelled = _commit(transaction)
+    if cancelled is None:
         return True
-    if codes[0] == "ConditionalCheckFailed":
+    if cancelled.failed("marker"):
         return False
-    raise RuntimeError(f"counting {marker} was cancelled: {codes}")
+    raise RuntimeError(f"counting {marker} was cancelled: {cancelled}")
 
 
-def count_authors(db, table: str, people: dict) -> int:
+def count_authors(people: dict) -> int:
     """Count the people of `people` ({(unit, phase): {author key}}) each
     counter has not counted yet; returns how many (unit, person) were new."""
+    from chalicelib.tables import CountedMarker, Transaction
+
     pending = sorted((scope, key) for scope, keys in people.items() for key in keys)
     counted = 0
     while pending:
         batch = _fitting(pending)
         per_scope: dict = {}
-        for scope, _ in batch:
-            per_scope[scope] = per_scope.get(scope, 0) + 1
-        actions = [_put_marker(table, f"AUTHORS#{scope[0]}#{scope[1]}", key) for scope, key in batch]
-        actions += [_update_counter(table, scope, {core.AUTHORS: n}) for scope, n in sorted(per_scope.items())]
-        codes = _transact(db, actions)
-        if codes is None:
+        transaction = Transaction()
+        for (unit_id, phase_id), key in batch:
+            per_scope[(unit_id, phase_id)] = per_scope.get((unit_id, phase_id), 0) + 1
+            transaction.put(_author_action(unit_id, phase_id, key),
+                            CountedMarker(f"AUTHORS#{unit_id}#{phase_id}", key), condition=marker_absent())
+        for scope, n in sorted(per_scope.items()):
+            _add(transaction, scope, {core.AUTHORS: n})
+        cancelled = _commit(transaction)
+        if cancelled is None:
             counted += len(batch)
             pending = pending[len(batch):]
             continue
-        known = {pair for pair, code in zip(batch, codes) if code == "ConditionalCheckFailed"}
+        known = {pair for pair in batch if cancelled.failed(_author_action(pair[0][0], pair[0][1], pair[1]))}
         if not known:
-            raise RuntimeError(f"counting authors was cancelled: {codes}")
+            raise RuntimeError(f"counting authors was cancelled: {cancelled}")
         # Already counted in that unit (by an earlier initiative or delivery): leave them out, try the rest.
         pending = [pair for pair in pending if pair not in known]
     return counted
+
+
+def _author_action(unit_id: str, phase_id: str, key: str) -> str:
+    return f"author {unit_id} {phase_id} {key}"
 
 
 def _fitting(pending: list) -> list:
@@ -154,49 +156,76 @@ def _fitting(pending: list) -> list:
     return pending
 
 
-def _put_marker(table: str, pk: str, sk: str, expires_at: int | None = None) -> dict:
-    item = {"pk": {"S": pk}, "sk": {"S": sk}}
-    if expires_at is not None:
-        item["expires_at"] = {"N": str(expires_at)}
-    return {"Put": {"TableName": table, "Item": item, "ConditionExpression": MARKER_ABSENT}}
+def _add(transaction, scope: tuple, counts: dict) -> None:
+    """ADD each count to a unit's counter; SET what the counter belongs to.
+    The level is SET on every change, so a unit whose kind changed in the tree
+    ranks at its new level from its next change on."""
+    from pynamodb.expressions.operand import Path
 
+    from chalicelib.tables import CounterRecord
 
-def _update_counter(table: str, scope: tuple, counts: dict) -> dict:
-    """ADD each count; SET what the counter belongs to. The level is SET on
-    every change, so a unit whose kind changed in the tree ranks at its new
-    level from its next change on."""
     unit_id, phase_id = scope
-    names = {"#unit": "unit_id", "#phase": "phase_id"}
-    values = {":unit": {"S": unit_id}, ":phase": {"S": phase_id}}
-    adds = []
-    for i, (name, n) in enumerate(sorted(counts.items())):
-        names[f"#c{i}"], values[f":c{i}"] = name, {"N": str(int(n))}
-        adds.append(f"#c{i} :c{i}")
-    sets = ["#unit = :unit", "#phase = :phase"]
-    level = level_name(unit_id)
+    # The counts are flat attributes named by what they count ("state:pending"): a Path,
+    # in a list, so that no character of a name is read as a path separator.
+    actions = [Path([name]).add(int(n)) for name, n in sorted(counts.items())]
+    actions += [CounterRecord.unit_id.set(unit_id), CounterRecord.phase_id.set(phase_id)]
+    level = level_of(unit_id)
     if level:
-        names |= {"#lpk": "level_pk", "#lsk": "level_sk"}
-        values |= {":lpk": {"S": level_key(level, phase_id)}, ":lsk": {"S": unit_id}}
-        sets += ["#lpk = :lpk", "#lsk = :lsk"]
-    return {"Update": {"TableName": table, "Key": counter_key(unit_id, phase_id),
-                       "UpdateExpression": f"ADD {', '.join(adds)} SET {', '.join(sets)}",
-                       "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+        actions += [CounterRecord.level_pk.set(level_key(level, phase_id)), CounterRecord.level_sk.set(unit_id)]
+    transaction.update(f"counter {unit_id} {phase_id}", CounterRecord(counter_key(unit_id, phase_id), TOTAL), actions)
 
 
-def _transact(db, actions: list) -> list | None:
-    """Run one transaction: None when it committed, else the cancellation code
-    of each action when a condition failed. A conflict with another
-    transaction in flight on the same item (every change touches the national
-    counter) is retried here with jittered backoff; anything else raises."""
+def _commit(transaction):
+    """Commit; None when it committed, the Cancelled when a condition failed.
+    A conflict with another transaction in flight on the same item (every
+    change touches the national counter) is retried here with jittered
+    backoff; anything else raises."""
+    from chalicelib.tables import Cancelled
+
     for attempt in range(MAX_ATTEMPTS):
         try:
-            db.transact_write_items(TransactItems=actions)
+            transaction.commit()
             return None
-        except db.exceptions.TransactionCanceledException as error:
-            codes = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
-            if "ConditionalCheckFailed" in codes:
-                return codes
-            if "TransactionConflict" not in codes or attempt == MAX_ATTEMPTS - 1:
+        except Cancelled as cancelled:
+            if any(code == "ConditionalCheckFailed" for code in cancelled.reasons.values()):
+                return cancelled
+            if not cancelled.conflict or attempt == MAX_ATTEMPTS - 1:
                 raise
         time.sleep(random.uniform(0, 0.05 * 2 ** attempt))
     raise AssertionError("unreachable")
+
+
+# ------------------------------------------------------------ reading
+
+def unit_counts(unit_id: str, phase_id: str) -> dict:
+    """One unit's counts in one phase, for its whole subtree, as the stream last
+    left them (seconds behind the initiatives table): ONE GetItem of its
+    counter, eventually consistent, 0.5 RCU (the item stays well under 4 KB).
+    {} when nothing was counted there yet."""
+    from chalicelib.tables import CounterRecord
+
+    try:
+        return CounterRecord.get(counter_key(unit_id, phase_id), TOTAL).counts
+    except CounterRecord.DoesNotExist:
+        return {}
+
+
+def want_counts(read, unit_ids, phase_id: str):
+    """Add the counters of `unit_ids` in one phase to `read` (a tables.BatchRead,
+    run by the caller with other owners' keys); returns what gives them after
+    the run: {unit id: counts} for the units with anything counted."""
+    from chalicelib.tables import CounterRecord
+
+    keys = {unit_id: read.want(CounterRecord, counter_key(unit_id, phase_id), TOTAL) for unit_id in unit_ids}
+
+    def found() -> dict:
+        return {unit_id: read.found(key).counts for unit_id, key in keys.items() if read.found(key) is not None}
+    return found
+
+
+def level_counts(level: str, phase_id: str) -> dict:
+    """Every counter of one level in one phase, by unit: one Query on `by_level`
+    (pages followed)."""
+    from chalicelib.tables import CounterRecord
+
+    return {record.level_sk: record.counts for record in CounterRecord.by_level.query(level_key(level, phase_id))}

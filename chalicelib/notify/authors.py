@@ -53,8 +53,9 @@ def email_context(note: dict, author: dict, language: str) -> dict:
     }
 
 
-def on_event(event: dict, ses=None) -> None:
+def on_event(event: dict) -> None:
     """Notify the authors of `event`'s initiative; raise if any email failed."""
+    from chalicelib.reference import catalog
     from chalicelib.submissions import store
     from chalicelib.workflow import definition
 
@@ -62,10 +63,10 @@ def on_event(event: dict, ses=None) -> None:
     if record is None:  # cannot happen (initiatives are never deleted); nothing to tell
         logger.warning("event %s/%s names no initiative", event["submission_id"], event["seq"])
         return
-    submission = store.record_attributes(record)
+    submission = store.plain(record)
     note = inapp.content(inapp.AUTHOR_UPDATE, event, submission, definition.default())
-    inapp.deliver(in_app_recipients(submission, users_among(a.get("member_id") for a in submission["authors"])),
-                  note)
+    users = set(catalog.users(a.get("member_id") for a in submission["authors"]))
+    inapp.deliver(in_app_recipients(submission, users), note)
 
     failures = []
     for index, author in mail_recipients(submission["authors"]):
@@ -73,20 +74,10 @@ def on_event(event: dict, ses=None) -> None:
         key = mail.ClaimKey(event["submission_id"], int(event["seq"]), index)
         try:
             message = render.email(TEMPLATE, language, email_context(note, author, language))
-            mail.send_once(key, author["email"].strip(), message, ses=ses)
+            mail.send_once(key, author["email"].strip(), message)
         except Exception as error:  # noqa: BLE001 - every author is tried; all failures are raised below
             logger.warning("email %s not sent: %r", key, error)
             failures.append((str(key), error))
     if failures:
         raise MailNotSent(failures)
 
-
-def users_among(member_ids) -> set:
-    """Which of these member ids are user ids (a member id may also be a union
-    member number): one BatchGetItem on the reference table per 100 ids."""
-    from chalicelib.tables import UserRecord
-
-    ids = sorted({m for m in member_ids if m})
-    if not ids:
-        return set()
-    return {user.id for user in UserRecord.batch_get([(f"USER#{m}", "USER") for m in ids])}

@@ -23,49 +23,18 @@ import binascii
 import re
 import time
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-
 from chalicelib import clock, i18n, settings
 from chalicelib.dynamo_json import plain
-from chalicelib.errors import ApiError, Problem
-from chalicelib.tables import NotificationRecord
+from chalicelib.tables import Cancelled, Notification, Transaction, UnreadCount, query_page
+from chalicelib.workflow.definition import SCORES
 
 UNREAD_SK = "#UNREAD"
 PREFIX = "N#"
 MAX_ATTEMPTS = 5
 SORT_KEY = re.compile(r"^N#[0-9T:.+-]{20,40}#[0-9A-Z]{26}#[0-9]{6}$", re.ASCII)
-SCORE_ORDER = ("novelty", "applicability", "effectiveness")
 
 AUTHOR_UPDATE = "author_update"  # an author's initiative changed state
 RESUBMITTED = "resubmitted"  # an initiative came back to a reviewer's queue
-
-
-class Notification(NotificationRecord):
-    """One in-app notification: `USER#<user>` / `N#<at>#<submission>#<seq>`.
-    It keeps what the person was told, in both languages, as of the event."""
-    kind = UnicodeAttribute()
-    submission_id = UnicodeAttribute()
-    seq = NumberAttribute()
-    code = UnicodeAttribute()
-    title = UnicodeAttribute()
-    event = UnicodeAttribute()
-    event_name = MapAttribute()  # {vi, en}: the transition's label
-    from_state = UnicodeAttribute(null=True)
-    to_state = UnicodeAttribute()
-    state_name = MapAttribute()  # {vi, en}: the new state's name
-    reason = UnicodeAttribute(null=True)
-    scores = MapAttribute(null=True)
-    confirmed_benefit_vnd = NumberAttribute(null=True)
-    link = UnicodeAttribute()
-    at = UnicodeAttribute()  # when the event happened
-    read = BooleanAttribute(default=False)
-    read_at = UnicodeAttribute(null=True)
-    created_at = UnicodeAttribute()
-
-
-class UnreadCount(NotificationRecord):
-    """How many of a user's notifications are unread: `USER#<user>` / `#UNREAD`."""
-    unread = NumberAttribute(default=0)
 
 
 def user_key(user_id: str) -> str:
@@ -122,7 +91,7 @@ def ordered_scores(scores: dict | None) -> dict | None:
     """Scores as {criterion: int}, the known criteria first in their usual order."""
     if not scores:
         return None
-    names = [n for n in SCORE_ORDER if n in scores] + sorted(n for n in scores if n not in SCORE_ORDER)
+    names = [n for n in SCORES if n in scores] + sorted(n for n in scores if n not in SCORES)
     return {name: int(scores[name]) for name in names}
 
 
@@ -134,26 +103,33 @@ def deliver(user_ids, note: dict) -> int:
     return sum(1 for user_id in dict.fromkeys(user_ids) if _put_once(user_id, note))
 
 
-def _put_once(user_id: str, note: dict) -> bool:
-    from pynamodb.exceptions import TransactWriteError
-    from pynamodb.transactions import TransactWrite
+def not_delivered_yet():
+    """Closes: a redelivered (or concurrently delivered) event counting twice.
+    The second put fails, cancelling its ADD with it."""
+    return Notification.pk.does_not_exist()
 
+
+def still_unread():
+    """Closes: a double mark-read (two tabs, a retried request) subtracting
+    twice; also marking an id that does not exist."""
+    return Notification.read == False  # noqa: E712 - a DynamoDB condition
+
+
+def _put_once(user_id: str, note: dict) -> bool:
     item = Notification(user_key(user_id), sort_key(note["at"], note["submission_id"], note["seq"]),
                         read=False, created_at=clock.timestamp(),
                         **{k: v for k, v in note.items() if v is not None})
     for attempt in range(MAX_ATTEMPTS):
+        transaction = Transaction()
+        transaction.put("notification", item, condition=not_delivered_yet())
+        transaction.update("count", UnreadCount(user_key(user_id), UNREAD_SK), [UnreadCount.unread.add(1)])
         try:
-            with TransactWrite(connection=Notification._get_connection().connection) as transaction:
-                # Closes: a redelivered (or concurrently delivered) event counting
-                # twice. The second put fails, cancelling its ADD with it.
-                transaction.save(item, condition=Notification.pk.does_not_exist())
-                transaction.update(UnreadCount(user_key(user_id), UNREAD_SK), actions=[UnreadCount.unread.add(1)])
+            transaction.commit()
             return True
-        except TransactWriteError as error:
-            codes = _codes(error)
-            if codes[:1] == ["ConditionalCheckFailed"]:
+        except Cancelled as cancelled:
+            if cancelled.failed("notification"):
                 return False
-            if "TransactionConflict" in codes:  # the count is busy (another event, a mark-read): again
+            if cancelled.conflict:  # the count is busy (another event, a mark-read): again
                 time.sleep(0.02 * (attempt + 1))
                 continue
             raise
@@ -164,9 +140,6 @@ def mark_read(user_id: str, notification_ids) -> tuple[int, int]:
     """Mark the caller's notifications read; (how many were unread until now,
     the unread count after). Ids of notifications that are not the caller's,
     or are already read, change nothing."""
-    from pynamodb.exceptions import TransactWriteError
-    from pynamodb.transactions import TransactWrite
-
     marked = 0
     now = clock.timestamp()
     for notification_id in dict.fromkeys(notification_ids):
@@ -176,29 +149,22 @@ def mark_read(user_id: str, notification_ids) -> tuple[int, int]:
         # The key is built from the caller's own id: no id reaches anyone else's.
         item = Notification(user_key(user_id), sk)
         for attempt in range(MAX_ATTEMPTS):
+            transaction = Transaction()
+            transaction.update("notification", item, [Notification.read.set(True), Notification.read_at.set(now)],
+                               condition=still_unread())
+            transaction.update("count", UnreadCount(user_key(user_id), UNREAD_SK), [UnreadCount.unread.add(-1)])
             try:
-                with TransactWrite(connection=Notification._get_connection().connection) as transaction:
-                    # Closes: a double mark-read (two tabs, a retried request)
-                    # subtracting twice; also marking an id that does not exist.
-                    transaction.update(item, actions=[Notification.read.set(True), Notification.read_at.set(now)],
-                                       condition=Notification.read == False)  # noqa: E712 - a DynamoDB condition
-                    transaction.update(UnreadCount(user_key(user_id), UNREAD_SK),
-                                       actions=[UnreadCount.unread.add(-1)])
+                transaction.commit()
                 marked += 1
                 break
-            except TransactWriteError as error:
-                codes = _codes(error)
-                if codes[:1] == ["ConditionalCheckFailed"]:
+            except Cancelled as cancelled:
+                if cancelled.failed("notification"):
                     break
-                if "TransactionConflict" in codes and attempt + 1 < MAX_ATTEMPTS:
+                if cancelled.conflict and attempt + 1 < MAX_ATTEMPTS:
                     time.sleep(0.02 * (attempt + 1))
                     continue
                 raise
     return marked, unread_count(user_id)
-
-
-def _codes(error) -> list:
-    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
 
 
 # ------------------------------------------------------------ reading
@@ -213,18 +179,11 @@ def unread_count(user_id: str) -> int:
 
 def page(user_id: str, limit: int, cursor: str | None):
     """One page of the user's notifications, newest first: exactly one Query."""
-    from chalicelib.submissions.store import decode_cursor, encode_cursor
-
-    start = decode_cursor(cursor) if cursor else None
+    partition = user_key(user_id)
     # A cursor is the caller's own: one naming another user (or not a notification) is refused.
-    if start and (start.get("pk", {}).get("S") != user_key(user_id)
-                  or not start.get("sk", {}).get("S", "").startswith(PREFIX)):
-        raise ApiError(400, [Problem("/cursor", "invalid_cursor")])
-    pages = Notification.query(user_key(user_id), Notification.sk.startswith(PREFIX), scan_index_forward=False,
-                               page_size=limit, last_evaluated_key=start).page_iter
-    answer = next(pages)  # one Query: its Limit caps what it reads
-    items = [Notification.from_raw_data(raw) for raw in answer.get("Items", [])]
-    return items, encode_cursor(pages.last_evaluated_key)
+    return query_page(Notification, partition, limit=limit, cursor=cursor, scan_index_forward=False,
+                      range_key_condition=Notification.sk.startswith(PREFIX),
+                      belongs=lambda start: start.get("pk") == partition and start.get("sk", "").startswith(PREFIX))
 
 
 def present(item: Notification, language: str) -> dict:

@@ -21,14 +21,12 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from chalicelib import clock, settings
+from chalicelib import aws, clock, settings
 from chalicelib.notify.exceptions import MailInFlight
-from chalicelib.tables import NotificationRecord
+from chalicelib.tables import MailClaim
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +39,6 @@ LEASE_SECONDS = 120
 # come within days. A month of claims is plenty, then TTL removes them.
 CLAIM_DAYS = 30
 CONDITIONAL_FAILURE = "ConditionalCheckFailedException"
-
-
-class MailClaim(NotificationRecord):
-    """The claim on one email: `MAIL#<submission>#<seq>` / `<author index>`."""
-    status = UnicodeAttribute()  # sending | sent
-    token = UnicodeAttribute()  # whose claim it is: one invocation's random token
-    lease_until = NumberAttribute(null=True)  # epoch seconds; while status = sending
-    recipient = UnicodeAttribute()
-    message_id = UnicodeAttribute(null=True)  # SES MessageId, once sent
-    sent_at = UnicodeAttribute(null=True)
 
 
 @dataclass(frozen=True)
@@ -69,18 +57,6 @@ class ClaimKey:
 
     def __str__(self) -> str:
         return f"{self.pk}/{self.sk}"
-
-
-@lru_cache(maxsize=1)
-def ses_client():
-    """The SES client, built once per container. Short timeouts and few
-    retries keep a send well inside LEASE_SECONDS."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("ses", region_name=settings.region(),
-                        config=Config(connect_timeout=5, read_timeout=10,
-                                      retries={"mode": "standard", "max_attempts": 3}))
 
 
 # ------------------------------------------------------------ conditions
@@ -106,7 +82,7 @@ def _still_ours(token: str):
 
 # ------------------------------------------------------------ sending
 
-def send_once(key: ClaimKey, to: str, message, ses=None) -> bool:
+def send_once(key: ClaimKey, to: str, message) -> bool:
     """Send `message` (a render.Email) to `to` unless the email `key` was sent
     already. True if this call sent it, False if it had been sent before.
     Raises MailInFlight while another invocation holds a live claim, and SES's
@@ -125,7 +101,7 @@ def send_once(key: ClaimKey, to: str, message, ses=None) -> bool:
         raise MailInFlight(str(key))
 
     try:
-        answer = (ses or ses_client()).send_email(
+        answer = aws.ses().send_email(
             Source=settings.mail_sender(),
             Destination={"ToAddresses": [to]},
             Message={"Subject": {"Data": message.subject, "Charset": "UTF-8"},

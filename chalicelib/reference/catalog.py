@@ -1,16 +1,31 @@
-"""Reads reference data from DynamoDB, cached per Lambda container.
+"""Reads reference data from DynamoDB: the reference table's only reader
+(chalicelib/reference/loader.py is its only writer).
+
+| item | pk | sk |
+|---|---|---|
+| a unit | `UNIT#<id>` | `UNIT` |
+| its target for a phase | `UNIT#<id>` | `TARGET#<program>#<phase>` |
+| a program | `PROGRAM` | `<program id>` |
+| a search word | `TOKEN#<word>` | `<level>#<folded name>#<id>`, and `#STAT` |
+| a user | `USER#<id>` | `USER` |
+
+and the overloaded index `gsi1`: a unit's children (`CHILDREN#<unit>`) and its
+users (`USERS#<unit>`).
 
 Programs and units change rarely (a loader run), so a container trusts its copy
 for `settings.reference_cache_seconds()`; this keeps a submission to one write
-call and no reads once the container is warm.
+call and no reads once the container is warm. Children, targets and users are
+read when asked (see docs/data-model.md for what each costs).
 """
 import json
 import time
 from collections import OrderedDict
 
 from chalicelib import clock, settings
+from chalicelib.dynamo_json import plain
 from chalicelib.reference import model
-from chalicelib.reference.model import Program, Unit
+from chalicelib.levels import Level
+from chalicelib.reference.model import Program, Target, Unit, User
 from chalicelib.text import fold
 
 _cache: OrderedDict = OrderedDict()
@@ -32,8 +47,11 @@ def _cached(key, load):
     if hit and hit[0] > now:
         _cache.move_to_end(key)
         return hit[1]
-    value = load()
-    _cache[key] = (now + settings.reference_cache_seconds(), value)
+    return _remember(key, load())
+
+
+def _remember(key, value):
+    _cache[key] = (time.monotonic() + settings.reference_cache_seconds(), value)
     _cache.move_to_end(key)
     while len(_cache) > CACHE_ENTRIES:
         _cache.popitem(last=False)
@@ -53,6 +71,11 @@ def current(day=None):
     return model.current(programs(), day or clock.today())
 
 
+def program(program_id: str) -> Program | None:
+    """The program with this id, or None."""
+    return next((p for p in programs() if p.id == program_id), None)
+
+
 def phase(phase_id: str):
     """(program, phase) for a phase id (unique across programs), or None."""
     for program in programs():
@@ -67,16 +90,109 @@ def unit(unit_id: str) -> Unit | None:
     def load():
         from chalicelib.tables import UnitRecord
         try:
-            record = UnitRecord.get(f"UNIT#{unit_id}", "UNIT")
+            record = UnitRecord.get(unit_key(unit_id), "UNIT")
         except UnitRecord.DoesNotExist:
             return None
         return _unit(record)
     return _cached(("unit", unit_id), load)
 
 
+def units(unit_ids) -> dict:
+    """{id: Unit} for those of `unit_ids` that exist: the cached ones from the
+    container's copy, the rest in one BatchGetItem per 100 (then cached)."""
+    from chalicelib.tables import BatchRead, UnitRecord
+
+    found, missing = {}, []
+    now = time.monotonic()
+    for unit_id in dict.fromkeys(unit_ids):
+        hit = _cache.get(("unit", unit_id))
+        if hit and hit[0] > now:
+            if hit[1] is not None:
+                found[unit_id] = hit[1]
+        else:
+            missing.append(unit_id)
+    if missing:
+        read = BatchRead()
+        keys = {unit_id: read.want(UnitRecord, unit_key(unit_id), "UNIT") for unit_id in missing}
+        read.run()
+        for unit_id, key in keys.items():
+            record = read.found(key)
+            unit = _remember(("unit", unit_id), _unit(record) if record is not None else None)
+            if unit is not None:
+                found[unit_id] = unit
+    return found
+
+
+def unit_key(unit_id: str) -> str:
+    return f"UNIT#{unit_id}"
+
+
 def _unit(record) -> Unit:
     return Unit(id=record.id, name=record.name, kind=record.kind, parent_id=record.parent_id,
                 block=record.block, path=tuple(record.path), ancestor_names=tuple(record.ancestor_names))
+
+
+def children(unit_id: str) -> list[Unit]:
+    """A unit's direct children, by folded name: one Query of `gsi1`
+    `CHILDREN#<unit>` (pages followed). The units found are cached like any
+    other unit."""
+    from chalicelib.tables import UnitRecord
+
+    return [_remember(("unit", record.id), _unit(record)) for record in UnitRecord.gsi1.query(f"CHILDREN#{unit_id}")]
+
+
+def want_targets(read, unit_ids, program_id: str, phase_id: str):
+    """Add the targets of `unit_ids` in one phase to `read` (a tables.BatchRead,
+    run by the caller with other owners' keys); returns what gives them after
+    the run: {unit id: Target} for the units that registered one."""
+    from chalicelib.tables import TargetRecord
+
+    keys = {unit_id: read.want(TargetRecord, unit_key(unit_id), f"TARGET#{program_id}#{phase_id}")
+            for unit_id in unit_ids}
+
+    def found() -> dict:
+        records = {unit_id: read.found(key) for unit_id, key in keys.items()}
+        return {unit_id: Target(unit_id=unit_id, program_id=program_id, phase_id=phase_id, total=int(r.total),
+                                by_block={k: int(v) for k, v in (plain(r.by_block) or {}).items()})
+                for unit_id, r in records.items() if r is not None}
+    return found
+
+
+def targets(unit_ids, program_id: str, phase_id: str) -> dict:
+    """{unit id: Target} for the units of `unit_ids` that registered one for the
+    phase: one BatchGetItem per 100 units."""
+    from chalicelib.tables import BatchRead
+
+    read = BatchRead()
+    found = want_targets(read, unit_ids, program_id, phase_id)
+    read.run()
+    return found()
+
+
+def _user(record) -> User:
+    return User(id=record.id, full_name=record.full_name, roles=tuple(record.roles or ()), unit_id=record.unit_id,
+                language=record.language or "vi", email=record.email, phone=record.phone)
+
+
+def users_of(unit_id: str) -> list[User]:
+    """Every user of a unit, by id: one Query of `gsi1` `USERS#<unit>` (pages followed)."""
+    from chalicelib.tables import UserRecord
+
+    return [_user(record) for record in UserRecord.gsi1.query(f"USERS#{unit_id}")]
+
+
+def users(user_ids) -> dict:
+    """{id: User} for those of `user_ids` that are users (a member id may also
+    be a union member number, not a user): one BatchGetItem per 100 ids."""
+    from chalicelib.tables import BatchRead, UserRecord
+
+    ids = sorted({user_id for user_id in user_ids if user_id})
+    if not ids:
+        return {}
+    read = BatchRead()
+    keys = {user_id: read.want(UserRecord, f"USER#{user_id}", "USER") for user_id in ids}
+    read.run()
+    return {user_id: _user(read.found(key)) for user_id, key in keys.items() if read.found(key) is not None}
 
 
 def search_units(query: str, kind: str | None = None, limit: int = 20) -> list[dict] | None:
@@ -88,7 +204,7 @@ def search_units(query: str, kind: str | None = None, limit: int = 20) -> list[d
     order, come first, then by level (top-level first) and name. Returns None
     when the query has no whole word of two letters or more to look up.
     """
-    from chalicelib.tables import UnitTokenRecord
+    from chalicelib.tables import BatchRead, UnitTokenRecord
 
     words = fold(query).split()
     complete = [w for w in words[:-1] if len(w) >= 2]
@@ -96,9 +212,10 @@ def search_units(query: str, kind: str | None = None, limit: int = 20) -> list[d
     candidates = complete + ([last] if len(last) >= 2 else [])
     if not candidates:
         return None
-    counts = {}
-    for stat in UnitTokenRecord.batch_get([(f"TOKEN#{w}", "#STAT") for w in set(candidates)]):
-        counts[stat.pk.removeprefix("TOKEN#")] = int(stat.count)
+    read = BatchRead()
+    stats = {word: read.want(UnitTokenRecord, f"TOKEN#{word}", "#STAT") for word in set(candidates)}
+    read.run()
+    counts = {word: int(read.found(key).count) for word, key in stats.items() if read.found(key) is not None}
     if any(w not in counts for w in complete):
         return []  # a whole word that no unit name has
     known = [w for w in candidates if w in counts]
@@ -107,8 +224,7 @@ def search_units(query: str, kind: str | None = None, limit: int = 20) -> list[d
     rarest = min(known, key=lambda w: (counts[w], w))
     condition = UnitTokenRecord.sk >= "0"
     if kind:
-        from chalicelib.reference.model import LEVELS
-        condition = UnitTokenRecord.sk.startswith(f"{LEVELS[kind]}#")
+        condition = UnitTokenRecord.sk.startswith(f"{Level.of_kind(kind).rank}#")
     phrase = " ".join(words)
     found = []
     for item in UnitTokenRecord.query(f"TOKEN#{rarest}", condition, limit=SEARCH_READ_LIMIT, page_size=100):

@@ -4,9 +4,7 @@ Pure: takes parsed documents, returns `(file, JSON Pointer, message)` places.
 """
 from collections import Counter
 
-from chalicelib.reference.model import LEVELS
-
-TOP_LEVEL = 1
+from chalicelib.levels import Level
 
 
 def check(organisation: dict, programs: dict, targets: dict | None, users: dict | None) -> list[tuple]:
@@ -35,8 +33,10 @@ def check(organisation: dict, programs: dict, targets: dict | None, users: dict 
         if parent is None:
             places.append(("organisation.json", f"{here}/parent_id", f"unknown parent unit {parent_id!r}"))
             continue
-        level, parent_level = LEVELS[unit["kind"]], LEVELS[parent["kind"]]
-        allowed = {1: {0}, 2: {TOP_LEVEL}, 3: {TOP_LEVEL, 2}}[level]
+        level, parent_level = Level.of_kind(unit["kind"]), Level.of_kind(parent["kind"])
+        # A grassroots union hangs under an upper-grassroots union or directly under a top-level unit.
+        allowed = {Level.TOP_LEVEL: {Level.NATIONAL}, Level.UPPER_GRASSROOTS: {Level.TOP_LEVEL},
+                   Level.GRASSROOTS: {Level.TOP_LEVEL, Level.UPPER_GRASSROOTS}}[level]
         if parent_level not in allowed:
             places.append(("organisation.json", f"{here}/parent_id",
                            f"a {unit['kind']} unit cannot hang under {parent['kind']} unit {parent_id!r}"))

@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from chalicelib import validation
+from chalicelib.levels import Level
 from chalicelib.reference import checks
-from chalicelib.reference.model import LEVELS
 from chalicelib.text import fold, normalize
 
 FILES = {"organisation": True, "programs": True, "targets": False, "users": False}
@@ -90,7 +90,7 @@ def desired_items(docs: dict) -> dict:
         # two "Công đoàn Trường THPT ..." apart.
         ancestor_names = [by_id[i]["name"] for i in path[1:-1]]
         folded = fold(unit["name"])
-        level = LEVELS[unit["kind"]]
+        level = Level.of_kind(unit["kind"]).rank
         parent = unit.get("parent_id")
         put("unit", {
             "pk": f"UNIT#{unit['id']}", "sk": "UNIT", "id": unit["id"], "name": unit["name"],
@@ -131,48 +131,53 @@ def desired_items(docs: dict) -> dict:
     return items
 
 
-def load(docs: dict, client, table: str, dry_run: bool = False) -> LoadReport:
-    """Write what changed. `client` is a boto3 DynamoDB client (injected).
+def _models() -> dict:
+    """The model of each kind of reference item."""
+    from chalicelib.tables import ProgramRecord, TargetRecord, UnitRecord, UnitTokenRecord, UserRecord
+
+    return {"unit": UnitRecord, "token": UnitTokenRecord, "program": ProgramRecord, "target": TargetRecord,
+            "user": UserRecord}
+
+
+def load(docs: dict, dry_run: bool = False) -> LoadReport:
+    """Write what changed: one BatchGetItem per 100 items to compare digests,
+    then batched writes of the changed items only.
 
     Stale search tokens of renamed units are deleted; units, targets and users
     absent from the files are kept (initiatives refer to them) and are not
     looked for, since finding them would need a Scan.
     """
-    from chalicelib.dynamo_json import from_item, to_item
+    from chalicelib.tables import BatchRead, UnitTokenRecord
 
+    models = _models()
     wanted = desired_items(docs)
-    existing = {}
-    keys = list(wanted)
-    for start in range(0, len(keys), 100):
-        request = {table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys[start:start + 100]],
-                           "ProjectionExpression": "pk, sk, digest, name_folded, #lvl, id",
-                           "ExpressionAttributeNames": {"#lvl": "level"}}}
-        while request:
-            answer = client.batch_get_item(RequestItems=request)
-            for raw in answer["Responses"].get(table, []):
-                item = from_item(raw)
-                existing[(item["pk"], item["sk"])] = item
-            request = answer.get("UnprocessedKeys") or None
+    read = BatchRead()
+    keys = {key: read.want(models[kind], *key) for key, (kind, _) in wanted.items()}
+    read.run()
 
     report = LoadReport()
-    writes = []
+    writes: dict = {}  # model → items to put
+    stale = []
     for key, (kind, attributes) in wanted.items():
-        old = existing.get(key)
-        if old and old.get("digest") == attributes["digest"]:
+        old = read.found(keys[key])
+        if old is not None and old.digest == attributes["digest"]:
             report.unchanged[kind] += 1
             continue
         report.written[kind] += 1
-        writes.append({"PutRequest": {"Item": to_item(attributes)}})
-        if kind == "unit" and old:
+        writes.setdefault(models[kind], []).append(models[kind](**attributes))
+        if kind == "unit" and old is not None:
             # A renamed (or re-kinded) unit's old search tokens must go.
-            for word in set(old["name_folded"].split()):
-                stale = (f"TOKEN#{word}", f"{int(old['level'])}#{old['name_folded']}#{old['id']}")
-                if stale not in wanted:
+            for word in set(old.name_folded.split()):
+                token = (f"TOKEN#{word}", f"{int(old.level)}#{old.name_folded}#{old.id}")
+                if token not in wanted:
                     report.deleted["token"] += 1
-                    writes.append({"DeleteRequest": {"Key": {"pk": {"S": stale[0]}, "sk": {"S": stale[1]}}}})
+                    stale.append(UnitTokenRecord(*token))
     if not dry_run:
-        for start in range(0, len(writes), 25):
-            request = {table: writes[start:start + 25]}
-            while request:
-                request = client.batch_write_item(RequestItems=request).get("UnprocessedItems") or None
+        for model, items in writes.items():
+            with model.batch_write() as batch:  # 25 items a call, unprocessed ones sent again
+                for item in items:
+                    batch.save(item)
+        with UnitTokenRecord.batch_write() as batch:
+            for item in stale:
+                batch.delete(item)
     return report

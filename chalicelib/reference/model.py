@@ -2,17 +2,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-# The level of each kind of unit in the tree; a grassroots union may hang
-# directly under a top-level unit, so depth in the tree is not the level.
-LEVELS = {
-    "national": 0,
-    "provincial_federation": 1,
-    "central_sector_union": 1,
-    "corporation_union": 1,
-    "upper_grassroots": 2,
-    "grassroots": 3,
-}
-LEVEL_NAMES = {0: "national", 1: "top_level", 2: "upper_grassroots", 3: "grassroots"}
+from chalicelib.levels import Level
+
 BLOCKS = ("enterprise", "administrative")
 
 
@@ -92,12 +83,13 @@ class Unit:
     ancestor_names: tuple = field(default=())  # names from the top-level unit down to the parent
 
     @property
-    def level(self) -> int:
-        return LEVELS[self.kind]
+    def level(self) -> Level:
+        """Its level, by its kind (not its depth: see chalicelib/levels.py)."""
+        return Level.of_kind(self.kind)
 
     @property
     def is_grassroots(self) -> bool:
-        return self.kind == "grassroots"
+        return self.level == Level.GRASSROOTS
 
     def contains(self, other_path) -> bool:
         """True when a unit with path `other_path` is this unit or below it."""
@@ -106,3 +98,28 @@ class Unit:
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "block": self.block,
                 "ancestors": list(self.ancestor_names)}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A unit's registered target (chỉ tiêu) for one phase, maybe split by block."""
+    unit_id: str
+    program_id: str
+    phase_id: str
+    total: int
+    by_block: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class User:
+    """A user's profile as the reference data holds it."""
+    id: str
+    full_name: str
+    roles: tuple
+    unit_id: str
+    language: str = "vi"
+    email: str | None = None
+    phone: str | None = None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles

@@ -4,16 +4,22 @@ from datetime import date
 from chalicelib.errors import Problem
 from chalicelib.reference.model import Program, Phase, Unit
 
+# What an author may change when editing an initiative (besides its authors).
+EDITABLE = ("title", "subject_group", "field", "problem", "solution", "results", "applied_where", "applied_from",
+            "benefit_vnd")
+
 
 def check(body: dict, program: Program | None, phase: Phase | None, unit: Unit | None, today: date,
-          needs_open_phase: bool = True) -> list[Problem]:
+          needs_open_phase: bool = True, entered_in: str | None = None) -> list[Problem]:
     """Every rule `body` breaks. `program` and `phase` are the ones the
     initiative belongs to (for a new one: the phase open today, or None), `unit`
     its unit (None if unknown), `today` the date in Vietnam. An edit of an
-    initiative already entered does not need an open phase. `body` already
-    passed the schema."""
+    initiative already entered does not need an open phase, and keeps the unit
+    it was entered in (`entered_in`). `body` already passed the schema."""
     found = []
-    if unit is None:
+    if entered_in is not None and body["unit_id"] != entered_in:
+        found.append(Problem("/unit_id", "unit_cannot_change"))
+    elif unit is None:
         found.append(Problem("/unit_id", "unknown_unit"))
     elif not unit.is_grassroots:
         found.append(Problem("/unit_id", "not_grassroots", {"kind": unit.kind}))

@@ -1,34 +1,47 @@
-"""Entering and reading initiatives: checks in order, then one write."""
+"""Entering and reading initiatives: every check, then one write.
+
+The convention of every service: the edge (a blueprint, a page) authenticates
+and parses; the service validates (schema and rules), authorises and acts,
+reporting every problem it finds at once, as domain errors (chalicelib/errors.py).
+"""
+import re
+
 from chalicelib import clock, idempotency, validation
 from chalicelib.auth.principal import may_see
 from chalicelib.dynamo_json import plain
-from chalicelib.errors import forbidden, not_found, unprocessable
+from chalicelib.errors import Forbidden, Invalid, Malformed, NotFound, Problem
 from chalicelib.reference import catalog
 from chalicelib.submissions import identifiers, rules, store
 from chalicelib.workflow import definition, engine
 
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
-def checked(raw_body, program_id: str | None = None):
-    """The body normalised (NFC, trimmed) and checked: 400 for the schema, 422
-    for the rules. Without `program_id` it is a new initiative for the phase
-    open now; with it, an edit of one entered in that program. Returns
-    (body, program, phase or None, unit)."""
+
+def checked(raw_body, entered=None):
+    """The body normalised (NFC, trimmed) and checked: Malformed for the
+    schema, Invalid for the rules (every one at once). Without `entered` (a
+    stored initiative) it is a new initiative for the phase open now; with it,
+    an edit of that one (same program and unit). Returns (body, program, phase
+    or None, unit)."""
     body = validation.normalized("submission", raw_body)
     today = clock.today()
-    if program_id is None:
+    if entered is None:
         program, phase = catalog.current(today) or (None, None)
     else:
-        program, phase = next((p for p in catalog.programs() if p.id == program_id), None), None
+        program, phase = catalog.program(entered.program_id), None
     unit = catalog.unit(body["unit_id"])
-    problems = rules.check(body, program, phase, unit, today, needs_open_phase=program_id is None)
+    problems = rules.check(body, program, phase, unit, today, needs_open_phase=entered is None,
+                           entered_in=entered.unit_id if entered is not None else None)
     if problems:
-        raise unprocessable(problems)
+        raise Invalid(problems)
     return body, program, phase, unit
 
 
 def create(raw_body, principal, idem_key: str | None):
     """Validate and store a new initiative. Returns (status, body): 201 and the
-    stored initiative, or the first response again for a replayed key."""
+    stored initiative, or the first answer again for a replayed key."""
+    if idem_key is not None and not IDEMPOTENCY_KEY.match(idem_key):
+        raise Malformed([Problem("", "invalid_idempotency_key")])
     body, program, phase, unit = checked(raw_body)
     workflow = definition.default()
     attributes = rules.stored_form(
@@ -45,21 +58,26 @@ def create(raw_body, principal, idem_key: str | None):
 
 def load(submission_id: str, principal):
     """The stored initiative, as (record, plain attributes, workflow subject);
-    404 if there is none, 403 if the caller may not see it."""
+    NotFound if there is none, Forbidden if the caller may not see it."""
     record = store.get(submission_id)
     if record is None:
-        raise not_found()
-    data = store.record_attributes(record)
-    # Levels and scope are resolved on the tree as it is now; the stored path
-    # only if the unit has since left the tree.
+        raise NotFound()
+    data = store.plain(record)
+    subject = subject_of(data)
+    if not may_see(principal, subject.unit_path, subject.author_ids):
+        # Not "not found": the id is not a secret, and the caller learns only that it is not theirs.
+        raise Forbidden()
+    return record, data, subject
+
+
+def subject_of(data: dict) -> engine.Subject:
+    """What the workflow needs to know of a stored initiative. Levels and scope
+    are resolved on the tree as it is now; the stored path only if the unit has
+    since left the tree."""
     unit = catalog.unit(data["unit_id"])
     path = tuple(unit.path) if unit else tuple(data["unit_path"])
-    subject = engine.Subject(status=data["status"], version=int(data["version"]), unit_path=path,
-                             author_ids=frozenset(rules.author_ids(data)))
-    if not may_see(principal, path, subject.author_ids):
-        # Not 404: the id is not a secret, and the caller learns only that it is not theirs.
-        raise forbidden()
-    return record, data, subject
+    return engine.Subject(status=data["status"], version=int(data["version"]), unit_path=path,
+                          author_ids=frozenset(rules.author_ids(data)))
 
 
 def caller_of(principal) -> engine.Caller:
@@ -74,12 +92,15 @@ def read(submission_id: str, principal) -> dict:
     return {**present(data), "allowed_events": allowed}
 
 
-def list_mine(principal, limit: int, cursor: str | None) -> dict:
-    items, next_cursor = store.list_by_submitter(principal.user_id, limit, cursor)
-    return {"items": [summary(store.record_attributes(item)) for item in items], "next_cursor": next_cursor}
+def list_mine(principal, params: dict) -> dict:
+    """GET /me/submissions: one page of the caller's initiatives, newest first."""
+    params = validation.normalized("list-query", params)
+    items, next_cursor = store.list_by_submitter(principal.user_id, int(params.get("limit", "20")),
+                                                 params.get("cursor"))
+    return {"items": [summary(store.plain(item)) for item in items], "next_cursor": next_cursor}
 
 
-def _unit_name(unit_id: str) -> str | None:
+def unit_name(unit_id: str) -> str | None:
     unit = catalog.unit(unit_id)
     return unit.name if unit else None
 
@@ -96,7 +117,7 @@ def present(data: dict) -> dict:
         "id": data["id"], "code": data["code"], "status": data["status"],
         "status_name": state_name(data["status"]),
         "program_id": data["program_id"], "phase": data["phase_id"],
-        "unit_id": data["unit_id"], "unit_name": _unit_name(data["unit_id"]), "block": data["block"],
+        "unit_id": data["unit_id"], "unit_name": unit_name(data["unit_id"]), "block": data["block"],
         "title": data["title"], "subject_group": data["subject_group"], "field": data["field"],
         "problem": data["problem"], "solution": data["solution"], "results": data["results"],
         **({"applied_where": data["applied_where"]} if data.get("applied_where") else {}),

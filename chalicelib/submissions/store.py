@@ -1,80 +1,218 @@
-"""Writes and reads initiatives in DynamoDB.
+"""The initiatives table: the only code that builds its keys and reads or
+writes its items (`docs/data-model.md` lists them).
 
-A new initiative is ONE TransactWriteItems call: the initiative, its first
-history event, its tracking-code claim and (when the caller sent an
-Idempotency-Key) the idempotency record. Every part is conditioned on not
-existing yet, so a retry can never store a second copy.
+| item | pk | sk |
+|---|---|---|
+| an initiative | `SUB#<id>` | `META` |
+| its history events | `SUB#<id>` | `EVT#<seq, 6 digits>` |
+| a tracking-code claim | `CODE#<code>` | `CODE` |
+
+and two indexes: `by_submitter` (`USER#<user>`, newest first) and the sparse
+`queue` (`QUEUE#<unit>`, oldest first).
+
+Every write is ONE TransactWriteItems whose actions have names
+(chalicelib/tables.py), each guarded by a condition named below with the race
+it closes:
+- a new initiative: the initiative, its first history event, its tracking-code
+  claim and (with an Idempotency-Key) the idempotency record;
+- every later step (a transition, an author's edit): `append_event`, the
+  initiative changed and one history event appended.
 """
-import base64
-import json
 import time
+from dataclasses import dataclass, field
 
-from chalicelib import idempotency
-from chalicelib.errors import ApiError, Problem
+from chalicelib import clock, idempotency
+from chalicelib.errors import Busy
 from chalicelib.submissions.identifiers import new_tracking_code
+from chalicelib.workflow.definition import SUBMITTED
+from chalicelib.workflow.exceptions import StateChanged
 
-SUBMITTED_EVENT = "submitted"
-SCOPE = "POST /submissions"
 MAX_ATTEMPTS = 5
+CREATE_SCOPE = "POST /submissions"
+
+
+def key(submission_id: str) -> str:
+    return f"SUB#{submission_id}"
+
+
+def event_key(seq: int) -> str:
+    return f"EVT#{seq:06d}"
+
+
+def queue_partition(unit_id: str) -> str:
+    return f"QUEUE#{unit_id}"
 
 
 def queue_keys(unit_id: str | None, entered_at: str, submission_id: str) -> dict:
     """The `queue` index keys: waiting for `unit_id`'s reviewers since `entered_at`."""
     if unit_id is None:
         return {}
-    return {"queue_pk": f"QUEUE#{unit_id}", "queue_sk": f"{entered_at}#{submission_id}"}
+    return {"queue_pk": queue_partition(unit_id), "queue_sk": f"{entered_at}#{submission_id}"}
 
 
-def create(attributes: dict, principal, idem_key: str | None, body_hash: str, present, queue_unit) -> dict:
-    """Store a new initiative; return its presented form. It waits in the
-    queue of `queue_unit` (resolved by the workflow for its first state).
+INITIATIVE, EVENT = "initiative", "event"
 
-    `present` turns stored attributes into the response body, which is also
-    what the idempotency record keeps. Raises Replay when `idem_key` was used.
-    """
-    from pynamodb.exceptions import TransactWriteError
-    from pynamodb.transactions import TransactWrite
 
-    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, TrackingCode
+def item_kind(keys: dict) -> str | None:
+    """What a stream record's keys (DynamoDB JSON) name: INITIATIVE (`META`),
+    EVENT (a history event) or None (a tracking-code claim)."""
+    sort = (keys or {}).get("sk", {}).get("S", "")
+    if sort == "META":
+        return INITIATIVE
+    if sort.startswith("EVT#"):
+        return EVENT
+    return None
+
+
+def queue_unit_of(record) -> str | None:
+    """Whose queue a stored initiative waits in (None: nobody's)."""
+    prefix = queue_partition("")
+    return record.queue_pk[len(prefix):] if (record.queue_pk or "").startswith(prefix) else None
+
+
+# ------------------------------------------------------------ the guards (named conditions)
+
+def initiative_is_new():
+    """Closes: a second initiative overwriting the first under the same id (ids
+    are random, so only a replayed request could; it is answered as one)."""
+    from chalicelib.tables import SubmissionRecord
+    return SubmissionRecord.pk.does_not_exist()
+
+
+def event_is_new():
+    """Closes: two writers appending the same step of a history (a transition and
+    an edit racing): the sequence has no gaps and no event is written twice."""
+    from chalicelib.tables import HistoryEvent
+    return HistoryEvent.pk.does_not_exist()
+
+
+def code_is_free():
+    """Closes: two initiatives with one tracking code (a person reads it over
+    the phone to find theirs): the second draws another."""
+    from chalicelib.tables import TrackingCode
+    return TrackingCode.pk.does_not_exist()
+
+
+def still_in(state: str):
+    """Closes: two officials deciding on one initiative at once. With the version
+    condition PynamoDB adds (the version the actor saw), exactly one of them wins."""
+    from chalicelib.tables import SubmissionRecord
+    return SubmissionRecord.status == state
+
+
+# ------------------------------------------------------------ writing
+
+def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respond, queue_unit) -> dict:
+    """Store a new initiative; return `respond(attributes)`, the answer that the
+    idempotency record also keeps. It waits in the queue of `queue_unit`
+    (resolved by the workflow for its first state). Raises idempotency.Replay
+    when `idem_key` was used already, Busy when no free tracking code was found."""
+    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, TrackingCode, Transaction, Cancelled
 
     for attempt in range(MAX_ATTEMPTS):
         attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
         sub_id, created_at = attributes["id"], attributes["created_at"]
         record = SubmissionRecord(
-            pk=f"SUB#{sub_id}", sk="META", last_event_seq=1,
-            submitter_pk=f"USER#{principal.user_id}", submitter_sk=f"{created_at}#{sub_id}",
+            pk=key(sub_id), sk="META", last_event_seq=1,
+            submitter_pk=f"USER#{actor.user_id}", submitter_sk=f"{created_at}#{sub_id}",
             **queue_keys(queue_unit, created_at, sub_id),
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
         event = HistoryEvent(
-            pk=f"SUB#{sub_id}", sk="EVT#000001", submission_id=sub_id, seq=1, event=SUBMITTED_EVENT,
-            from_state=None, to_state=attributes["status"], actor_id=principal.user_id,
-            actor_roles=sorted(principal.roles), actor_unit=principal.unit_id, at=created_at,
+            pk=key(sub_id), sk=event_key(1), submission_id=sub_id, seq=1, event=SUBMITTED,
+            from_state=None, to_state=attributes["status"], actor_id=actor.user_id,
+            actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=created_at,
             input={}, effects=[], client_token=idem_key)
-        claim = TrackingCode(pk=f"CODE#{attributes['code']}", sk="CODE", submission_id=sub_id)
-        response = present(attributes | {"version": 1})
+        response = respond(attributes | {"version": 1})
+        transaction = Transaction()
+        transaction.put("initiative", record, condition=initiative_is_new())
+        transaction.put("event", event, condition=event_is_new())
+        transaction.put("code", TrackingCode(pk=f"CODE#{attributes['code']}", sk="CODE", submission_id=sub_id),
+                        condition=code_is_free())
+        if idem_key:
+            idempotency.add_to(transaction, actor.user_id, CREATE_SCOPE, idem_key, body_hash, 201, response,
+                               created_at)
         try:
-            with TransactWrite(connection=SubmissionRecord._get_connection().connection) as transaction:
-                # New ids are random, so these conditions only fail on a code collision
-                # or a replayed Idempotency-Key; they make sure neither overwrites.
-                transaction.save(record, condition=SubmissionRecord.pk.does_not_exist())
-                transaction.save(event, condition=HistoryEvent.pk.does_not_exist())
-                transaction.save(claim, condition=TrackingCode.pk.does_not_exist())
-                if idem_key:
-                    idempotency.add_to(transaction, principal.user_id, SCOPE, idem_key, body_hash, 201, response,
-                                       created_at)
+            transaction.commit()
             return response
-        except TransactWriteError as error:
-            codes = [reason.code if reason else "None" for reason in (error.cancellation_reasons or [])]
-            if len(codes) > 3 and codes[3] == "ConditionalCheckFailed":
-                raise idempotency.replay(error.cancellation_reasons[3].raw_item, principal.user_id, SCOPE, idem_key,
-                                         body_hash)
-            if "TransactionConflict" in codes or codes[2:3] == ["ConditionalCheckFailed"]:
+        except Cancelled as cancelled:
+            idempotency.raise_if_replayed(cancelled, actor.user_id, CREATE_SCOPE, idem_key, body_hash)
+            if cancelled.failed("code") or cancelled.conflict:
                 time.sleep(0.02 * (attempt + 1))
                 continue
             raise
-    raise ApiError(503, [Problem("", "busy")])
+    raise Busy()
 
+
+@dataclass(frozen=True)
+class Step:
+    """What one history event does to an initiative: the event, the state it
+    leads to, the input given, the effects to run, attribute changes (None
+    removes one) and, if the step moves it, the queue it waits in next
+    (`queue_unit`, None for nobody's)."""
+    event: str
+    to_state: str
+    input: dict = field(default_factory=dict)
+    effects: tuple = ()
+    changes: dict = field(default_factory=dict)
+    moves_queue: bool = False
+    queue_unit: str | None = None
+
+
+def append_event(record, step: Step, actor, respond, *, client_token: str | None = None,
+                 idempotency_scope: str | None = None, body_hash: str | None = None) -> dict:
+    """Apply `step` to the stored initiative `record` and append its history
+    event, in ONE transaction conditioned on the state and version read. The
+    answer is `respond(attributes after, history event)`; with a client token
+    it is kept in the same transaction, so a retry gets it again. Raises
+    StateChanged when someone else changed the initiative first,
+    idempotency.Replay for a token used before."""
+    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, Transaction, Cancelled
+
+    now = clock.timestamp()
+    seq = int(record.last_event_seq) + 1
+    event = HistoryEvent(
+        pk=record.pk, sk=event_key(seq), submission_id=record.id, seq=seq, event=step.event,
+        from_state=record.status, to_state=step.to_state, actor_id=actor.user_id,
+        actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=now, input=step.input,
+        effects=list(step.effects), client_token=client_token)
+    changes = dict(step.changes, status=step.to_state, updated_at=now, last_event_seq=seq)
+    if step.moves_queue:
+        changes |= queue_keys(step.queue_unit, now, record.id) or {"queue_pk": None, "queue_sk": None}
+    actions = []
+    for name, value in changes.items():
+        attribute = getattr(SubmissionRecord, name)
+        if name == "authors":
+            value = [Author(**author) for author in value]
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    after = dict(record.attribute_values, **changes, version=int(record.version) + 1)
+    response = respond(after, event)
+
+    transaction = Transaction()
+    transaction.put("event", event, condition=event_is_new())
+    if client_token:
+        idempotency.add_to(transaction, actor.user_id, idempotency_scope, client_token, body_hash, 200, response,
+                           now)
+    transaction.update("initiative", record, actions, condition=still_in(record.status))
+    try:
+        transaction.commit()
+    except Cancelled as cancelled:
+        if client_token:
+            idempotency.raise_if_replayed(cancelled, actor.user_id, idempotency_scope, client_token, body_hash)
+        if cancelled.failed("initiative") or cancelled.failed("event") or cancelled.conflict:
+            raise lost_race(record.id)
+        raise
+    return response
+
+
+def lost_race(submission_id: str) -> StateChanged:
+    """The refusal after another writer changed the initiative first, saying
+    what it left (one GetItem)."""
+    current = get(submission_id)
+    return StateChanged("stale_version", current.status, int(current.version))
+
+
+# ------------------------------------------------------------ reading
 
 def get(submission_id: str):
     """The stored initiative or None: one GetItem (strongly consistent, so an
@@ -82,48 +220,54 @@ def get(submission_id: str):
     from chalicelib.tables import SubmissionRecord
 
     try:
-        return SubmissionRecord.get(f"SUB#{submission_id}", "META", consistent_read=True)
+        return SubmissionRecord.get(key(submission_id), "META", consistent_read=True)
     except SubmissionRecord.DoesNotExist:
         return None
 
 
 def list_by_submitter(user_id: str, limit: int, cursor: str | None):
     """One page of a person's initiatives, newest first: one Query on `by_submitter`."""
-    from chalicelib.tables import SubmissionRecord
+    from chalicelib.tables import SubmissionRecord, query_page
 
-    start = decode_cursor(cursor) if cursor else None
-    if start and start.get("submitter_pk", {}).get("S") != f"USER#{user_id}":
-        raise ApiError(400, [Problem("/cursor", "invalid_cursor")])
-    result = SubmissionRecord.by_submitter.query(
-        f"USER#{user_id}", scan_index_forward=False, limit=limit, page_size=limit,
-        last_evaluated_key=start)
-    items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    partition = f"USER#{user_id}"
+    return query_page(SubmissionRecord.by_submitter, partition, limit=limit, cursor=cursor,
+                      belongs=lambda start: start.get("submitter_pk") == partition, scan_index_forward=False)
 
 
-def encode_cursor(key: dict | None) -> str | None:
-    if not key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+QUEUE_FILTERS = ("state", "phase", "subject_group", "field")
 
 
-def decode_cursor(cursor: str) -> dict:
-    """The DynamoDB key a cursor stands for; a 400 when it was not one of ours."""
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(key, dict) and all(isinstance(v, dict) and set(v) == {"S"} for v in key.values()):
-            return key
-    except ValueError:
-        pass
-    raise ApiError(400, [Problem("/cursor", "invalid_cursor")])
+def queue_page(unit_id: str, filters: dict, limit: int, cursor: str | None):
+    """One page of what waits for `unit_id`'s reviewers, oldest first: ONE Query
+    on the `queue` index, whose partition is exactly that unit's scope. The
+    optional filters (state, phase, subject group, field) narrow that page, so a
+    filtered page may hold fewer than `limit` items; follow the cursor."""
+    from chalicelib.tables import SubmissionRecord, query_page
+
+    condition = None
+    for name, attribute in zip(QUEUE_FILTERS, (SubmissionRecord.status, SubmissionRecord.phase_id,
+                                               SubmissionRecord.subject_group, SubmissionRecord.field)):
+        if filters.get(name):
+            part = attribute == filters[name]
+            condition = part if condition is None else condition & part
+    partition = queue_partition(unit_id)
+    return query_page(SubmissionRecord.queue, partition, limit=limit, cursor=cursor, filter_condition=condition,
+                      belongs=lambda start: start.get("queue_pk") == partition)
 
 
-def record_attributes(record) -> dict:
-    """A stored initiative as a plain dict (the input of `present`)."""
-    return record_attributes_of(record.attribute_values)
+def history(submission_id: str) -> list:
+    """An initiative's events, oldest first: one Query (pages followed if long)."""
+    from chalicelib.tables import HistoryEvent
+
+    return list(HistoryEvent.query(key(submission_id), HistoryEvent.sk.startswith("EVT#"), consistent_read=True))
 
 
-def record_attributes_of(values: dict) -> dict:
+def plain(record) -> dict:
+    """A stored initiative as plain Python (authors as dicts, money as int)."""
+    return plain_values(record.attribute_values)
+
+
+def plain_values(values: dict) -> dict:
     """Stored attribute values as plain Python: authors as dicts, money as int."""
     data = dict(values)
     data["authors"] = [a.as_dict() if hasattr(a, "as_dict") else dict(a) for a in data.get("authors", [])]

@@ -8,7 +8,7 @@ import os
 
 from chalice import Blueprint, Response
 
-from chalicelib.errors import not_found
+from chalicelib.errors import NotFound
 from chalicelib.web.pages import PREFIX, STATIC_DIR, asset_version, page_view
 
 bp = Blueprint(__name__)
@@ -22,7 +22,7 @@ FILES = frozenset(name for name in os.listdir(STATIC_DIR) if os.path.splitext(na
 @page_view(bp, public=True)
 def static_file(page, name):
     if name not in FILES:
-        raise not_found()
+        raise NotFound()
     with open(os.path.join(STATIC_DIR, name), encoding="utf-8") as f:
         body = f.read()
     cache = ("public, max-age=31536000, immutable" if page.query("v") == asset_version(name)

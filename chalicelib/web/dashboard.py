@@ -31,7 +31,8 @@ from chalice import Blueprint
 
 from chalicelib import clock
 from chalicelib.awards import access
-from chalicelib.errors import Problem, forbidden, not_found, unprocessable
+from chalicelib.errors import Forbidden, NotFound, Problem
+from chalicelib.levels import Level
 from chalicelib.web import charts
 from chalicelib.web.pages import FORM_TYPE, PREFIX, page_view, redirect, url
 
@@ -52,24 +53,29 @@ def dashboard(page):
     from chalicelib.awards import store
     from chalicelib.counters import stats
     from chalicelib.reference import catalog
+    from chalicelib.workflow import definition
 
     programs = catalog.programs()
     program, phase = _chosen_phase(programs, page.query("phase"))
     unit = catalog.unit(page.principal.unit_id)
     if unit is None:
-        raise forbidden()
-    figures = stats.unit_stats(page.principal, unit.id, phase.id)
+        raise Forbidden()
+    figures = stats.unit_stats(page.principal, unit.id, {"phase": phase.id})
     national = unit.kind == "national"
     # The national unit's children are the top-level units: their ranking is
     # the nationwide one, shown once (from stats.rankings).
-    top_level = (stats.rankings(page.principal, {"phase": phase.id, "level": "top"})
+    top_level = (stats.rankings(page.principal, {"phase": phase.id, "level": Level.TOP_LEVEL.value})
                  if national or page.has_role("admin") else None)
     latest = store.latest(unit.id, phase.id)
     mine = figures["unit"]
     elapsed = charts.elapsed(phase.starts_on, phase.ends_on, clock.today())
     overall, program_target = _overall(mine, phase, national, elapsed)
+    # Recognised: every state the definition counts as recognised (not one state's name).
+    recognized = sum(n for state, n in mine["by_state"].items()
+                     if state in definition.default().states_where("recognized"))
     return page.render(
         "dashboard.html", programs=programs, program=program, phase=phase, unit=unit, figures=mine,
+        recognized=recognized,
         elapsed=elapsed, overall=overall, program_target=program_target, blocks=_blocks(page, mine, elapsed),
         states=_state_bars(page, mine), groups=_group_bars(page, program, mine),
         children=None if national else _children_ranking(figures["children"]), top_level=top_level,
@@ -93,7 +99,7 @@ def _chosen_phase(programs, phase_id: str):
     every = sorted(((phase.starts_on, program.id, program, phase) for program in programs for phase in program.phases),
                    key=lambda c: c[:2])
     if not every:
-        raise not_found()
+        raise NotFound()
     started = [c for c in every if c[0] <= today]
     _, _, program, phase = (started or every)[-1 if started else 0]
     return program, phase
@@ -171,19 +177,6 @@ def _notices(page) -> list:
     return notices
 
 
-def _readable(page, list_id: str):
-    """(award list, unit, program, phase) for a reader; 403 / 404 as the API answers."""
-    from chalicelib.awards import service
-
-    unit, program, phase, version = access.locate(list_id)
-    if not access.may_read(page.principal, unit):
-        raise forbidden()
-    award_list = service.read(unit, phase, version)
-    if award_list is None:
-        raise not_found()
-    return award_list, unit, program, phase
-
-
 # ------------------------------------------------------------------ award lists
 
 @bp.route(PREFIX + "/award-lists", methods=["POST"], content_types=[FORM_TYPE])
@@ -192,26 +185,19 @@ def compile_award_list(page):
     """Compile the caller's unit's list for the posted phase (a new version
     only when the data changed), then back to the dashboard."""
     from chalicelib.awards import service
-    from chalicelib.reference import catalog
 
     phase_id = (page.form().get("phase") or [""])[0]
-    found = catalog.phase(phase_id)
-    if found is None:
-        raise unprocessable([Problem("/phase", "unknown_phase")])
-    unit = catalog.unit(page.principal.unit_id)
-    if unit is None:
-        raise forbidden()
-    program, phase = found
-    _, created = service.compile_list(unit, program, phase, compiled_by=page.principal.user_id)
+    award_list, _, _, phase, created = service.compile_for(
+        page.principal, {"unit_id": page.principal.unit_id, "phase": phase_id})
     return redirect(url(PREFIX + "/dashboard", phase=phase.id, done="compiled" if created else "unchanged"))
 
 
 @bp.route(PREFIX + "/award-lists/{list_id}", methods=["GET"])
 @page_view(bp, roles=LIST_READERS)
 def award_list_page(page, list_id):
-    from chalicelib.awards import store
+    from chalicelib.awards import service, store
 
-    award_list, unit, program, phase = _readable(page, list_id)
+    award_list, unit, program, phase = service.read_for(page.principal, list_id)
     newer = store.has_version_after(unit.id, phase.id, award_list.version)
     return page.render(
         "award_list.html", award_list=award_list, unit=unit, program=program, phase=phase, kinds=KINDS,
@@ -227,19 +213,16 @@ def award_list_workbook(page, list_id):
     here and each click gets a fresh one."""
     from chalicelib.awards import service
 
-    award_list, unit, program, phase = _readable(page, list_id)
-    return redirect(service.present(award_list, unit, program, phase)["download"]["url"])
+    return redirect(service.present(*service.read_for(page.principal, list_id))["download"]["url"])
 
 
 @bp.route(PREFIX + "/award-lists/{list_id}/approve", methods=["POST"], content_types=[FORM_TYPE])
 @page_view(bp, roles=("leader",))
 def approve_award_list(page, list_id):
     from chalicelib.awards import service
-    from chalicelib.awards.exceptions import AlreadyApproved, ListNotFound, Superseded
+    from chalicelib.awards.exceptions import AlreadyApproved, Superseded
 
-    unit, program, phase, version = access.locate(list_id)
-    if not access.may_approve(page.principal, unit):
-        raise forbidden()
+    unit, _, phase, _ = access.locate(list_id)
     to_dashboard = (page.form().get("from") or [""])[0] == "dashboard"
 
     def back(**notice):
@@ -248,9 +231,7 @@ def approve_award_list(page, list_id):
         return redirect(url(f"{PREFIX}/award-lists/{list_id}", **notice))
 
     try:
-        service.approve(unit.id, phase.id, version, page.principal.user_id)
-    except ListNotFound:
-        raise not_found()
+        service.approve_for(page.principal, list_id)
     except AlreadyApproved:
         return back(problem="award_list_approved")
     except Superseded as newer:

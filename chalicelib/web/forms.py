@@ -15,6 +15,7 @@ TEXT_FIELDS = ("title", "unit_id", "subject_group", "field", "problem", "solutio
 AUTHOR_FIELDS = ("full_name", "member_id", "phone", "email", "share_percent", "language")
 AUTHOR_NAME = re.compile(r"^authors-(\d{1,2})-([a-z_]+)$")
 DIGITS = re.compile(r"\D")
+WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]{1,12}$")
 
 
 def _resolved(schema: dict, root: dict) -> dict:
@@ -47,15 +48,27 @@ def limits() -> dict:
 
 
 def first(form: dict, name: str) -> str:
+    """The first value posted under `name`, as typed ("" when none)."""
     return (form.get(name) or [""])[0]
 
 
-def _number(value: str):
+def text(form: dict, name: str) -> str:
+    """The first value posted under `name`, trimmed."""
+    return first(form, name).strip()
+
+
+def number(value: str):
     """Digits typed with separators (1.500.000 ₫) as an int; what is not a number
     stays text, so the schema names the field and says it must be a number."""
     value = value.strip()
     digits = DIGITS.sub("", value)
     return int(digits) if digits and not re.search(r"[A-Za-z]", value) else value
+
+
+def whole(value: str):
+    """A whole number typed without separators (a score, a version) as an int;
+    anything else as typed, for the schema to refuse."""
+    return int(value) if WHOLE_NUMBER.match(value) else value
 
 
 def author_rows(form: dict) -> list[dict]:
@@ -81,14 +94,14 @@ def submission(form_values: dict) -> dict:
     """The API body for form values: empty optional fields left out, numbers parsed."""
     body = {name: form_values[name] for name in TEXT_FIELDS if form_values.get(name, "").strip()}
     if form_values.get("benefit_vnd", "").strip():
-        body["benefit_vnd"] = _number(form_values["benefit_vnd"])
+        body["benefit_vnd"] = number(form_values["benefit_vnd"])
     authors = []
     for row in form_values.get("authors", []):
         if not any(v.strip() for k, v in row.items() if k != "language"):
             continue  # a row left empty is not an author
         author = {k: v for k, v in row.items() if v.strip() and k != "share_percent"}
         if row.get("share_percent", "").strip():
-            author["share_percent"] = _number(row["share_percent"])
+            author["share_percent"] = number(row["share_percent"])
         authors.append(author)
     body["authors"] = authors
     return body

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from chalice import Response
 
 from chalicelib import formatting, i18n, settings
-from chalicelib.errors import ApiError, Problem, forbidden
+from chalicelib.errors import DomainError, Forbidden, Malformed, Problem, TooLarge
 
 SESSION_COOKIE = "sk_session"
 LANGUAGE_COOKIE = "sk_lang"
@@ -135,11 +135,11 @@ class Page:
         """The posted form as {name: [values]}; 413 past 64 KiB."""
         raw = self.request.raw_body or b""
         if len(raw) > MAX_FORM_BYTES:
-            raise ApiError(413, [Problem("", "body_too_large", {"limit": MAX_FORM_BYTES})])
+            raise TooLarge([Problem("", "body_too_large", {"limit": MAX_FORM_BYTES})])
         try:
             return parse_qs(raw.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
-            raise ApiError(400, [Problem("", "invalid_form")])
+            raise Malformed([Problem("", "invalid_form")])
 
     # ---- answers
     def render(self, template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
@@ -148,9 +148,13 @@ class Page:
                         headers={"Content-Type": HTML_TYPE, "Content-Language": self.lang, **SECURITY_HEADERS,
                                  **(headers or {})})
 
-    def error_page(self, error: ApiError) -> Response:
+    def error_page(self, error: DomainError) -> Response:
+        """A domain error as a page: the same status the API would answer, its messages in the page's language."""
+        from chalicelib.api.http import status_of
+
+        status = status_of(error)
         messages = [p["message"] for p in error.body(self.lang)["errors"]]
-        return self.render("error.html", status=error.status, status_code=error.status, messages=messages)
+        return self.render("error.html", status=status, status_code=status, messages=messages)
 
 
 def redirect(location: str, headers: dict | None = None) -> Response:
@@ -181,7 +185,7 @@ def _principal(token: str | None):
 
     try:
         return principal_from_token(token)
-    except ApiError:
+    except DomainError:
         return None
 
 
@@ -198,7 +202,7 @@ def same_origin(request) -> bool:
 def page_view(bp, roles: tuple = (), public: bool = False):
     """Decorate a page: pass the `Page` as first argument; unless `public`,
     send an anonymous caller to sign in (and back), and show 403 to a caller
-    without one of `roles`. An ApiError becomes an error page in the caller's
+    without one of `roles`. A domain error becomes an error page in the caller's
     language; posts from another site are refused."""
     def decorate(view):
         @functools.wraps(view)
@@ -207,14 +211,14 @@ def page_view(bp, roles: tuple = (), public: bool = False):
             page = Page(request)
             try:
                 if request.method == "POST" and not same_origin(request):
-                    raise forbidden()
+                    raise Forbidden()
                 if not public:
                     if page.principal is None:
                         return redirect(url(f"{PREFIX}/sign-in", next=page.path))
                     if roles and not page.principal.has_role(*roles):
-                        raise forbidden()
+                        raise Forbidden()
                 return view(page, *args, **kwargs)
-            except ApiError as error:
+            except DomainError as error:
                 return page.error_page(error)
         wrapper.public = public
         wrapper.page = True
@@ -229,13 +233,15 @@ def environment():
 
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(url=url, asset=asset, PREFIX=PREFIX)
+    from chalicelib.workflow.definition import SCORES
+
+    env.globals.update(url=url, asset=asset, PREFIX=PREFIX, SCORES=SCORES)
     env.filters.update(day=formatting.day, when=formatting.when, iso_day=formatting.iso_day,
                        urlquote=lambda value: quote(str(value), safe=""))
     return env
 
 
-def problems_by_field(error: ApiError, language: str) -> dict:
+def problems_by_field(error: DomainError, language: str) -> dict:
     """An error's messages keyed by the JSON Pointer of the field they are about
     ("" for the form as a whole), to show each next to its field."""
     found: dict[str, list] = {}

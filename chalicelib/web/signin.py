@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from chalice import Blueprint
 
 from chalicelib import i18n, settings
-from chalicelib.errors import ApiError, Problem, not_found
+from chalicelib.errors import Malformed, NotFound, Problem, Unavailable, UpstreamFailed
 from chalicelib.web.pages import (LANGUAGE_COOKIE, PREFIX, SESSION_COOKIE, cookie_header, cookies, page_view,
                                   redirect, safe_next, url)
 
@@ -50,7 +50,7 @@ def sign_in(page):
     if settings.is_local():
         return page.render("sign_in.html", users=_demo_users(page), next=next_path, hosted_url=None)
     if not (settings.cognito_domain() and settings.jwt_audience()):
-        raise ApiError(503, [Problem("", "sign_in_unavailable")])
+        raise Unavailable([Problem("", "sign_in_unavailable")])
     state, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
     hosted = f"{settings.cognito_domain()}/oauth2/authorize?" + urlencode({
@@ -65,19 +65,14 @@ def sign_in(page):
 @page_view(bp, public=True)
 def sign_in_as_demo_user(page):
     """Local stage only: sign in as a demo user."""
-    from chalicelib.api.dev import demo_users
-    from chalicelib.auth import tokens
+    from chalicelib.auth import demo
 
     if not settings.is_local():
-        raise not_found()
+        raise NotFound()
     form = page.form()
-    user_id = (form.get("user_id") or [""])[0]
-    user = next((u for u in demo_users() if u["id"] == user_id), None)
-    if user is None:
-        raise ApiError(422, [Problem("/user_id", "unknown_user")])
-    token = tokens.issue_local(user)
+    issued = demo.token_for({"user_id": (form.get("user_id") or [""])[0]})
     return redirect(safe_next((form.get("next") or [""])[0]),
-                    {"Set-Cookie": cookie_header(SESSION_COOKIE, token, tokens.LOCAL_TOKEN_SECONDS)})
+                    {"Set-Cookie": cookie_header(SESSION_COOKIE, issued["token"], issued["expires_in"])})
 
 
 @bp.route(PREFIX + "/auth/callback", methods=["GET"])
@@ -89,7 +84,7 @@ def cognito_callback(page):
     saved = cookies(page.request).get(OAUTH_COOKIE, "").split(".")
     code, state = page.query("code"), page.query("state")
     if len(saved) != 3 or not code or not secrets.compare_digest(saved[0], state):
-        raise ApiError(400, [Problem("", "sign_in_failed")])
+        raise Malformed([Problem("", "sign_in_failed")])
     answer = _exchange(code, saved[1])
     token = answer.get("id_token", "")
     principal_from_token(token)  # 401 page unless Cognito's token verifies
@@ -118,11 +113,11 @@ def choose_language(page):
 
 
 def _demo_users(page) -> list[dict]:
-    from chalicelib.api.dev import demo_users
+    from chalicelib.auth import demo
     from chalicelib.reference import catalog
 
     users = []
-    for user in demo_users():
+    for user in demo.users():
         unit = catalog.unit(user["unit_id"])
         users.append({**user, "unit_name": unit.name if unit else user["unit_id"],
                       "roles_text": ", ".join(page.t(f"web.role.{role}") for role in user["roles"])})
@@ -156,4 +151,4 @@ def _exchange(code: str, verifier: str) -> dict:
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read().decode("utf-8"))
     except (OSError, ValueError):
-        raise ApiError(502, [Problem("", "sign_in_failed")])
+        raise UpstreamFailed([Problem("", "sign_in_failed")])

@@ -12,7 +12,8 @@ import json
 from chalice import Blueprint, Response
 
 from chalicelib import clock, formatting
-from chalicelib.errors import ApiError, Problem
+from chalicelib.workflow import definition
+from chalicelib.errors import Conflict, DomainError, Problem
 from chalicelib.web import forms
 from chalicelib.web.pages import PREFIX, new_token, page_view, problems_by_field, redirect, url
 
@@ -55,13 +56,13 @@ def post_initiative(page):
     body = forms.submission(typed)
     try:
         status, stored = service.create(body, page.principal, key)
-    except ApiError as error:
+    except DomainError as error:
         if any(p.code == IDEMPOTENCY_KEY_REUSED for p in error.problems):
             key = new_token()  # this key already stored another initiative: the next try is a new one
-        return _form(page, "new", program, _aligned(typed), idempotency_key=key, error=error, status=error.status)
+        return _form(page, "new", program, _aligned(typed), idempotency_key=key, error=error)
     if status >= 400:  # the replay of a key whose first use failed
         return _form(page, "new", program, _aligned(typed), idempotency_key=new_token(),
-                     error=ApiError(status, [Problem("", "not_accepted")]), status=status)
+                     error=Conflict([Problem("", "not_accepted")]), status=status)
     return redirect(url(f"{PREFIX}/initiatives/{stored['id']}/sent"))
 
 
@@ -92,9 +93,10 @@ def edit_initiative(page, submission_id):
 @page_view(bp)
 def post_edit(page, submission_id):
     """Save the author's changes (PUT semantics, guarded by the version they saw),
-    then fire `resubmit` so the initiative goes back to its reviewers."""
+    then fire the definition's event for after an edit ("resubmit") so the
+    initiative goes back to its reviewers."""
+    from chalicelib.review import service as review
     from chalicelib.submissions import service
-    from chalicelib.workflow import service as workflow
 
     submission = service.read(submission_id, page.principal)
     if not _may_edit(page, submission):
@@ -107,18 +109,16 @@ def post_edit(page, submission_id):
     context = {"submission": submission, "unit_name": submission["unit_name"] or submission["unit_id"]}
     if action != "send":
         return _form_action(page, "edit", program, typed, form, action, idempotency_key=token, **context)
+    event = definition.default().after_edit(submission["status"]).event
     try:
-        edited = workflow.edit(submission_id, page.principal, forms.submission(typed),
-                               f'"{forms.first(form, "version")}"')
-        workflow.fire(submission_id, page.principal, {"event": "resubmit", "expected_version": edited["version"],
-                                                       "client_token": token})
-    except ApiError as error:
-        if error.status == 409 and not _may_edit(page, service.read(submission_id, page.principal)):
+        review.edit_and_send(submission_id, page.principal, forms.submission(typed),
+                             forms.first(form, "version"), token)
+    except DomainError as error:
+        if isinstance(error, Conflict) and not _may_edit(page, service.read(submission_id, page.principal)):
             # Already resubmitted (a second tap) or decided meanwhile: the initiative's page says which.
             return redirect(url(f"{PREFIX}/initiatives/{submission_id}"))
-        return _form(page, "edit", program, _aligned(typed), idempotency_key=token, error=error,
-                     status=error.status, **context)
-    return redirect(url(f"{PREFIX}/initiatives/{submission_id}", done="resubmit"))
+        return _form(page, "edit", program, _aligned(typed), idempotency_key=token, error=error, **context)
+    return redirect(url(f"{PREFIX}/initiatives/{submission_id}", done=event))
 
 
 def _form_action(page, mode, program, typed, form, action, **context):
@@ -144,9 +144,14 @@ def _form_action(page, mode, program, typed, form, action, **context):
     return _form(page, mode, program, typed, **context)
 
 
-def _form(page, mode, program, typed, error=None, status=200, unit_name=None, **context):
+def _form(page, mode, program, typed, error=None, status=None, unit_name=None, **context):
+    """The form again, as typed, with `error`'s problems beside their fields
+    (the answer's status is the error's, as the API would answer it)."""
+    from chalicelib.api.http import status_of
     from chalicelib.reference import catalog
 
+    if status is None:
+        status = status_of(error) if error else 200
     if unit_name is None:
         unit = catalog.unit(typed["unit_id"]) if typed.get("unit_id") else None
         unit_name = unit.name if unit else ""
@@ -179,7 +184,6 @@ def _draft_name(page, mode: str) -> str:
 
 def _may_edit(page, submission: dict) -> bool:
     from chalicelib.submissions import rules
-    from chalicelib.workflow import definition
 
     state = definition.default().states.get(submission["status"])
     return bool(state and state.author_may_edit and page.principal.user_id in rules.author_ids(submission))
@@ -195,7 +199,7 @@ def _open_program():
 def _program(program_id: str):
     from chalicelib.reference import catalog
 
-    return next((p for p in catalog.programs() if p.id == program_id), None)
+    return catalog.program(program_id)
 
 
 def _own_grassroots_unit(principal):
@@ -212,30 +216,29 @@ def _own_grassroots_unit(principal):
 def my_initiatives(page):
     from chalicelib.submissions import service
 
-    listed = service.list_mine(page.principal, 20, page.query("cursor") or None)
+    listed = service.list_mine(page.principal, {"limit": "20", **({"cursor": page.query("cursor")}
+                                                                 if page.query("cursor") else {})})
     return page.render("mine.html", items=listed["items"], next_cursor=listed["next_cursor"])
 
 
 @bp.route(PREFIX + "/notifications", methods=["GET"])
 @page_view(bp)
 def notifications(page):
-    from chalicelib.notify import inapp
+    from chalicelib.notify import service
 
-    items, next_cursor = inapp.page(page.principal.user_id, 20, page.query("cursor") or None)
-    return page.render("notifications.html", items=[inapp.present(item, page.lang) for item in items],
-                       next_cursor=next_cursor)
+    listed = service.page_for(page.principal, {"limit": "20", **({"cursor": page.query("cursor")}
+                                                                 if page.query("cursor") else {})}, page.lang)
+    return page.render("notifications.html", items=listed["items"], next_cursor=listed["next_cursor"])
 
 
 @bp.route(PREFIX + "/notifications/read", methods=["POST"], content_types=[FORM])
 @page_view(bp)
 def read_notifications(page):
-    from chalicelib import validation
-    from chalicelib.notify import inapp
+    from chalicelib.notify import service
 
     ids = [i for i in page.form().get("ids", []) if i][:100]
     if ids:
-        body = validation.normalized("mark-read-request", {"ids": ids})
-        inapp.mark_read(page.principal.user_id, body["ids"])
+        service.mark_read(page.principal, {"ids": ids})
     return redirect(url(PREFIX + "/notifications"))
 
 

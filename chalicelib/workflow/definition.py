@@ -3,7 +3,14 @@
 Checked when loaded, so that a broken definition fails at deploy time, not at
 2 a.m.: the shape (schemas/workflow.json), then every state reachable from the
 start, no exit from a final state, an exit from every other state, every state
-able to reach a final one, known states, effects and levels, unique events.
+able to reach a final one, known states and effects, unique events, and what
+the states' flags promise (a state where authors edit has the one event their
+edit fires; a state that confirms the benefit counts as recognised).
+
+What a state means is said by flags in the definition, and the rest of the
+code reads them instead of naming states: `final`, `queue` (whose reviewers
+it waits for), `author_may_edit`, `recognized` (counts as a recognised
+initiative), `confirms_benefit` (its confirmed benefit counts).
 """
 import json
 import os
@@ -11,15 +18,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib import validation
+from chalicelib.levels import Level
+from chalicelib.workflow.effects import EFFECTS
 
 DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "definition.json")
 
-# Effects a transition may name; each is carried out by a listener in
-# chalicelib/effects.py, outside the core that decides transitions (a test
-# keeps the two lists equal).
-KNOWN_EFFECTS = frozenset({"notify_author", "notify_reviewers", "award_candidate"})
-LEVELS = ("grassroots", "upper_grassroots", "top_level", "national")
+# The input an event may take (which ones, each event says), and the scores'
+# criteria (schemas/transition-request.json requires exactly these).
 INPUT_FIELDS = ("reason", "scores", "confirmed_benefit_vnd")
+SCORES = ("novelty", "applicability", "effectiveness")
+# The reviewers' findings: kept on the initiative itself, not only in its history.
+FINDINGS = ("scores", "confirmed_benefit_vnd")
+# History events that are not transitions of any definition: an initiative
+# entered, and an author's edit. No transition may take these names.
+SUBMITTED, EDITED = "submitted", "edited"
 
 
 class DefinitionError(Exception):
@@ -33,7 +45,7 @@ class DefinitionError(Exception):
 @dataclass(frozen=True)
 class Actor:
     role: str  # author | reviewer | leader | admin
-    level: str | None = None
+    level: Level | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class Transition:
     by: tuple  # of Actor
     input: dict  # field → "required" | "optional"
     effects: tuple
+    after_edit: bool = False  # the event an author's edit fires (the edit page's "send")
 
 
 @dataclass(frozen=True)
@@ -52,8 +65,10 @@ class State:
     name: str
     title: dict
     final: bool
-    queue: str | None
+    queue: Level | None  # whose reviewers an initiative in this state waits for
     author_may_edit: bool
+    recognized: bool = False  # counts as a recognised initiative
+    confirms_benefit: bool = False  # its confirmed benefit counts (counters, dashboards)
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,10 @@ class Definition:
         if problems:
             raise DefinitionError(problems)
         states = {name: State(name=name, title=spec["name"], final=spec.get("final", False),
-                              queue=spec.get("queue"), author_may_edit=spec.get("author_may_edit", False))
+                              queue=Level(spec["queue"]) if spec.get("queue") else None,
+                              author_may_edit=spec.get("author_may_edit", False),
+                              recognized=spec.get("recognized", False),
+                              confirms_benefit=spec.get("confirms_benefit", False))
                   for name, spec in doc["states"].items()}
         transitions, problems = {}, []
         for index, spec in enumerate(doc["transitions"]):
@@ -76,8 +94,9 @@ class Definition:
                 problems.append((f"/transitions/{index}/event", f"event {spec['event']!r} is declared twice"))
             transitions[spec["event"]] = Transition(
                 event=spec["event"], label=spec["label"], sources=tuple(spec["from"]), target=spec["to"],
-                by=tuple(Actor(a["role"], a.get("level")) for a in spec["by"]), input=dict(spec.get("input", {})),
-                effects=tuple(spec.get("effects", ())))
+                by=tuple(Actor(a["role"], Level(a["level"]) if a.get("level") else None) for a in spec["by"]),
+                input=dict(spec.get("input", {})), effects=tuple(spec.get("effects", ())),
+                after_edit=spec.get("after_edit", False))
         definition = cls(start_at=doc["start_at"], states=states, transitions=transitions)
         problems += definition._problems(doc)
         if problems:
@@ -92,8 +111,10 @@ class Definition:
             for name in (*t["from"], t["to"]):
                 if name not in self.states:
                     problems.append((f"/transitions/{index}", f"unknown state {name!r}"))
+            if t["event"] in (SUBMITTED, EDITED):
+                problems.append((f"/transitions/{index}/event", f"{t['event']!r} names a history event of its own"))
             for name in t.get("effects", []):
-                if name not in KNOWN_EFFECTS:
+                if name not in EFFECTS:
                     problems.append((f"/transitions/{index}/effects", f"unknown effect {name!r}"))
             for name in t["from"]:
                 if self.states.get(name) and self.states[name].final:
@@ -111,6 +132,24 @@ class Definition:
                 problems.append((f"/states/{name}", f"no final state can be reached from {name!r}"))
             if state.final and state.queue:
                 problems.append((f"/states/{name}/queue", f"final state {name!r} waits in no queue"))
+            if state.confirms_benefit and not state.recognized:
+                problems.append((f"/states/{name}/confirms_benefit",
+                                 f"state {name!r} confirms the benefit but does not count as recognised"))
+            edits = [t for t in self.exits(name) if t.after_edit]
+            if state.author_may_edit and len(edits) != 1:
+                problems.append((f"/states/{name}/author_may_edit",
+                                 f"authors edit in {name!r}, so exactly one event leaving it must be "
+                                 f"the edit's (after_edit), not {len(edits)}"))
+        for index, t in enumerate(doc["transitions"]):
+            for name in t.get("effects", []):
+                needs = EFFECTS[name].needs_state
+                if needs and not getattr(self.states[t["to"]], needs):
+                    problems.append((f"/transitions/{index}/effects",
+                                     f"effect {name!r} needs a state flagged {needs}, and {t['to']!r} is not"))
+            if t.get("after_edit") and (not any(a["role"] == "author" for a in t["by"])
+                                        or not all(self.states[s].author_may_edit for s in t["from"])):
+                problems.append((f"/transitions/{index}/after_edit",
+                                 "the edit's event is fired by authors, from states where they may edit"))
         if self.states[self.start_at].final:
             problems.append(("/start_at", "the first state cannot be final"))
         return problems
@@ -129,16 +168,30 @@ class Definition:
         """The transitions that may leave `state`, in definition order."""
         return [t for t in self.transitions.values() if state in t.sources]
 
+    def after_edit(self, state: str) -> Transition | None:
+        """The event an author's edit fires from `state` (None where authors do not edit)."""
+        return next((t for t in self.exits(state) if t.after_edit), None)
+
+    def states_where(self, flag: str) -> frozenset:
+        """The names of the states whose `flag` (recognized, confirms_benefit, final, author_may_edit) is set."""
+        return frozenset(name for name, state in self.states.items() if getattr(state, flag))
+
+    def waiting_for(self, level: Level) -> list:
+        """The states whose initiatives wait in the queue of `level`'s reviewers."""
+        return [name for name, state in self.states.items() if state.queue == level]
+
     def mermaid(self) -> str:
         """The state diagram in Mermaid, generated from the definition."""
         lines = ["stateDiagram-v2", f"    [*] --> {self.start_at}"]
         for name, state in self.states.items():
-            lines.append(f"    {name}: {name} ({state.title['vi']})")
+            flags = [flag for flag in ("recognized", "confirms_benefit", "author_may_edit") if getattr(state, flag)]
+            lines.append(f"    {name}: {name} ({state.title['vi']})" + (f" {', '.join(flags)}" if flags else ""))
         for t in self.transitions.values():
-            actors = ", ".join(a.role if a.role == "author" else f"{a.role}@{a.level}" for a in t.by)
+            actors = ", ".join(a.role if a.role == "author" else f"{a.role}@{a.level.value}" for a in t.by)
             needs = [f for f, need in t.input.items() if need == "required"]
             for source in t.sources:
-                note = f"{t.event} [{actors}]" + (f" needs {'+'.join(needs)}" if needs else "")
+                note = f"{t.event} [{actors}]" + (f" needs {'+'.join(needs)}" if needs else "") \
+                    + (" after an edit" if t.after_edit else "")
                 lines.append(f"    {source} --> {t.target}: {note}")
         for name, state in self.states.items():
             if state.final:

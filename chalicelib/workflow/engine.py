@@ -1,10 +1,14 @@
 """The core of the review workflow: may this actor fire this event on this
-initiative now, and what changes if so. Pure: no AWS, no clock; the store
-adapter applies a decision as one DynamoDB transaction."""
+initiative now, and what changes if so. Pure: no AWS, no clock, no HTTP; the
+review service (chalicelib/review) applies a decision as one DynamoDB
+transaction, and the edges turn refusals (chalicelib/workflow/exceptions.py)
+into answers."""
 from dataclasses import dataclass
 
-from chalicelib.errors import ApiError, Problem
-from chalicelib.workflow.definition import Definition, Transition
+from chalicelib.errors import Problem
+from chalicelib.levels import Level
+from chalicelib.workflow.definition import INPUT_FIELDS, Definition, Transition
+from chalicelib.workflow.exceptions import InputRefused, NotPermitted, StateChanged, UnknownEvent
 
 
 @dataclass(frozen=True)
@@ -33,24 +37,25 @@ class Decision:
     queue_unit: str | None  # whose reviewers the initiative waits for next; None when nobody's
 
 
-def level_unit(level: str, unit_path) -> str | None:
+def level_unit(level: Level | str, unit_path) -> str | None:
     """The unit playing `level` for an initiative of the grassroots unit at the
     end of `unit_path`, resolved on the real tree: its parent plays the
-    upper-grassroots role even when that parent is a top-level unit."""
+    upper-grassroots role even when that parent is a top-level unit. None for a
+    path too short to hold the levels (a checked tree has none)."""
     path = tuple(unit_path)
     if len(path) < 3:
         return None
-    return {"grassroots": path[-1], "upper_grassroots": path[-2], "top_level": path[1],
-            "national": path[0]}.get(level)
+    return {Level.GRASSROOTS: path[-1], Level.UPPER_GRASSROOTS: path[-2], Level.TOP_LEVEL: path[1],
+            Level.NATIONAL: path[0]}.get(Level(level))
 
 
-def levels_played(own_level: str) -> frozenset:
-    """The levels a unit whose own level is `own_level` (national, top_level,
-    upper_grassroots, grassroots) may play for some initiative. By the rule of
-    `level_unit`, a grassroots union's parent plays upper_grassroots, and that
-    parent may be a top-level unit (Rạng Đông's union hangs directly under
-    Công đoàn Công Thương): a top-level unit may play both."""
-    return frozenset({own_level, "upper_grassroots"} if own_level == "top_level" else {own_level})
+def levels_played(own: Level | str) -> frozenset:
+    """The levels a unit whose own level is `own` may play for some initiative.
+    By the rule of `level_unit`, a grassroots union's parent plays
+    upper_grassroots, and that parent may be a top-level unit (Rạng Đông's union
+    hangs directly under Công đoàn Công Thương): a top-level unit may play both."""
+    own = Level(own)
+    return frozenset({own, Level.UPPER_GRASSROOTS} if own == Level.TOP_LEVEL else {own})
 
 
 def is_author(caller: Caller, subject: Subject) -> bool:
@@ -81,40 +86,55 @@ def queue_unit(definition: Definition, state: str, unit_path) -> str | None:
 
 
 def check_input(transition: Transition, payload: dict) -> list[Problem]:
-    """Input the event needs but lacks, and input it does not take (422)."""
+    """Input the event needs but lacks, and input it does not take."""
     problems = []
     for name, need in transition.input.items():
         if need == "required" and name not in payload:
             problems.append(Problem(f"/{name}", "required"))
-    for name in ("reason", "scores", "confirmed_benefit_vnd"):
+    for name in INPUT_FIELDS:
         if name in payload and name not in transition.input:
             problems.append(Problem(f"/{name}", "not_accepted", {"event": transition.event}))
     return problems
 
 
-def decide(definition: Definition, subject: Subject, caller: Caller, event: str, payload: dict,
-           expected_version: int) -> Decision:
-    """Decide a transition, or raise ApiError: 422 for an unknown event or bad
-    input, 403 when the caller may not fire it here, 409 when the initiative is
-    no longer at the version the caller saw or not in a state the event leaves."""
+def input_problems(definition: Definition, request: dict) -> list[Problem]:
+    """What is wrong with a request's event and input, before anyone or
+    anything is looked at: an unknown event, or input the event needs and
+    lacks or does not take. (Empty when the request names no event: its
+    schema says so.)"""
+    event = request.get("event") if isinstance(request, dict) else None
+    if not isinstance(event, str):
+        return []
     transition = definition.transitions.get(event)
     if transition is None:
-        raise ApiError(422, [Problem("/event", "unknown_event")])
+        return [Problem("/event", "unknown_event")]
+    return check_input(transition, payload_of(request))
+
+
+def payload_of(request: dict) -> dict:
+    """The event input a request carries."""
+    return {name: request[name] for name in INPUT_FIELDS if name in request}
+
+
+def decide(definition: Definition, subject: Subject, caller: Caller, event: str, payload: dict,
+           expected_version: int) -> Decision:
+    """Decide a transition, or refuse it: UnknownEvent or InputRefused (the
+    request itself is wrong), NotPermitted (the caller may not fire it here),
+    StateChanged (the initiative is no longer at the version the caller saw, or
+    not in a state the event leaves), in that order."""
+    transition = definition.transitions.get(event)
+    if transition is None:
+        raise UnknownEvent()
     problems = check_input(transition, payload)
     if problems:
-        raise ApiError(422, problems)
+        raise InputRefused(problems)
     if not may_fire(transition, caller, subject):
-        raise ApiError(403, [Problem("", "forbidden")])
+        raise NotPermitted()
     if subject.version != expected_version:
-        raise conflict(subject, "stale_version")
+        raise StateChanged("stale_version", subject.status, subject.version)
     if subject.status not in transition.sources:
-        raise conflict(subject, "invalid_state")
+        raise StateChanged("invalid_state", subject.status, subject.version)
     return Decision(event=event, from_state=subject.status, to_state=transition.target,
                     input={k: payload[k] for k in transition.input if k in payload},
                     effects=transition.effects, queue_unit=queue_unit(definition, transition.target,
                                                                      subject.unit_path))
-
-
-def conflict(subject: Subject, code: str) -> ApiError:
-    """409 with what the initiative is now, so the caller can refresh and decide again."""
-    return ApiError(409, [Problem("", code)], {"current": {"status": subject.status, "version": subject.version}})

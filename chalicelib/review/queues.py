@@ -1,0 +1,37 @@
+"""What a unit's reviewers see and may do, read from the workflow definition:
+the levels the unit plays, the states whose initiatives wait for it, and the
+events its reviewers may fire on them. Pure: no I/O."""
+from dataclasses import dataclass
+
+from chalicelib.workflow import engine
+from chalicelib.workflow.definition import Definition
+
+
+@dataclass(frozen=True)
+class Desk:
+    """One unit's place in the review: what waits for it and what it may decide."""
+    levels: frozenset  # the levels it plays (a top-level unit may also play upper_grassroots)
+    states: tuple  # State: whose initiatives may wait in its queue
+    events: tuple  # Transition: what its reviewers may fire on them
+    own_states: tuple  # names of the states whose queue is at the unit's own level
+
+    @property
+    def counts_alone(self) -> bool:
+        """Whether the unit's counters say exactly what waits for it: only when it
+        plays its own level alone. A top-level unit that also plays the
+        upper-grassroots role for unions directly under it has counters summing
+        those states over its whole subtree, including what waits for the
+        upper-grassroots unions below it."""
+        return len(self.levels) == 1
+
+
+def desk(workflow: Definition, unit) -> Desk:
+    """The desk of `unit` (a reference Unit; None gives an empty desk)."""
+    if unit is None:
+        return Desk(frozenset(), (), (), ())
+    levels = engine.levels_played(unit.level)
+    states = tuple(s for s in workflow.states.values() if s.queue in levels)
+    names = {s.name for s in states}
+    events = tuple(t for t in workflow.transitions.values()
+                   if set(t.sources) & names and any(a.role == "reviewer" and a.level in levels for a in t.by))
+    return Desk(levels, states, events, tuple(workflow.waiting_for(unit.level)))

@@ -1,0 +1,30 @@
+"""The effects a transition may name in the workflow definition: one registry.
+
+The definition checker refuses any name not here. Each effect is carried out
+by a listener outside this pure core, named by its module and function so that
+the core imports none of them: the stream consumer (chalicelib/streams.py)
+imports a listener only when a history event names its effect. A listener
+takes the history event (a plain dict, as the stream delivers it) and must be
+idempotent: streams redeliver.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Effect:
+    name: str
+    listener: str  # "<module>:<function>"
+    does: str
+    # A flag the state the transition leads to must have (checked when the definition loads).
+    needs_state: str | None = None
+
+
+EFFECTS = {effect.name: effect for effect in (
+    Effect("notify_author", "chalicelib.notify.authors:on_event",
+           "tells each author: an email through SES in their language, and an in-app notification"),
+    Effect("notify_reviewers", "chalicelib.notify.reviewers:on_event",
+           "tells the reviewers of the queue the initiative is now in (in-app)"),
+    Effect("award_candidate", "chalicelib.awards.candidates:on_event",
+           "makes the recognised initiative a candidate for the award lists of every unit on its path",
+           needs_state="recognized"),
+)}
