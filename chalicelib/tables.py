@@ -90,11 +90,15 @@ class QueueIndex(GlobalSecondaryIndex):
     queue_sk = UnicodeAttribute(range_key=True)  # <entered queue at>#<id>
 
 
-class SubmissionRecord(_Bound):
-    """One initiative, as stored: `SUB#<id>` / `META`."""
+class InitiativesItem(_Bound):
+    """The initiatives table's key: every item there has `pk` and `sk`."""
     Meta = _meta("initiatives")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+
+
+class SubmissionRecord(InitiativesItem):
+    """One initiative, as stored: `SUB#<id>` / `META`."""
     id = UnicodeAttribute()
     code = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -129,14 +133,11 @@ class SubmissionRecord(_Bound):
     queue = QueueIndex()
 
 
-class HistoryEvent(_Bound):
+class HistoryEvent(InitiativesItem):
     """One step of an initiative's history: `SUB#<id>` / `EVT#<seq, 6 digits>`.
 
     Append-only, like a Step Functions execution history.
     """
-    Meta = _meta("initiatives")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     submission_id = UnicodeAttribute()
     seq = NumberAttribute()
     event = UnicodeAttribute()
@@ -151,19 +152,16 @@ class HistoryEvent(_Bound):
     client_token = UnicodeAttribute(null=True)
 
 
-class TrackingCode(_Bound):
+class TrackingCode(InitiativesItem):
     """Claims a tracking code so that no two initiatives share one: `CODE#<code>` / `CODE`."""
-    Meta = _meta("initiatives")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     submission_id = UnicodeAttribute()
 
 
 # ================================================================ reference (chalicelib.reference)
 
-class ChildrenIndex(GlobalSecondaryIndex):
-    """Overloaded index `gsi1`: a unit's children (`CHILDREN#<parent>` / `<folded name>#<id>`)
-    and a unit's users (`USERS#<unit>` / `<user id>`)."""
+class Gsi1Index(GlobalSecondaryIndex):
+    """Overloaded index `gsi1`: a unit's children (`CHILDREN#<parent>` / `<folded name>#<id>`,
+    read as units) and a unit's users (`USERS#<unit>` / `<user id>`, read as users)."""
     class Meta:
         index_name = "gsi1"
         projection = AllProjection()
@@ -171,20 +169,17 @@ class ChildrenIndex(GlobalSecondaryIndex):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
-class UsersIndex(GlobalSecondaryIndex):
-    """The same index `gsi1`, read as users (PynamoDB binds an index class to one model)."""
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class UnitRecord(_Bound):
-    """One unit of the organisation tree: `UNIT#<id>` / `UNIT`."""
+class ReferenceItem(_Bound):
+    """The reference table's key, and the digest of what the loader wrote (it
+    writes an item again only when its digest changed)."""
     Meta = _meta("reference")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+    digest = UnicodeAttribute()
+
+
+class UnitRecord(ReferenceItem):
+    """One unit of the organisation tree: `UNIT#<id>` / `UNIT`."""
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     name_folded = UnicodeAttribute()
@@ -195,54 +190,38 @@ class UnitRecord(_Bound):
     path = ListAttribute(of=UnicodeAttribute)
     ancestor_names = ListAttribute(of=UnicodeAttribute)
     support_team_phone = UnicodeAttribute(null=True)
-    digest = UnicodeAttribute()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = ChildrenIndex()
+    gsi1 = Gsi1Index()
 
 
-class TargetRecord(_Bound):
+class TargetRecord(ReferenceItem):
     """A unit's registered target for one phase: `UNIT#<id>` / `TARGET#<program>#<phase>`."""
-    Meta = _meta("reference")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     unit_id = UnicodeAttribute()
     program_id = UnicodeAttribute()
     phase_id = UnicodeAttribute()
     total = NumberAttribute()
     by_block = MapAttribute(null=True)
-    digest = UnicodeAttribute()
 
 
-class UnitTokenRecord(_Bound):
+class UnitTokenRecord(ReferenceItem):
     """A unit listed under one word of its folded name, for search:
     `TOKEN#<word>` / `<level>#<folded name>#<id>`; `TOKEN#<word>` / `#STAT` counts them."""
-    Meta = _meta("reference")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     unit_id = UnicodeAttribute(null=True)
     name = UnicodeAttribute(null=True)
     name_folded = UnicodeAttribute(null=True)
     kind = UnicodeAttribute(null=True)
     ancestor_names = ListAttribute(of=UnicodeAttribute, null=True)
     count = NumberAttribute(null=True)
-    digest = UnicodeAttribute(null=True)
 
 
-class ProgramRecord(_Bound):
+class ProgramRecord(ReferenceItem):
     """A program with its phases, subject groups and fields: `PROGRAM` / `<program id>`."""
-    Meta = _meta("reference")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     document = UnicodeAttribute()  # the program exactly as in the data file, as JSON
-    digest = UnicodeAttribute()
 
 
-class UserRecord(_Bound):
+class UserRecord(ReferenceItem):
     """A user's profile: `USER#<id>` / `USER`; listed per unit through gsi1 (`USERS#<unit>`)."""
-    Meta = _meta("reference")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     id = UnicodeAttribute()
     full_name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
@@ -250,10 +229,9 @@ class UserRecord(_Bound):
     roles = ListAttribute(of=UnicodeAttribute)
     unit_id = UnicodeAttribute()
     language = UnicodeAttribute()
-    digest = UnicodeAttribute()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = UsersIndex()
+    gsi1 = Gsi1Index()  # the same index, its instance bound to this model
 
 
 # ================================================================ idempotency (chalicelib.idempotency)
@@ -280,21 +258,25 @@ class LevelIndex(GlobalSecondaryIndex):
     level_sk = UnicodeAttribute(range_key=True)  # unit id
 
 
-class CounterRecord(_Bound):
+class CountersItem(_Bound):
+    """The counters table's key, and the expiry of the markers (counters never expire)."""
+    Meta = _meta("counters")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class CounterRecord(CountersItem):
     """A unit's counters for one phase: `COUNT#<unit>#<phase>` / `TOTAL`. The
     counts themselves are flat number attributes named by what they count
     (`entered`, `state:<s>`, `group:<g>`, `block:<b>`, `benefit_estimated`,
     `benefit_confirmed`, `authors`), moved with ADD (DynamoDB adds only to
     top-level attributes). Not declared one by one, they are read into
     `counts` ({name: int}) whenever an item is read."""
-    Meta = _meta("counters")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     unit_id = UnicodeAttribute(null=True)
     phase_id = UnicodeAttribute(null=True)
     level_pk = UnicodeAttribute(null=True)
     level_sk = UnicodeAttribute(null=True)
-    expires_at = TTLAttribute(null=True)
     by_level = LevelIndex()
 
     @classmethod
@@ -306,14 +288,10 @@ class CounterRecord(_Bound):
         return record
 
 
-class CountedMarker(_Bound):
+class CountedMarker(CountersItem):
     """Makes each counting happen once: `APPLIED#<submission>` / `v<version>`
     (a change counted) and `AUTHORS#<unit>#<phase>` / `<author key>` (a person
     counted as a participating author of a unit)."""
-    Meta = _meta("counters")
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    expires_at = TTLAttribute(null=True)
 
 
 # ================================================================ notifications (chalicelib.notify)
