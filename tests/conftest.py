@@ -21,6 +21,19 @@ DEMO_DIR = os.path.join(ROOT, "data", "demo")
 DEFAULT_NOW = datetime(2026, 11, 21, 10, 0, tzinfo=VIETNAM)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "integration: runs against the emulated AWS (moto): the app, its tables, "
+                                       "its stream; `-m 'not integration and not e2e'` runs the pure core alone")
+
+
+def pytest_collection_modifyitems(config, items):
+    # A test is an integration test exactly when it asks for the emulated AWS, directly
+    # or through another fixture (api, pages, stream, fresh_tables all do).
+    for item in items:
+        if "aws" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.integration)
+
+
 def demo_users() -> dict:
     with open(os.path.join(DEMO_DIR, "users.json"), encoding="utf-8") as f:
         return {user["id"]: user for user in json.load(f)["users"]}

@@ -3,7 +3,9 @@ unit above it, kept exact from the initiatives table's stream.
 
 - `core`: the arithmetic (what one initiative counts for, what a change moves,
   who counts as a participating author). Pure: no boto3.
-- `store`: applies one stream change to the `counters` table, exactly once.
-- `stats`: reads the counters back for the progress and rankings API; reads
-  are keyed by unit, never by initiative, and never scan.
+- `store`: the owner of the `counters` table: applies one stream change
+  exactly once, and holds the reads others need (a unit's counts, a level's).
+- `stats`: progress and rankings for the API and the dashboard, read through
+  the owners; reads are keyed by unit, never by initiative, and never scan.
+- `access`: who may read which figures.
 """

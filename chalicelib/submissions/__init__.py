@@ -1,1 +1,3 @@
-"""Entering an initiative: rules (pure), identifiers, and the store adapter."""
+"""Entering and reading initiatives, and the owner of the initiatives table:
+`rules` (pure), `identifiers`, `service` (checks, then one write), `store`
+(every key, read and write of the table)."""
