@@ -21,6 +21,37 @@ DEMO_DIR = os.path.join(ROOT, "data", "demo")
 DEFAULT_NOW = datetime(2026, 11, 21, 10, 0, tzinfo=VIETNAM)
 
 
+def _roomy(call):
+    return call()
+
+
+# CPython 3.11 keeps Python frames in 16 KiB "data stack" chunks: a call that
+# does not fit in the current chunk mmaps a new one, and its return munmaps it
+# (gh-142183; 3.13.x and 3.14 keep one chunk cached instead). A hot loop of
+# Python calls sitting right at a chunk's end, like moto comparing DynamoType
+# keys in `sorted()` on every query, pays an mmap+munmap per call: seconds per
+# test (strace: 1.2 million 16 KiB mmaps in one test), and which tests suffer
+# changes whenever the stack depth does, so an extra frame here or there only
+# moves the boundary. A frame of ~256 KiB gets a 512 KiB chunk of its own and
+# everything it calls runs in the other half of that chunk, so no test comes
+# near a chunk's end. Harmless on 3.13+.
+_roomy.__code__ = _roomy.__code__.replace(co_stacksize=1 << 15)
+_in_roomy = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    """Run the whole test loop (pytest's own hook, called again) inside `_roomy`."""
+    global _in_roomy
+    if _in_roomy:
+        return None  # the inner call: on to pytest's own implementation
+    _in_roomy = True
+    try:
+        return _roomy(lambda: session.config.hook.pytest_runtestloop(session=session))
+    finally:
+        _in_roomy = False
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "integration: runs against the emulated AWS (moto): the app, its tables, "
                                        "its stream; `-m 'not integration and not e2e'` runs the pure core alone")
