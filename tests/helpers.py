@@ -1,7 +1,118 @@
-"""Test helpers that read DynamoDB directly (tests may Scan; the app never does)."""
+"""Test helpers, one set for every test file:
+
+- the requests tests make over and over: `enter` an initiative, `fire` a
+  transition (`attempt` it when the test checks a refusal itself, `transition`
+  for the raw response);
+- the initiatives table's stream handed to its handlers: `deliver` (asserting
+  no record failed), `failures` (for tests about failed records);
+- recorded fixtures from tests/events/: `event`;
+- reads of DynamoDB (tests may Scan; the app never does) and stand-in clients.
+
+Argument order, always: api, submission id, event, expected version, user."""
+import copy
+import json
+import os
+
 import boto3
 
 from chalicelib import settings
+
+EVENTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "events")
+# What a stream handler answers when every record of the batch went through.
+NO_FAILURES = {"batchItemFailures": []}
+
+
+# ------------------------------------------------------------------ the API
+
+def enter(api, user: str = "worker-rang-dong", expect: int = 201, **overrides) -> dict:
+    """POST /submissions as `user` with `initiative(**overrides)` (the Rạng Đông
+    body of tests/events/submission.json; an override of None leaves that field
+    out). Asserts the status is `expect` (201: stored) and returns the answer:
+    the stored initiative, or the error body when `expect` is a refusal."""
+    from tests.conftest import initiative
+
+    body = {name: value for name, value in initiative(**overrides).items() if value is not None}
+    status, answer = api.json("POST", "/submissions", body, user=user)
+    assert status == expect, (user, status, answer)
+    return answer
+
+
+def transition(api, sid: str, event: str, version: int, user: str | None, **given):
+    """POST /submissions/{sid}/transitions as `user` with the body
+    {"event": event, "expected_version": version, **given} (`given`: the event's
+    input, e.g. reason, scores, confirmed_benefit_vnd, client_token). Returns the
+    raw response, asserting nothing: for tests that check the response itself
+    (its headers, its status against the OpenAPI document)."""
+    return api.request("POST", f"/submissions/{sid}/transitions",
+                       {"event": event, "expected_version": version, **given}, user=user)
+
+
+def attempt(api, sid: str, event: str, version: int, user: str | None, **given) -> tuple[int, dict | None]:
+    """Fire `event` as `transition` does and return (status, parsed body),
+    asserting nothing: for tests that check a refusal (403, 409, 422) themselves."""
+    response = transition(api, sid, event, version, user, **given)
+    return response.status_code, (json.loads(response.body) if response.body else None)
+
+
+def fire(api, sid: str, event: str, version: int, user: str, expect: int = 200, **given) -> dict:
+    """Fire `event` on initiative `sid` at `version` as `user`, with `given` as
+    the event's input. Asserts the status is `expect` and returns the whole
+    answer: {"submission": ..., "event": ...} on 200, the error body otherwise."""
+    status, answer = attempt(api, sid, event, version, user, **given)
+    assert status == expect, (event, user, status, answer)
+    return answer
+
+
+# ------------------------------------------------------------------ the stream
+
+def deliver(stream, records: list[dict] | None = None, handlers=None) -> list[dict]:
+    """Hand `records` (default: every record written since the stream was last
+    read) as one batch to each of `handlers` (default: both stream handlers,
+    count_changes and react_to_events) through the `stream` fixture, as Lambda
+    would. Asserts every handler answers {"batchItemFailures": []} (no record
+    failed). Returns the records delivered (an empty batch is not delivered:
+    Lambda never sends one)."""
+    if records is None:
+        records = stream.records()
+    if records:
+        for name, answer in stream.deliver(records, handlers or stream.HANDLERS).items():
+            assert answer == NO_FAILURES, (name, answer)
+    return records
+
+
+def failures(stream, records: list[dict], handler: str) -> list[str]:
+    """Hand `records` as one batch to the one stream handler named `handler` and
+    return the sequence numbers it reports failed (to be retried), asserting
+    nothing: for tests about failures, retries and redeliveries."""
+    answer = stream.deliver(records, (handler,))[handler] or {}
+    return [failure["itemIdentifier"] for failure in answer.get("batchItemFailures", [])]
+
+
+# ------------------------------------------------------------------ recorded fixtures
+
+def event(name: str, **changes) -> dict:
+    """The recorded fixture tests/events/<name>.json, a fresh copy on every call,
+    with `changes` replacing its top-level keys (a change of None drops the key).
+
+    The stream-*.json files are DynamoDB stream records shaped as Lambda hands
+    them to the handlers (scripts/stream_feeder.py `lambda_shaped`), recorded
+    from one FPT initiative with three authors (two with an email) entered by
+    worker-fpt, then returned for revision by reviewer-fpt:
+    stream-initiative-insert (its META item), stream-history-submitted (history
+    event 1, no effects), stream-code-insert (the tracking-code claim), then
+    stream-history-request-revision (history event 2, effect notify_author) and
+    stream-initiative-modify (META, pending → needs_revision, version 2)."""
+    with open(os.path.join(EVENTS_DIR, f"{name}.json"), encoding="utf-8") as f:
+        recorded = json.load(f)
+    for key, value in changes.items():
+        if value is None:
+            recorded.pop(key, None)
+        else:
+            recorded[key] = copy.deepcopy(value)
+    return recorded
+
+
+# ------------------------------------------------------------------ DynamoDB as it is
 
 
 def table_items(kind: str) -> list[dict]:

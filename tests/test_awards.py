@@ -15,7 +15,9 @@ import boto3
 import pytest
 
 from chalicelib import settings, validation
-from tests.conftest import initiative, sent_mail
+from tests import helpers
+from tests.conftest import sent_mail
+from tests.helpers import deliver, fire
 
 PHASE = "sk2627-gd1"  # open on the tests' default date, 2026-11-21; ends 2026-12-31
 FPT, RANG_DONG, SO_Y_TE = "cdcs-fpt-cau-giay", "cdcs-rang-dong", "cdcs-so-y-te-thanh-hoa"
@@ -52,26 +54,17 @@ ENTERED = {FPT: 640, RANG_DONG: 480, SO_Y_TE: 150}
 
 # ---------------------------------------------------------------- helpers
 
-def fire(api, sid, event, version, user, **extra):
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": event, "expected_version": version, **extra}, user=user)
-    assert status == 200, answer
-    return answer
-
-
-def enter(api, unit, title, authors):
+def enter_in(api, unit, title, authors):
+    """An initiative of `unit` entered by its worker, the authors sharing it equally."""
     shares = [100 // len(authors)] * len(authors)
     shares[0] += 100 - sum(shares)
-    body = initiative(unit_id=unit, title=title,
-                      authors=[{**author, "share_percent": share} for author, share in zip(authors, shares)])
-    status, created = api.json("POST", "/submissions", body, user=CHAINS[unit][0])
-    assert status == 201, created
-    return created
+    return helpers.enter(api, user=CHAINS[unit][0], unit_id=unit, title=title,
+                         authors=[{**author, "share_percent": share} for author, share in zip(authors, shares)])
 
 
 def recognise(api, unit, title, scores, benefit, authors) -> str:
     """Enter an initiative and take it to `recognized`; returns its tracking code."""
-    created = enter(api, unit, title, authors)
+    created = enter_in(api, unit, title, authors)
     _, validator, reviewer = CHAINS[unit]
     fire(api, created["id"], "validate", 1, validator)
     fire(api, created["id"], "start_review", 2, reviewer)
@@ -118,12 +111,12 @@ def dataset(api, stream):
     """The seeded dataset: name → tracking code."""
     codes = {name: recognise(api, unit, f"Sáng kiến {name}", scores, benefit, authors)
              for name, (unit, scores, benefit, authors) in RECOGNISED.items()}
-    declined = enter(api, FPT, "Sáng kiến không được công nhận", [HUY])
+    declined = enter_in(api, FPT, "Sáng kiến không được công nhận", [HUY])
     fire(api, declined["id"], "validate", 1, "reviewer-fpt")
     fire(api, declined["id"], "start_review", 2, "reviewer-cau-giay")
     fire(api, declined["id"], "decline", 3, "reviewer-cau-giay", reason="Hiệu quả chưa được chứng minh.")
-    enter(api, FPT, "Sáng kiến còn chờ duyệt", [HUY])
-    stream.drain()
+    enter_in(api, FPT, "Sáng kiến còn chờ duyệt", [HUY])
+    deliver(stream)
     for unit, count in ENTERED.items():
         set_entered(unit, count)
     return codes
@@ -301,8 +294,7 @@ def _recognitions(api):
 
 
 def _scan(kind):
-    from tests.helpers import table_items
-    return table_items(kind)
+    return helpers.table_items(kind)
 
 
 def test_compiling_does_not_depend_on_the_order_candidates_come_in():
@@ -362,7 +354,7 @@ def test_an_approved_list_is_frozen_and_a_new_recognition_makes_version_2(api, d
     assert status == 409 and again["errors"][0]["code"] == "award_list_approved"
     # WHEN another initiative is recognised afterwards (29 points: second best) and the list is compiled again
     late = recognise(api, FPT, "Sáng kiến F8", (10, 10, 9), 80_000_000, [{"full_name": "Hồ Thị Mai"}])
-    stream.drain()
+    deliver(stream)
     status, second = compile_list(api, HA_NOI, "leader-ha-noi")
     # THEN it is version 2, a draft, with the new initiative second and the fifth one out
     assert status == 201 and second["version"] == 2 and second["status"] == "draft"
@@ -380,11 +372,11 @@ def test_an_approved_list_is_frozen_and_a_new_recognition_makes_version_2(api, d
 
 def test_only_the_latest_version_can_be_approved(api, stream):
     recognise(api, FPT, "Sáng kiến F1", (9, 9, 9), 10_000_000, [HUY])
-    stream.drain()
+    deliver(stream)
     status, first = compile_list(api, HA_NOI, "leader-ha-noi")
     assert status == 201
     recognise(api, FPT, "Sáng kiến F9", (10, 10, 10), 10_000_000, [HUY])
-    stream.drain()
+    deliver(stream)
     assert compile_list(api, HA_NOI, "leader-ha-noi")[0] == 201
     status, answer = api.json("POST", f"/award-lists/{first['id']}/approve", user="leader-ha-noi")
     assert status == 409 and answer["errors"][0]["code"] == "award_list_superseded"
@@ -490,7 +482,7 @@ def test_the_excel_file_in_s3_has_the_vietnamese_headers_and_the_entries(api, da
 
 def test_who_may_compile_read_and_approve(api, stream):
     recognise(api, FPT, "Sáng kiến A", (9, 9, 9), 1_000_000, [HUY])
-    stream.drain()
+    deliver(stream)
     # Compile: leaders of the unit or above it only
     assert compile_list(api, HA_NOI, "reviewer-ha-noi")[0] == 403
     assert compile_list(api, HA_NOI, "admin")[0] == 403
@@ -522,7 +514,7 @@ def test_who_may_compile_read_and_approve(api, stream):
 
 def test_a_recognition_makes_one_candidate_per_unit_on_its_path_and_a_replay_changes_nothing(api, stream):
     code = recognise(api, RANG_DONG, "Sáng kiến C", (8, 8, 9), 123_000_000, [AN, BINH])
-    stream.drain()
+    records = deliver(stream)
     items = [item for item in _scan("awards") if item["pk"]["S"].startswith("CAND#")]
     assert sorted(item["pk"]["S"] for item in items) == [f"CAND#{PHASE}#{unit}"
                                                          for unit in sorted(["tld", CONG_THUONG, RANG_DONG])]
@@ -533,9 +525,7 @@ def test_a_recognition_makes_one_candidate_per_unit_on_its_path_and_a_replay_cha
     assert candidate["top_level_unit_id"] == CONG_THUONG and candidate["grassroots_unit_id"] == RANG_DONG
     assert candidate["authors"] == [AN, BINH] and candidate["confirmed_benefit_vnd"] == 123_000_000
     # WHEN the stream delivers the same records again THEN nothing changes
-    from chalicelib.awards import candidates
-    for event in _recognitions(api):
-        candidates.on_event(event)
+    deliver(stream, records)
     assert [item for item in _scan("awards") if item["pk"]["S"].startswith("CAND#")] == items
 
 
@@ -547,7 +537,7 @@ def test_the_schedule_compiles_top_level_units_and_the_nation_when_a_phase_ended
     from datetime import datetime
 
     recognise(api, FPT, "Sáng kiến S", (9, 9, 9), 500_000_000, [HUY])
-    stream.drain()
+    deliver(stream)
     # Nothing ended yesterday on the last day of the phase
     assert schedules.compile_ended_phases(date(2026, 12, 31)) == []
     assert list_versions(HA_NOI) == []

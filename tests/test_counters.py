@@ -8,8 +8,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from chalicelib.counters import core
 from tests import helpers
 from tests.conftest import demo_users, initiative
+from tests.helpers import deliver, enter, event, failures, fire
 
 PHASE = "sk2627-gd1"
+COUNT = ("count_changes",)  # these tests are about the counters' stream consumer only
 FPT_PATH = ["tld", "ldld-ha-noi", "ldld-cau-giay", "cdcs-fpt-cau-giay"]
 RANG_DONG_PATH = ["tld", "cd-cong-thuong", "cdcs-rang-dong"]  # grassroots directly under a top-level unit
 
@@ -43,12 +45,6 @@ def counters() -> dict:
             if counts:
                 found[(item.unit_id, item.phase_id)] = counts
     return found
-
-
-def deliver(stream, records):
-    """Hand `records` to the counters' stream consumer as one batch; it must report no failure."""
-    answer = stream.deliver(records, handlers=("count_changes",))["count_changes"]
-    assert answer == {"batchItemFailures": []}, answer
 
 
 def item(**overrides) -> dict:
@@ -144,24 +140,20 @@ def test_a_batch_delivered_three_times_counts_each_change_once(api, stream):
     # GIVEN an FPT initiative taken through to recognition, and two Rạng Đông ones
     fpt = dict(unit_id="cdcs-fpt-cau-giay", benefit_vnd=200_000_000,
                authors=[{"full_name": "Phạm Minh Đức", "member_id": "worker-fpt", "share_percent": 100}])
-    status, created = api.json("POST", "/submissions", initiative(**fpt), user="worker-fpt")
-    assert status == 201
-    sid = created["id"]
-    for version, (event, user, extra) in enumerate([
+    sid = enter(api, user="worker-fpt", **fpt)["id"]
+    for version, (name, user, extra) in enumerate([
             ("validate", "reviewer-fpt", {}), ("start_review", "reviewer-cau-giay", {}),
             ("recognize", "reviewer-cau-giay", {"scores": {"novelty": 8, "applicability": 9, "effectiveness": 7},
                                                  "confirmed_benefit_vnd": 150_000_000})], start=1):
-        status, _ = api.json("POST", f"/submissions/{sid}/transitions",
-                             {"event": event, "expected_version": version, **extra}, user=user)
-        assert status == 200
+        fire(api, sid, name, version, user, **extra)
     for _ in range(2):
-        assert api.json("POST", "/submissions", initiative(), user="worker-rang-dong")[0] == 201
+        enter(api)
     records = stream.records()
     # WHEN the same batch is delivered three times
-    deliver(stream, records)
+    deliver(stream, records, COUNT)
     once = counters()
-    deliver(stream, records)
-    deliver(stream, records)
+    deliver(stream, records, COUNT)
+    deliver(stream, records, COUNT)
     # THEN the counters are what one delivery made, and what the initiatives add up to
     assert counters() == once == core.recount(stored_initiatives())
     assert once[("ldld-cau-giay", PHASE)] == {
@@ -176,9 +168,9 @@ def test_a_batch_delivered_three_times_counts_each_change_once(api, stream):
 
 def test_counters_know_their_level_by_the_units_kind_not_its_depth(api, stream):
     # GIVEN Rạng Đông's union, a grassroots union directly under a top-level unit
-    assert api.json("POST", "/submissions", initiative(), user="worker-rang-dong")[0] == 201
+    enter(api)
     # WHEN the change is counted
-    deliver(stream, stream.records())
+    deliver(stream, handlers=COUNT)
     # THEN each counter is listed under its unit's level for the rankings
     levels = {raw["pk"]["S"]: raw.get("level_pk", {}).get("S") for raw in helpers.table_items("counters")
               if raw["pk"]["S"].startswith("COUNT#")}
@@ -191,19 +183,40 @@ def test_a_change_that_cannot_be_counted_is_reported_and_counted_when_retried(ap
     # GIVEN DynamoDB refusing the counters' writes for a moment
     from chalicelib import aws
 
-    assert api.json("POST", "/submissions", initiative(), user="worker-rang-dong")[0] == 201
+    enter(api)
     records = stream.records()
     # WHEN the batch is delivered THEN its record is reported failed, nothing counted
     with aws.replaced(dynamodb=helpers.Refusing(aws.dynamodb(), "TransactWriteItems")):
-        answer = stream.deliver(records, handlers=("count_changes",))["count_changes"]
+        failed = failures(stream, records, "count_changes")
     changes_of_initiatives = [r["dynamodb"]["SequenceNumber"] for r in records
                               if r["dynamodb"]["Keys"]["sk"]["S"] == "META"]
-    assert [f["itemIdentifier"] for f in answer["batchItemFailures"]] == changes_of_initiatives
+    assert failed == changes_of_initiatives
     assert counters() == {}
     # WHEN it is delivered again once DynamoDB is back THEN it counts, once
-    deliver(stream, records)
-    deliver(stream, records)
+    deliver(stream, records, COUNT)
+    deliver(stream, records, COUNT)
     assert counters()[("tld", PHASE)]["entered"] == 1
+
+
+def test_recorded_records_count_an_initiative_once_and_never_its_history_or_tracking_code(api, stream):
+    # GIVEN what Lambda hands over for one POST /submissions, as recorded (tests/events/):
+    # the initiative's INSERT (FPT's union, three authors, 1.5 billion estimated), then the
+    # INSERTs of its first history event and of its tracking code
+    entered = [event("stream-initiative-insert"), event("stream-history-submitted"), event("stream-code-insert")]
+    # WHEN the counters' consumer gets them (and reports no record failed)
+    deliver(stream, entered, COUNT)
+    # THEN the initiative counts once in its union and in every unit above it, and nothing else counts
+    counted = {"entered": 1, "state:pending": 1, "group:enterprise-workers": 1, "block:enterprise": 1,
+               "benefit_estimated": 1_500_000_000, "authors": 3}
+    assert counters() == {(unit, PHASE): counted for unit in FPT_PATH}
+    # WHEN the records of its return for revision come (the new history event's INSERT, the
+    # initiative's MODIFY), then every record again, as a retried batch would
+    returned = [event("stream-history-request-revision"), event("stream-initiative-modify")]
+    deliver(stream, returned, COUNT)
+    deliver(stream, entered + returned, COUNT)
+    # THEN it moved from pending to needs_revision once, everywhere, and nothing else moved
+    moved = {**{name: n for name, n in counted.items() if name != "state:pending"}, "state:needs_revision": 1}
+    assert counters() == {(unit, PHASE): moved for unit in FPT_PATH}
 
 
 # ------------------------------------------------------------------ random sequences, replays included
@@ -312,7 +325,7 @@ class Scenario:
         if self.delivered and self.draw(st.booleans()):
             batch += self.draw(st.lists(st.sampled_from(self.delivered), max_size=4))
         if batch:
-            deliver(self.stream, batch)
+            deliver(self.stream, batch, COUNT)
         self.delivered += batch
         self.pending[:] = [self.pending[i] for i in order[cut:]]
 
@@ -321,12 +334,12 @@ class Scenario:
         self.pending += self.stream.records()
         rest = self.draw(st.permutations(self.pending))
         if rest:
-            deliver(self.stream, list(rest))
+            deliver(self.stream, list(rest), COUNT)
         self.delivered += rest
         self.pending.clear()
         replay = self.draw(st.lists(st.sampled_from(self.delivered), max_size=6)) if self.delivered else []
         if replay:
-            deliver(self.stream, replay)
+            deliver(self.stream, replay, COUNT)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -336,7 +349,7 @@ def test_after_any_sequence_and_any_delivery_every_counter_equals_a_recount(stre
     # What an example that stopped half-way wrote but did not deliver.
     leftover = getattr(stream, "held_back", []) + stream.records()
     if leftover:
-        deliver(stream, leftover)
+        deliver(stream, leftover, COUNT)
     stream.held_back = []
     counted_before, recounted_before = counters(), core.recount(stored_initiatives())
     # GIVEN initiatives entered, reviewed, returned and edited at random, the

@@ -11,10 +11,10 @@ import boto3
 import pytest
 
 from chalicelib import i18n, settings, validation
-from tests.conftest import DEFAULT_NOW, ROOT, initiative, sent_mail
-from tests.helpers import table_items
+from tests.conftest import DEFAULT_NOW, ROOT, sent_mail
+from tests.helpers import deliver, enter, event, failures, fire, table_items
 
-REACT = ("react_to_events",)
+REACT = "react_to_events"
 FPT_UNIT = "cdcs-fpt-cau-giay"
 TITLE = "Khuôn gá & dưỡng kiểm <nhanh> cho dây chuyền SMT"
 REASON = "Cần bổ sung số liệu trước và sau khi áp dụng."
@@ -51,26 +51,11 @@ def ses():
     recording.client.verify_email_identity(EmailAddress=settings.mail_sender())
 
 
-def fire(api, sid, event, version, user, **body):
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": event, "expected_version": version, **body}, user=user)
-    assert status == 200, answer
-    return answer
-
-
 def submit(api, stream, **overrides):
     """A new FPT initiative by worker-fpt; its creation records already consumed."""
-    status, created = api.json("POST", "/submissions",
-                               initiative(unit_id=FPT_UNIT, **{"authors": AUTHORS, **overrides}), user="worker-fpt")
-    assert status == 201, created
-    stream.deliver(stream.records(), REACT)
+    created = enter(api, user="worker-fpt", unit_id=FPT_UNIT, **{"authors": AUTHORS, **overrides})
+    deliver(stream, handlers=(REACT,))
     return created
-
-
-def deliver(stream, records) -> list:
-    """One delivery of `records` to react_to_events; the failed records' ids."""
-    answer = stream.deliver(records, REACT)["react_to_events"] or {}
-    return [failure["itemIdentifier"] for failure in answer.get("batchItemFailures", [])]
 
 
 def event_record(records, seq):
@@ -110,7 +95,7 @@ def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, se
 
     # WHEN the stream delivers the batch three times
     for _ in range(3):
-        assert deliver(stream, records) == []
+        assert failures(stream, records, REACT) == []
 
     # THEN each author with an email got exactly one email, in their language
     assert len(sent_mail()) - mail_before == 2
@@ -162,12 +147,12 @@ def test_authors_sharing_an_address_get_one_email_and_authors_without_one_none(a
     same[1].pop("member_id")
     created = submit(api, stream, authors=same)
     fire(api, created["id"], "validate", 1, "reviewer-fpt")
-    assert deliver(stream, stream.records()) == []
+    assert failures(stream, stream.records(), REACT) == []
     assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"]]
 
     created = submit(api, stream, authors=[{"full_name": "Nguyễn Văn Tư", "share_percent": 100}])
     fire(api, created["id"], "validate", 1, "reviewer-fpt")
-    assert deliver(stream, stream.records()) == []
+    assert failures(stream, stream.records(), REACT) == []
     assert len(ses.sent) == 1
     assert len(notifications(api, "worker-fpt")["items"]) == 2  # the submitter still hears of both
 
@@ -183,7 +168,7 @@ def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api
     mail_before = len(sent_mail())
 
     # WHEN the batch is delivered
-    failed = deliver(stream, records)
+    failed = failures(stream, records, REACT)
 
     # THEN the event's record is reported failed (and only it), nothing was sent
     # and nothing is marked sent: every claim was released
@@ -193,12 +178,12 @@ def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api
     assert notifications(api, "worker-fpt-en")["unread"] == 1
 
     # WHEN it is retried while SES still fails THEN it fails again
-    assert deliver(stream, records) != []
+    assert failures(stream, records, REACT) != []
 
     # WHEN SES works again and the record is redelivered (twice)
     ses.client.verify_email_identity(EmailAddress=settings.mail_sender())
-    assert deliver(stream, records) == []
-    assert deliver(stream, records) == []
+    assert failures(stream, records, REACT) == []
+    assert failures(stream, records, REACT) == []
 
     # THEN each author got exactly one email, and the in-app notifications did not double
     assert sorted(m.destinations["ToAddresses"][0] for m in sent_mail()[mail_before:]) == [
@@ -218,12 +203,12 @@ def test_one_authors_failed_email_does_not_hold_back_the_others(api, stream, ses
             raise ConnectionError("SES is unreachable")
         return real_send(**request)
     monkeypatch.setattr(ses, "send_email", send_email)
-    assert len(deliver(stream, records)) == 1
+    assert len(failures(stream, records, REACT)) == 1
     assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"]]
     assert [(c["sk"]["S"], c["status"]["S"]) for c in claims()] == [("0", "sent")]
 
     monkeypatch.setattr(ses, "send_email", real_send)
-    assert deliver(stream, records) == []
+    assert failures(stream, records, REACT) == []
     assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"],
                                                                   ["jane.tran@example.vn"]]
 
@@ -240,12 +225,45 @@ def test_a_claim_left_by_a_dead_invocation_is_taken_over_once_its_lease_ends(api
     mail.MailClaim(key.pk, key.sk, status=mail.SENDING, token="dead", lease_until=lease_until,
                    recipient="jane.tran@example.vn").save()
     # WHEN the record is redelivered while the lease lasts THEN it waits (fails, to be retried), sending nothing
-    assert len(deliver(stream, records)) == 1 and ses.sent == []
+    assert len(failures(stream, records, REACT)) == 1 and ses.sent == []
     # WHEN it is redelivered after the lease ended THEN the email goes out, once
     now(DEFAULT_NOW + timedelta(seconds=mail.LEASE_SECONDS + 1))
-    assert deliver(stream, records) == []
-    assert deliver(stream, records) == []
+    assert failures(stream, records, REACT) == []
+    assert failures(stream, records, REACT) == []
     assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["jane.tran@example.vn"]]
+
+
+def test_only_a_new_history_event_is_acted_on_never_a_change_or_removal_of_one(api, stream, ses):
+    # GIVEN an initiative with two authors who gave an email, returned for revision, as stored
+    # (recorded in tests/events/: the new image of its MODIFY record)
+    stored = event("stream-initiative-modify")["dynamodb"]["NewImage"]
+    boto3.client("dynamodb").put_item(TableName=settings.table_name("initiatives"), Item=stored)
+    # AND its "request_revision" history event's record as recorded (an INSERT), and that item
+    # as a MODIFY and a REMOVE would show it
+    inserted = event("stream-history-request-revision")
+    modified = event("stream-history-request-revision", eventName="MODIFY")
+    modified["dynamodb"]["OldImage"] = modified["dynamodb"]["NewImage"]
+    removed = event("stream-history-request-revision", eventName="REMOVE")
+    removed["dynamodb"]["OldImage"] = removed["dynamodb"].pop("NewImage")
+
+    # WHEN react_to_events gets the MODIFY and the REMOVE (and reports no record failed)
+    deliver(stream, [modified, removed], handlers=(REACT,))
+    # THEN nobody is emailed or notified
+    assert ses.sent == [] and claims() == []
+    assert notifications(api, "worker-fpt-en")["unread"] == 0 and notifications(api, "worker-fpt")["unread"] == 0
+
+    # WHEN it gets the INSERT, twice
+    deliver(stream, [inserted], handlers=(REACT,))
+    deliver(stream, [inserted], handlers=(REACT,))
+    # THEN each author with an email got one email about it
+    assert sorted(r["Destination"]["ToAddresses"][0] for r in ses.sent) == ["jane.tran@example.vn",
+                                                                            "minhanh.pham@example.vn"]
+    assert all(stored["code"]["S"] in r["Message"]["Subject"]["Data"] for r in ses.sent)
+    # AND the author who is a user, and the submitter, one in-app notification each, with the reason
+    for user in ("worker-fpt-en", "worker-fpt"):
+        [item] = notifications(api, user)["items"]
+        assert (item["submission_id"], item["event"], item["to"], item["reason"]) == (
+            stored["id"]["S"], "request_revision", "needs_revision", REASON)
 
 
 # ------------------------------------------------------------ reviewers
@@ -257,7 +275,7 @@ def test_a_resubmitted_initiative_is_announced_to_its_queues_reviewers_in_app_on
     fire(api, sid, "resubmit", 2, "worker-fpt")
     records = stream.records()
     for _ in range(2):
-        assert deliver(stream, records) == []
+        assert failures(stream, records, REACT) == []
     # The request_revision emailed the two authors; the resubmit emailed nobody.
     assert len(ses.sent) == 2
     [item] = notifications(api, "reviewer-fpt")["items"]
@@ -278,7 +296,7 @@ def test_notifications_page_newest_first_and_mark_read_keeps_the_count_exact(api
         sid = submit(api, stream)["id"]
         fire(api, sid, "validate", 1, "reviewer-fpt")
         sids.append(sid)
-    assert deliver(stream, stream.records()) == []
+    assert failures(stream, stream.records(), REACT) == []
 
     # WHEN worker-fpt pages through their notifications two at a time
     seen, cursor, pages = [], None, 0
@@ -312,7 +330,7 @@ def test_notifications_page_newest_first_and_mark_read_keeps_the_count_exact(api
 def test_nobody_sees_or_marks_another_users_notifications(api, stream, ses):
     for _ in range(2):
         fire(api, submit(api, stream)["id"], "validate", 1, "reviewer-fpt")
-    assert deliver(stream, stream.records()) == []
+    assert failures(stream, stream.records(), REACT) == []
     mine = notifications(api, "worker-fpt", "?limit=1")
     assert mine["unread"] == 2 and mine["next_cursor"]
 

@@ -427,8 +427,9 @@ class Seen:
 
 
 def _fire(api, seen, sid, event, version, user, status=200, **extra):
-    body = {"event": event, "expected_version": version, **extra}
-    return seen(api.request("POST", f"/submissions/{sid}/transitions", body, user=user), "post", TRANSITIONS, status)
+    """`helpers.transition`, its raw response checked against the document (`status`, headers, body
+    schema) and its status recorded in `seen`: what `helpers.fire` cannot do, as it only parses the body."""
+    return seen(helpers.transition(api, sid, event, version, user, **extra), "post", TRANSITIONS, status)
 
 
 def _detail(api, seen, sid, user):
@@ -548,7 +549,7 @@ def test_review_errors_match_the_document(api):
 
     # POST /submissions/{id}/transitions
     transitions = url + "/transitions"
-    seen(api.request("POST", transitions, {"event": "validate", "expected_version": 1}), "post", TRANSITIONS, 401)
+    _fire(api, seen, sid, "validate", 1, None, status=401)
     for status, request in [(400, dict(raw=b"{not json")), (413, dict(raw=b" " * (64 * 1024 + 1)))]:
         seen(api.request("POST", transitions, user="reviewer-fpt", **request), "post", TRANSITIONS, status)
     for body, where in [({"event": "validate"}, "/expected_version"),
@@ -561,8 +562,7 @@ def test_review_errors_match_the_document(api):
                         ({"event": "validate", "expected_version": 1, "scores": {"novelty": 11}}, "/scores/novelty")]:
         answer = seen(api.request("POST", transitions, body, user="reviewer-fpt"), "post", TRANSITIONS, 422)
         assert where in [error["path"] for error in answer["errors"]], (body, answer)
-    seen(api.request("POST", transitions.replace(sid, MISSING_ID), {"event": "validate", "expected_version": 1},
-                     user="reviewer-fpt"), "post", TRANSITIONS, 404)
+    _fire(api, seen, MISSING_ID, "validate", 1, "reviewer-fpt", status=404)
     for user in ("worker-fpt", "reviewer-cau-giay", "reviewer-rang-dong", "admin"):
         _fire(api, seen, sid, "validate", 1, user, status=403)
     _fire(api, seen, sid, "validate", 1, "reviewer-fpt", client_token="tap-2")
@@ -577,9 +577,7 @@ def test_review_errors_match_the_document(api):
 
     # PUT /submissions/{id}
     returned = new()
-    seen(api.request("POST", f"/submissions/{returned}/transitions", {
-        "event": "request_revision", "expected_version": 1, "reason": "Cần bổ sung ảnh minh họa."},
-        user="reviewer-fpt"), "post", TRANSITIONS, 200)
+    _fire(api, seen, returned, "request_revision", 1, "reviewer-fpt", reason="Cần bổ sung ảnh minh họa.")
     put, edited = f"/submissions/{returned}", initiative(**FPT)
     seen(api.request("PUT", put, edited), "put", ONE, 401)
     for status, request in [(400, dict(raw=b"[1, 2")), (400, dict(body={**edited, "benefit_vnd": -5})),
@@ -690,7 +688,7 @@ def _recognised(api, seen, title="Cải tiến khuôn ép đuôi đèn LED", rev
     if revise_with:
         _fire(api, seen, sid, "request_revision", 1, "reviewer-fpt", reason="Thiếu số liệu trước và sau.")
         _fire(api, seen, sid, "resubmit", 2, "worker-fpt")
-        revise_with.drain()
+        helpers.deliver(revise_with)
         version = 3
     _fire(api, seen, sid, "validate", version, "reviewer-fpt")
     _fire(api, seen, sid, "start_review", version + 1, "reviewer-cau-giay")
@@ -701,7 +699,7 @@ def _recognised(api, seen, title="Cải tiến khuôn ép đuôi đèn LED", rev
 def test_notification_answers_match_the_document(api, stream):
     seen = Seen()
     created = _recognised(api, seen, revise_with=stream)
-    stream.drain()  # react_to_events writes the notifications
+    helpers.deliver(stream)  # react_to_events writes the notifications
 
     # GET /me/notifications, page by page: the author heard of four events, newest first.
     items, cursor, pages = [], None, 0
@@ -761,7 +759,7 @@ def test_stats_answers_match_the_document(api, stream, monkeypatch):
     seen = Seen()
     _recognised(api, seen)
     seen(api.request("POST", "/submissions", initiative(**FPT), user="worker-fpt"), "post", "/submissions", 201)
-    stream.drain()  # count_changes keeps the counters
+    helpers.deliver(stream)  # count_changes keeps the counters
 
     def stats(unit, query=f"?phase={PHASE}", user="leader-ha-noi", status=None):
         return seen(api.request("GET", f"/stats/units/{unit}{query}", user=user), "get", UNIT_STATS, status)
@@ -822,7 +820,7 @@ def test_stats_answers_match_the_document(api, stream, monkeypatch):
 def test_award_list_answers_match_the_document(api, stream):
     seen = Seen()
     _recognised(api, seen)
-    stream.drain()  # the recognition becomes an award candidate
+    helpers.deliver(stream)  # the recognition becomes an award candidate
     request = {"unit_id": "ldld-ha-noi", "phase": PHASE}
 
     def compile_list(body=request, user="leader-ha-noi", status=None, **extra):
@@ -851,7 +849,7 @@ def test_award_list_answers_match_the_document(api, stream):
 
     # A newer version supersedes the first: only the latest is approved, once.
     _recognised(api, seen, title="Cải tiến dây chuyền sơn tĩnh điện")
-    stream.drain()
+    helpers.deliver(stream)
     second = compile_list(status=201)
     assert second["version"] == 2
     superseded = approve(first["id"], status=409)

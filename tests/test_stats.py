@@ -10,23 +10,11 @@ import pytest
 from chalicelib import validation
 from chalicelib.clock import VIETNAM
 from tests.conftest import initiative
-from tests.test_counters import deliver
+from tests.helpers import deliver, enter, fire
 
 PHASE = "sk2627-gd1"
 RECOGNIZE = {"scores": {"novelty": 8, "applicability": 9, "effectiveness": 7}}
-
-
-def enter(api, user, **overrides) -> str:
-    body = {k: v for k, v in initiative(**overrides).items() if v is not None}
-    status, created = api.json("POST", "/submissions", body, user=user)
-    assert status == 201, created
-    return created["id"]
-
-
-def fire(api, sid, version, event, user, **extra):
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": event, "expected_version": version, **extra}, user=user)
-    assert status == 200, answer
+COUNT = ("count_changes",)  # the figures are the counters'
 
 
 def get(api, path, user="leader-national", schema=None):
@@ -56,10 +44,11 @@ def entered(api, stream):
     """
     fpt = "cdcs-fpt-cau-giay"
     duc = {"full_name": "Phạm Minh Đức", "member_id": "worker-fpt"}
-    f1 = enter(api, "worker-fpt", unit_id=fpt, benefit_vnd=100_000_000, authors=[{**duc, "share_percent": 100}])
-    fire(api, f1, 1, "validate", "reviewer-fpt")
-    fire(api, f1, 2, "start_review", "reviewer-cau-giay")
-    fire(api, f1, 3, "recognize", "reviewer-cau-giay", **RECOGNIZE, confirmed_benefit_vnd=90_000_000)
+    f1 = enter(api, "worker-fpt", unit_id=fpt, benefit_vnd=100_000_000,
+               authors=[{**duc, "share_percent": 100}])["id"]
+    fire(api, f1, "validate", 1, "reviewer-fpt")
+    fire(api, f1, "start_review", 2, "reviewer-cau-giay")
+    fire(api, f1, "recognize", 3, "reviewer-cau-giay", **RECOGNIZE, confirmed_benefit_vnd=90_000_000)
     enter(api, "worker-fpt", unit_id=fpt, subject_group="works-and-technical", benefit_vnd=20_000_000,
           authors=[{**duc, "share_percent": 50}, {"full_name": "Vũ Thị Lan", "share_percent": 50}])
     for _ in range(2):
@@ -67,17 +56,17 @@ def entered(api, stream):
               benefit_vnd=None, authors=[{"full_name": "Trần Văn Hậu", "share_percent": 100}])
     enter(api, "worker-rang-dong")
     r2 = enter(api, "worker-rang-dong", subject_group="works-and-technical", benefit_vnd=None,
-               authors=[{"full_name": "Nguyễn Văn An", "member_id": "worker-rang-dong", "share_percent": 100}])
-    fire(api, r2, 1, "request_revision", "reviewer-rang-dong", reason="Cần bổ sung số liệu trước và sau.")
+               authors=[{"full_name": "Nguyễn Văn An", "member_id": "worker-rang-dong", "share_percent": 100}])["id"]
+    fire(api, r2, "request_revision", 1, "reviewer-rang-dong", reason="Cần bổ sung số liệu trước và sau.")
     enter(api, "worker-rang-dong", benefit_vnd=10_000_000,
           authors=[{"full_name": "TRẦN THỊ BÌNH", "share_percent": 100}])
     s1 = enter(api, "worker-so-y-te", unit_id="cdcs-so-y-te-thanh-hoa", subject_group="public-service",
                benefit_vnd=5_000_000,
                authors=[{"full_name": "Lê Thị Thu Hà", "member_id": "worker-so-y-te", "share_percent": 40},
                         {"full_name": "Hoàng Văn Nam", "share_percent": 30},
-                        {"full_name": "Đỗ Thị Hoa", "share_percent": 30}])
-    fire(api, s1, 1, "validate", "reviewer-so-y-te")
-    deliver(stream, stream.records())
+                        {"full_name": "Đỗ Thị Hoa", "share_percent": 30}])["id"]
+    fire(api, s1, "validate", 1, "reviewer-so-y-te")
+    deliver(stream, handlers=COUNT)
     return api
 
 
@@ -214,7 +203,7 @@ def test_a_unit_above_its_target_shows_more_than_100_percent(api, stream, now):
                       authors=[{"full_name": "Lê Thị Thu Hà", "member_id": "worker-so-y-te", "share_percent": 100}])
     for _ in range(51):
         assert service.create(body, worker, None)[0] == 201
-    deliver(stream, stream.records())
+    deliver(stream, handlers=COUNT)
     # WHEN its upper union's reviewer looks at the figures
     status, stats = get(api, "/stats/units/cd-vien-chuc-thanh-hoa?phase=sk2627-gd2",
                         user="reviewer-vien-chuc-thanh-hoa", schema="unit-stats")

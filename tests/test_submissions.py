@@ -8,7 +8,7 @@ import pytest
 from chalicelib.clock import VIETNAM
 from chalicelib.submissions.identifiers import is_valid_tracking_code
 from tests.conftest import initiative
-from tests.helpers import snapshot, table_items
+from tests.helpers import enter, snapshot, table_items
 
 
 def test_nfd_vietnamese_is_stored_and_returned_as_nfc(api):
@@ -46,8 +46,7 @@ def test_success_returns_the_stored_initiative(api):
 
 
 def test_two_submissions_get_different_ids_and_codes(api):
-    _, first = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
-    _, second = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
+    first, second = enter(api), enter(api)
     assert first["id"] != second["id"] and first["code"] != second["code"]
 
 
@@ -220,7 +219,7 @@ def test_a_malformed_idempotency_key_is_refused(api):
 # ------------------------------------------------------------ reading
 
 def test_who_may_read_an_initiative(api):
-    _, created = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
+    created = enter(api)
     path = f"/submissions/{created['id']}"
     # The submitter, reviewers of its grassroots union and of the top-level unit above it, national leaders.
     for user in ("worker-rang-dong", "reviewer-rang-dong", "reviewer-cong-thuong", "leader-national", "admin"):
@@ -240,9 +239,8 @@ def test_my_submissions_pages_newest_first_without_gaps_or_repeats(api, now):
     created = []
     for minute in range(7):
         now(datetime(2026, 11, 21, 8, minute, tzinfo=VIETNAM))
-        created.append(api.json("POST", "/submissions", initiative(title=f"Sáng kiến số {minute + 1}"),
-                                user="worker-rang-dong")[1]["id"])
-    api.json("POST", "/submissions", initiative(), user="worker-rang-dong-2")  # someone else's
+        created.append(enter(api, title=f"Sáng kiến số {minute + 1}")["id"])
+    enter(api, user="worker-rang-dong-2")  # someone else's
     seen, cursor, pages = [], None, 0
     while True:
         path = "/me/submissions?limit=3" + (f"&cursor={cursor}" if cursor else "")
@@ -261,7 +259,7 @@ def test_my_submissions_pages_newest_first_without_gaps_or_repeats(api, now):
 
 def test_cursors_cannot_be_forged_or_borrowed(api):
     for _ in range(2):
-        api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
+        enter(api)
     _, page = api.json("GET", "/me/submissions?limit=1", user="worker-rang-dong")
     status, answer = api.json("GET", f"/me/submissions?cursor={page['next_cursor']}", user="worker-rang-dong-2")
     assert status == 400 and answer["errors"][0] == {

@@ -10,7 +10,8 @@ import pytest
 
 from chalicelib import settings
 from chalicelib.web import charts
-from tests.conftest import html_text, initiative
+from tests.conftest import html_text
+from tests.helpers import deliver, enter, fire
 
 PHASE = "sk2627-gd1"  # open on the tests' default date, 2026-11-21
 HA_NOI = "ldld-ha-noi"
@@ -21,26 +22,13 @@ HUY = {"full_name": "Lê Quang Huy", "member_id": "worker-fpt"}
 
 # ---------------------------------------------------------------- helpers
 
-def enter(api, user, **overrides) -> dict:
-    body = {k: v for k, v in initiative(**overrides).items() if v is not None}
-    status, created = api.json("POST", "/submissions", body, user=user)
-    assert status == 201, created
-    return created
-
-
-def fire(api, sid, version, event, user, **extra):
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": event, "expected_version": version, **extra}, user=user)
-    assert status == 200, answer
-
-
 def recognise(api, title, benefit, confirmed, scores=SCORES) -> dict:
     """An FPT initiative taken to `recognized` (FPT's union validates, Cầu Giấy's recognises)."""
     created = enter(api, "worker-fpt", unit_id=FPT, title=title, benefit_vnd=benefit,
                     authors=[{**HUY, "share_percent": 100}])
-    fire(api, created["id"], 1, "validate", "reviewer-fpt")
-    fire(api, created["id"], 2, "start_review", "reviewer-cau-giay")
-    fire(api, created["id"], 3, "recognize", "reviewer-cau-giay", scores=scores, confirmed_benefit_vnd=confirmed)
+    fire(api, created["id"], "validate", 1, "reviewer-fpt")
+    fire(api, created["id"], "start_review", 2, "reviewer-cau-giay")
+    fire(api, created["id"], "recognize", 3, "reviewer-cau-giay", scores=scores, confirmed_benefit_vnd=confirmed)
     return created
 
 
@@ -104,7 +92,7 @@ def counted(api, stream):
     enter(api, "worker-so-y-te", unit_id=SO_Y_TE, title="Sáng kiến S1", subject_group="public-service",
           benefit_vnd=5_000_000, authors=[{"full_name": "Lê Thị Thu Hà", "member_id": "worker-so-y-te",
                                            "share_percent": 100}])
-    stream.drain()
+    deliver(stream)
     return {"F1": f1}
 
 
@@ -313,7 +301,7 @@ def test_the_list_page_shows_the_entries_and_is_approved_from_there(pages, count
 def test_an_older_version_says_a_newer_one_exists_and_cannot_be_approved(pages, api, counted, stream):
     assert compile_page(pages).status_code == 303
     recognise(api, "Sáng kiến F9", 10_000_000, 10_000_000, {"novelty": 10, "applicability": 10, "effectiveness": 10})
-    stream.drain()
+    deliver(stream)
     assert location(compile_page(pages)).endswith("done=compiled")
     old = f"{HA_NOI}~{PHASE}~1"
     page = pages.get(f"/app/award-lists/{old}", user="leader-ha-noi")

@@ -5,25 +5,12 @@ import re
 from datetime import timedelta
 from urllib.parse import quote
 
-from tests.conftest import DEFAULT_NOW, html_text, initiative
-from tests.helpers import snapshot
+from tests.conftest import DEFAULT_NOW, html_text
+from tests.helpers import deliver, enter, fire, snapshot
 
 FPT = dict(unit_id="cdcs-fpt-cau-giay",
            authors=[{"full_name": "Phạm Minh Đức", "member_id": "worker-fpt", "share_percent": 100}])
 REVISION_REASON = "Cần bổ sung số liệu trước và sau khi áp dụng."
-
-
-def enter(api, user="worker-rang-dong", **overrides) -> dict:
-    status, created = api.json("POST", "/submissions", initiative(**overrides), user=user)
-    assert status == 201, created
-    return created
-
-
-def fire(api, sid, event, version, user, **extra):
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": event, "expected_version": version, **extra}, user=user)
-    assert status == 200, answer
-    return answer["submission"]
 
 
 def text(response) -> str:
@@ -142,7 +129,7 @@ def test_the_count_waiting_shows_what_the_counters_hold_once_the_stream_has_run(
     second = enter(api, user="worker-fpt", title="Phần mềm chấm công bằng mã QR", **FPT)
     fire(api, second["id"], "validate", 1, "reviewer-fpt")
     # WHEN the stream has counted them
-    stream.drain()
+    deliver(stream)
     # THEN the grassroots reviewer sees 1 waiting for them (pending) in the current phase
     response = pages.get("/app/queue", user="reviewer-fpt")
     assert re.search(r'data-testid="waiting-count">\s*<span class="value">1</span>', body(response))
@@ -243,7 +230,7 @@ def test_recognising_from_the_queue_checks_the_scores_and_benefit_beside_their_f
     # GIVEN an initiative under review by the union above Rạng Đông
     created = enter(api)
     fire(api, created["id"], "validate", 1, "reviewer-rang-dong")
-    item = fire(api, created["id"], "start_review", 2, "reviewer-cong-thuong")
+    item = fire(api, created["id"], "start_review", 2, "reviewer-cong-thuong")["submission"]
     before = snapshot()
     # WHEN its reviewer recognises it from the queue with a score out of range, one
     # missing and no confirmed benefit

@@ -5,6 +5,7 @@ tracking code, "my initiatives", the edit that resubmits, notifications."""
 import re
 
 from tests.conftest import html_text, initiative
+from tests.helpers import deliver, fire
 
 WORKER = "worker-rang-dong"
 REVIEWER = "reviewer-rang-dong"
@@ -185,10 +186,8 @@ def returned(api, pages) -> str:
     """An initiative the grassroots reviewer returned with a reason; its id."""
     pages.post("/app/submit", form_of(initiative()), user=WORKER)
     submission = mine(api)[0]
-    status, _ = api.json("POST", f"/submissions/{submission['id']}/transitions", {
-        "event": "request_revision", "expected_version": submission["version"],
-        "reason": "Bổ sung số liệu đo trước và sau khi áp dụng."}, user=REVIEWER)
-    assert status == 200
+    fire(api, submission["id"], "request_revision", submission["version"], REVIEWER,
+         reason="Bổ sung số liệu đo trước và sau khi áp dụng.")
     return submission["id"]
 
 
@@ -225,7 +224,7 @@ def test_someone_else_cannot_open_the_edit_form(pages, api):
 
 def test_notifications_show_the_unread_count_and_can_be_marked_read(pages, api, stream):
     returned(api, pages)
-    stream.drain()
+    deliver(stream)
     page = pages.get("/app/notifications", user=WORKER)
     text = html_text(page)
     assert "1 thông báo chưa đọc" in text

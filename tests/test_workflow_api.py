@@ -2,7 +2,9 @@
 queues, batch decisions, history and author edits."""
 import pytest
 
+from tests import helpers
 from tests.conftest import initiative
+from tests.helpers import enter
 
 FPT = dict(unit_id="cdcs-fpt-cau-giay",
            authors=[{"full_name": "Phạm Minh Đức", "member_id": "worker-fpt", "share_percent": 100}])
@@ -29,22 +31,19 @@ EVERYONE = ["worker-fpt", "worker-fpt-en", "reviewer-fpt", "reviewer-cau-giay", 
             "reviewer-rang-dong", "reviewer-tct-thep", "leader-ha-noi", "leader-national", "admin"]
 
 
-def fire(api, sid, event, version, user, **extra):
-    body = {"event": event, "expected_version": version, **INPUT.get(event, {}), **extra}
-    return api.json("POST", f"/submissions/{sid}/transitions", body, user=user)
+def attempt(api, sid, event, version, user, **extra):
+    """`helpers.attempt` (status, answer), with the input the event needs (INPUT) unless `extra` says otherwise."""
+    return helpers.attempt(api, sid, event, version, user, **{**INPUT.get(event, {}), **extra})
 
 
 def new_initiative(api, user="worker-fpt", **overrides):
-    status, created = api.json("POST", "/submissions", initiative(**{**FPT, **overrides}), user=user)
-    assert status == 201, created
-    return created["id"]
+    return enter(api, user=user, **{**FPT, **overrides})["id"]
 
 
 def bring_to(api, state):
     sid, version = new_initiative(api), 1
     for event in PATH_TO[state]:
-        status, answer = fire(api, sid, event, version, RIGHT_ACTOR[event])
-        assert status == 200, answer
+        helpers.fire(api, sid, event, version, RIGHT_ACTOR[event], **INPUT.get(event, {}))
         version += 1
     return sid, version
 
@@ -58,14 +57,14 @@ def test_each_event_is_refused_to_everyone_but_its_actor_then_allowed_to_them(ap
     for user in EVERYONE:
         if user == RIGHT_ACTOR[event]:
             continue
-        status, answer = fire(api, sid, event, version, user)
+        status, answer = attempt(api, sid, event, version, user)
         # THEN 403, and nothing changes
         assert status == 403, (user, answer)
         assert answer["errors"][0]["code"] == "forbidden"
     _, now = api.json("GET", f"/submissions/{sid}", user="admin")
     assert now["status"] == SOURCE[event] and now["version"] == version
     # WHEN the right actor fires it THEN it happens
-    status, answer = fire(api, sid, event, version, RIGHT_ACTOR[event])
+    status, answer = attempt(api, sid, event, version, RIGHT_ACTOR[event])
     assert status == 200, answer
     assert answer["submission"]["version"] == version + 1
     assert answer["event"]["event"] == event and answer["event"]["from"] == SOURCE[event]
@@ -81,7 +80,7 @@ def test_nobody_reviews_their_own_initiative(api, event):
     # WHEN the co-author, in their reviewer's seat, fires the event (or a step on
     # the way to its source state that is theirs to fire)
     for step in [*PATH_TO[SOURCE[event]], event]:
-        status, answer = fire(api, sid, step, version, RIGHT_ACTOR[step])
+        status, answer = attempt(api, sid, step, version, RIGHT_ACTOR[step])
         if RIGHT_ACTOR[step] == RIGHT_ACTOR[event]:
             # THEN they are refused, though anyone else at their level would not be
             assert status == 403 and answer["errors"][0]["code"] == "forbidden"
@@ -92,34 +91,31 @@ def test_nobody_reviews_their_own_initiative(api, event):
 
 def test_a_top_level_parent_plays_the_upper_grassroots_role(api):
     # Rạng Đông's union hangs directly under Công đoàn Công Thương Việt Nam.
-    _, created = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
-    sid = created["id"]
-    assert fire(api, sid, "validate", 1, "reviewer-rang-dong")[0] == 200
-    assert fire(api, sid, "start_review", 2, "reviewer-tct-thep")[0] == 403  # an upper union beside it
-    status, answer = fire(api, sid, "start_review", 2, "reviewer-cong-thuong")
+    sid = enter(api)["id"]
+    assert attempt(api, sid, "validate", 1, "reviewer-rang-dong")[0] == 200
+    assert attempt(api, sid, "start_review", 2, "reviewer-tct-thep")[0] == 403  # an upper union beside it
+    status, answer = attempt(api, sid, "start_review", 2, "reviewer-cong-thuong")
     assert status == 200 and answer["submission"]["status"] == "under_review"
 
 
 def test_missing_or_invalid_input_is_422_and_changes_nothing(api):
     sid, version = bring_to(api, "under_review")
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": "recognize", "expected_version": version}, user="reviewer-cau-giay")
+    # (helpers.attempt: the request as given, without the INPUT the local `attempt` adds)
+    status, answer = helpers.attempt(api, sid, "recognize", version, "reviewer-cau-giay")
     assert status == 422
     assert {(e["path"], e["code"]) for e in answer["errors"]} == {("/scores", "required"),
                                                                   ("/confirmed_benefit_vnd", "required")}
-    status, answer = fire(api, sid, "recognize", version, "reviewer-cau-giay",
-                          scores={"novelty": 11, "applicability": 9})
+    status, answer = attempt(api, sid, "recognize", version, "reviewer-cau-giay",
+                             scores={"novelty": 11, "applicability": 9})
     assert status == 422
     assert {(e["path"], e["code"]) for e in answer["errors"]} == {("/scores/novelty", "too_large"),
                                                                   ("/scores/effectiveness", "required")}
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": "decline", "expected_version": version, "reason": "  "}, user="reviewer-cau-giay")
+    status, answer = helpers.attempt(api, sid, "decline", version, "reviewer-cau-giay", reason="  ")
     assert status == 422 and answer["errors"][0]["path"] == "/reason"
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions",
-                              {"event": "approve", "expected_version": version}, user="reviewer-cau-giay")
+    status, answer = helpers.attempt(api, sid, "approve", version, "reviewer-cau-giay")
     assert status == 422 and answer["errors"][0] == {
         "path": "/event", "code": "unknown_event", "message": "Thao tác: không có thao tác này trong quy trình duyệt."}
-    status, answer = fire(api, sid, "start_review", version, "reviewer-cau-giay", reason="Không cần lý do ở đây")
+    status, answer = attempt(api, sid, "start_review", version, "reviewer-cau-giay", reason="Không cần lý do ở đây")
     assert status == 422 and answer["errors"][0]["code"] == "not_accepted"
     _, now = api.json("GET", f"/submissions/{sid}", user="admin")
     assert now["status"] == "under_review" and now["version"] == version
@@ -127,19 +123,19 @@ def test_missing_or_invalid_input_is_422_and_changes_nothing(api):
 
 def test_a_stale_version_gets_409_with_the_current_state(api):
     sid, version = bring_to(api, "pending")
-    assert fire(api, sid, "validate", version, "reviewer-fpt")[0] == 200
-    status, answer = fire(api, sid, "invalidate", version, "reviewer-fpt")
+    assert attempt(api, sid, "validate", version, "reviewer-fpt")[0] == 200
+    status, answer = attempt(api, sid, "invalidate", version, "reviewer-fpt")
     assert status == 409
     assert answer["current"] == {"status": "valid", "version": version + 1}
     assert answer["errors"][0]["code"] == "stale_version"
-    status, answer = fire(api, sid, "validate", version + 1, "reviewer-fpt")
+    status, answer = attempt(api, sid, "validate", version + 1, "reviewer-fpt")
     assert status == 409 and answer["errors"][0]["code"] == "invalid_state"
 
 
 def test_a_replayed_client_token_does_nothing_and_answers_the_same(api):
     sid, version = bring_to(api, "pending")
-    first = fire(api, sid, "request_revision", version, "reviewer-fpt", client_token="tap-7")
-    again = fire(api, sid, "request_revision", version, "reviewer-fpt", client_token="tap-7")
+    first = attempt(api, sid, "request_revision", version, "reviewer-fpt", client_token="tap-7")
+    again = attempt(api, sid, "request_revision", version, "reviewer-fpt", client_token="tap-7")
     assert first == again and first[0] == 200
     _, history = api.json("GET", f"/submissions/{sid}/history", user="worker-fpt")
     assert [e["event"] for e in history["items"]] == ["submitted", "request_revision"]
@@ -147,7 +143,7 @@ def test_a_replayed_client_token_does_nothing_and_answers_the_same(api):
 
 def test_history_is_complete_and_visible_to_the_author_and_reviewers_only(api):
     sid, version = bring_to(api, "under_review")
-    assert fire(api, sid, "recognize", version, "reviewer-cau-giay")[0] == 200
+    assert attempt(api, sid, "recognize", version, "reviewer-cau-giay")[0] == 200
     status, history = api.json("GET", f"/submissions/{sid}/history", user="worker-fpt")
     assert status == 200
     events = history["items"]
@@ -175,7 +171,7 @@ def test_author_edits_a_returned_initiative_and_resubmits(api):
     status, answer = api.json("PUT", f"/submissions/{sid}", {**edited, "unit_id": "cdcs-rang-dong"}, user="worker-fpt")
     assert status == 422 and answer["errors"][0]["code"] == "unit_cannot_change"
     assert api.json("PUT", f"/submissions/{sid}", edited, user="reviewer-fpt")[0] == 403
-    assert fire(api, sid, "resubmit", version + 1, "worker-fpt")[0] == 200
+    assert attempt(api, sid, "resubmit", version + 1, "worker-fpt")[0] == 200
     # Once back in review, it can no longer be edited.
     status, answer = api.json("PUT", f"/submissions/{sid}", edited, user="worker-fpt")
     assert status == 409 and answer["errors"][0]["code"] == "not_editable"
@@ -190,7 +186,7 @@ def test_queues_hold_exactly_what_waits_for_each_unit(api):
     valid, _ = bring_to(api, "valid")
     reviewing, _ = bring_to(api, "under_review")
     returned, _ = bring_to(api, "needs_revision")
-    other = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")[1]["id"]
+    other = enter(api)["id"]
 
     def queue(user, query=""):
         status, page = api.json("GET", f"/queue{query}", user=user)
@@ -225,7 +221,7 @@ def test_queue_pages_oldest_first_with_none_missing_or_repeated_while_others_dec
         # Meanwhile another official decides an item further down the queue.
         later = [i for i in ids if i not in seen and i not in decided]
         if later:
-            assert fire(api, later[-1], "validate", 1, "reviewer-fpt")[0] == 200
+            assert attempt(api, later[-1], "validate", 1, "reviewer-fpt")[0] == 200
             decided.append(later[-1])
         cursor = page["next_cursor"]
         if not cursor:
@@ -237,8 +233,8 @@ def test_queue_pages_oldest_first_with_none_missing_or_repeated_while_others_dec
 
 def test_batch_decisions_report_per_item(api):
     first, second, third = (new_initiative(api) for _ in range(3))
-    assert fire(api, third, "validate", 1, "reviewer-fpt")[0] == 200
-    foreign = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")[1]["id"]
+    assert attempt(api, third, "validate", 1, "reviewer-fpt")[0] == 200
+    foreign = enter(api)["id"]
     body = {"event": "request_revision", "reason": "Thiếu ảnh minh họa trước và sau.", "client_token": "batch-1",
             "items": [{"id": first, "expected_version": 1}, {"id": second, "expected_version": 1},
                       {"id": third, "expected_version": 1}, {"id": foreign, "expected_version": 1},
@@ -282,14 +278,13 @@ def test_a_decision_is_refused_with_every_problem_at_once_and_nothing_changes(ap
     sid = new_initiative(api)
     # WHEN the reviewer returns it with a reason too short (the request's schema) and
     # scores the event does not take (the workflow definition)
-    status, answer = api.json("POST", f"/submissions/{sid}/transitions", {
-        "event": "request_revision", "expected_version": 1, "reason": "Ít",
-        "scores": {"novelty": 8, "applicability": 9, "effectiveness": 7}}, user="reviewer-fpt")
+    status, answer = helpers.attempt(api, sid, "request_revision", 1, "reviewer-fpt", reason="Ít",
+                                     scores={"novelty": 8, "applicability": 9, "effectiveness": 7})
     # THEN both are said in one answer, each naming its field
     assert status == 422
     assert {(e["path"], e["code"]) for e in answer["errors"]} == {("/reason", "too_short"), ("/scores", "not_accepted")}
     # AND nothing happened
-    assert fire(api, sid, "validate", 1, "reviewer-fpt")[0] == 200
+    assert attempt(api, sid, "validate", 1, "reviewer-fpt")[0] == 200
 
 
 def test_a_batch_without_the_input_its_event_needs_is_refused_whole(api):

@@ -16,7 +16,8 @@ from chalicelib.auth.principal import Principal
 from chalicelib.api.http import status_of
 from chalicelib.errors import DomainError
 from chalicelib.review import service
-from tests.conftest import demo_users, initiative
+from tests.conftest import demo_users
+from tests.helpers import enter
 
 THREADS = 20
 
@@ -101,8 +102,7 @@ def race(bodies: list[dict], submission_id: str, who: Principal) -> list:
 
 
 def created(api) -> dict:
-    status, body = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
-    assert status == 201, body
+    body = enter(api)
     assert body["status"] == "pending" and body["version"] == 1
     return body
 

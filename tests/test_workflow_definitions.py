@@ -14,7 +14,8 @@ import sys
 import pytest
 
 from chalicelib.workflow import definition
-from tests.conftest import ROOT, initiative
+from tests.conftest import ROOT
+from tests.helpers import attempt, deliver, enter, fire
 
 DEFINITIONS = os.path.join(ROOT, "tests", "definitions")
 DOC = os.path.join(ROOT, "docs", "workflow.md")
@@ -161,15 +162,14 @@ def workflow_file(monkeypatch):
     definition.default.cache_clear()
 
 
-def fire(api, submission, user, event, **payload):
-    body = {"event": event, "expected_version": submission["version"], **payload}
-    return api.json("POST", f"/submissions/{submission['id']}/transitions", body, user=user)
+def attempt_step(api, submission, event, user, **payload):
+    """`helpers.attempt` on `submission` at the version it has: (status, answer)."""
+    return attempt(api, submission["id"], event, submission["version"], user, **payload)
 
 
-def step(api, submission, user, event, **payload) -> dict:
-    status, answer = fire(api, submission, user, event, **payload)
-    assert status == 200, (event, user, answer)
-    return answer["submission"]
+def step(api, submission, event, user, **payload) -> dict:
+    """`helpers.fire` on `submission` at the version it has; returns the initiative as it is now."""
+    return fire(api, submission["id"], event, submission["version"], user, **payload)["submission"]
 
 
 def queue_ids(api, user) -> list[str]:
@@ -221,8 +221,7 @@ def test_a_single_level_definition_runs_through_the_same_api(api, workflow_file)
     # GIVEN the app running a one-level workflow: the grassroots union recognises directly
     workflow = workflow_file("single_level.json")
     assert workflow.states["pending"].queue == "grassroots"
-    status, submission = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
-    assert status == 201, submission
+    submission = enter(api)
     # THEN the new initiative is named by this definition and waits for the grassroots reviewer
     assert submission["status"] == "pending"
     assert submission["status_name"] == {"vi": "Chờ công nhận", "en": "Awaiting recognition"}
@@ -232,23 +231,24 @@ def test_a_single_level_definition_runs_through_the_same_api(api, workflow_file)
     assert sorted(e["event"] for e in read["allowed_events"]) == ["decline", "recognize", "request_revision"]
 
     # WHEN the reviewer tries the default definition's first step, THEN that event does not exist here
-    status, answer = fire(api, submission, "reviewer-rang-dong", "validate")
+    status, answer = attempt_step(api, submission, "validate", "reviewer-rang-dong")
     assert status == 422 and answer["errors"][0]["code"] == "unknown_event"
     # AND the union above has no say in this workflow
-    status, answer = fire(api, submission, "reviewer-cong-thuong", "recognize", scores=SCORES,
-                          confirmed_benefit_vnd=900_000_000)
+    status, answer = attempt_step(api, submission, "recognize", "reviewer-cong-thuong", scores=SCORES,
+                                  confirmed_benefit_vnd=900_000_000)
     assert status == 403, answer
 
     # WHEN the reviewer returns it, the author resubmits, and the reviewer recognises it with scores
-    submission = step(api, submission, "reviewer-rang-dong", "request_revision",
+    submission = step(api, submission, "request_revision", "reviewer-rang-dong",
                       reason="Bổ sung số liệu tiết kiệm điện năng")
     assert submission["status"] == "needs_revision"
     assert submission["id"] not in queue_ids(api, "reviewer-rang-dong")
-    submission = step(api, submission, "worker-rang-dong", "resubmit")
+    submission = step(api, submission, "resubmit", "worker-rang-dong")
     assert submission["status"] == "pending" and submission["id"] in queue_ids(api, "reviewer-rang-dong")
-    status, answer = fire(api, submission, "reviewer-rang-dong", "recognize", confirmed_benefit_vnd=900_000_000)
+    status, answer = attempt_step(api, submission, "recognize", "reviewer-rang-dong",
+                                  confirmed_benefit_vnd=900_000_000)
     assert status == 422 and answer["errors"][0]["path"] == "/scores"
-    submission = step(api, submission, "reviewer-rang-dong", "recognize", scores=SCORES,
+    submission = step(api, submission, "recognize", "reviewer-rang-dong", scores=SCORES,
                       confirmed_benefit_vnd=900_000_000)
 
     # THEN it is recognised at the grassroots level, final, and waits for nobody
@@ -256,7 +256,7 @@ def test_a_single_level_definition_runs_through_the_same_api(api, workflow_file)
     assert submission["status_name"]["vi"] == "Được công nhận cấp cơ sở"
     assert submission["id"] not in queue_ids(api, "reviewer-rang-dong")
     assert submission["id"] not in queue_ids(api, "reviewer-cong-thuong")
-    status, answer = fire(api, submission, "worker-rang-dong", "withdraw")
+    status, answer = attempt_step(api, submission, "withdraw", "worker-rang-dong")
     assert status == 409 and answer["current"] == {"status": "recognized", "version": 4}
     # AND the history tells the whole story
     assert history(api, submission, "worker-rang-dong") == [
@@ -280,27 +280,25 @@ def test_a_definition_with_a_national_level_runs_through_the_same_api(api, workf
     workflow_file("with_national.json")
     api.users[NATIONAL_REVIEWER["id"]] = NATIONAL_REVIEWER
     # AND an initiative of cdcs-fpt-cau-giay (tld > ldld-ha-noi > ldld-cau-giay > cdcs-fpt-cau-giay)
-    body = initiative(unit_id="cdcs-fpt-cau-giay", authors=[
+    submission = enter(api, user="worker-fpt", unit_id="cdcs-fpt-cau-giay", authors=[
         {"full_name": "Lê Quang Huy", "member_id": "worker-fpt", "share_percent": 100}])
-    status, submission = api.json("POST", "/submissions", body, user="worker-fpt")
-    assert status == 201, submission
     assert submission["id"] in queue_ids(api, "reviewer-fpt")
 
     # WHEN the grassroots union validates it and the upper-grassroots union reviews and recognises it
-    submission = step(api, submission, "reviewer-fpt", "validate")
+    submission = step(api, submission, "validate", "reviewer-fpt")
     assert submission["id"] in queue_ids(api, "reviewer-cau-giay")
-    submission = step(api, submission, "reviewer-cau-giay", "start_review")
-    submission = step(api, submission, "reviewer-cau-giay", "recognize", scores=SCORES,
+    submission = step(api, submission, "start_review", "reviewer-cau-giay")
+    submission = step(api, submission, "recognize", "reviewer-cau-giay", scores=SCORES,
                       confirmed_benefit_vnd=2_000_000_000)
     # THEN, recognised, it is not final here: it waits for the top-level unit to nominate it
     assert submission["status"] == "recognized"
     assert submission["id"] in queue_ids(api, "reviewer-ha-noi")
     assert submission["id"] not in queue_ids(api, "reviewer-cau-giay")
-    status, answer = fire(api, submission, "reviewer-cau-giay", "nominate")
+    status, answer = attempt_step(api, submission, "nominate", "reviewer-cau-giay")
     assert status == 403, answer
 
     # WHEN the top-level unit nominates it
-    submission = step(api, submission, "reviewer-ha-noi", "nominate", reason="Có thể nhân rộng toàn ngành")
+    submission = step(api, submission, "nominate", "reviewer-ha-noi", reason="Có thể nhân rộng toàn ngành")
     # THEN it waits for the national level, under the state name the definition gives
     assert submission["status"] == "nominated"
     assert submission["status_name"] == {"vi": "Được đề cử cấp toàn quốc", "en": "Nominated nationally"}
@@ -309,11 +307,11 @@ def test_a_definition_with_a_national_level_runs_through_the_same_api(api, workf
     status, read = api.json("GET", f"/submissions/{submission['id']}", user="reviewer-national")
     assert sorted(e["event"] for e in read["allowed_events"]) == ["award", "deny_award"]
     for outsider in ("reviewer-ha-noi", "reviewer-fpt"):
-        status, answer = fire(api, submission, outsider, "award", scores=SCORES)
+        status, answer = attempt_step(api, submission, "award", outsider, scores=SCORES)
         assert status == 403, (outsider, answer)
 
     # WHEN the national reviewer gives it an award
-    submission = step(api, submission, "reviewer-national", "award", scores=SCORES)
+    submission = step(api, submission, "award", "reviewer-national", scores=SCORES)
     # THEN it is finished, in nobody's queue, and the history shows every level in turn
     assert submission["status"] == "national_award" and submission["version"] == 6
     for reviewer in ("reviewer-fpt", "reviewer-cau-giay", "reviewer-ha-noi", "reviewer-national"):
@@ -332,15 +330,13 @@ def test_a_recognised_initiative_moving_on_keeps_its_confirmed_benefit_counted(a
     # GIVEN the workflow with a national level, where "recognized" is not the last state: a
     # recognised initiative moves on to "nominated" (and beyond), recognised all the same
     workflow_file("with_national.json")
-    body = initiative(unit_id="cdcs-fpt-cau-giay", authors=[
+    submission = enter(api, user="worker-fpt", unit_id="cdcs-fpt-cau-giay", authors=[
         {"full_name": "Lê Quang Huy", "member_id": "worker-fpt", "share_percent": 100}])
-    status, submission = api.json("POST", "/submissions", body, user="worker-fpt")
-    assert status == 201, submission
-    submission = step(api, submission, "reviewer-fpt", "validate")
-    submission = step(api, submission, "reviewer-cau-giay", "start_review")
-    submission = step(api, submission, "reviewer-cau-giay", "recognize", scores=SCORES,
+    submission = step(api, submission, "validate", "reviewer-fpt")
+    submission = step(api, submission, "start_review", "reviewer-cau-giay")
+    submission = step(api, submission, "recognize", "reviewer-cau-giay", scores=SCORES,
                       confirmed_benefit_vnd=2_000_000_000)
-    stream.drain()
+    deliver(stream)
 
     def confirmed(unit_id):
         status, stats = api.json("GET", f"/stats/units/{unit_id}?phase={submission['phase']}", user="leader-ha-noi")
@@ -348,8 +344,8 @@ def test_a_recognised_initiative_moving_on_keeps_its_confirmed_benefit_counted(a
         return stats["unit"]["benefit_confirmed_vnd"]
     assert confirmed("ldld-ha-noi") == confirmed("ldld-cau-giay") == 2_000_000_000
     # WHEN the top-level unit nominates it nationally
-    step(api, submission, "reviewer-ha-noi", "nominate", reason="Có thể nhân rộng toàn ngành")
-    stream.drain()
+    step(api, submission, "nominate", "reviewer-ha-noi", reason="Có thể nhân rộng toàn ngành")
+    deliver(stream)
     # THEN its confirmed benefit still counts, in every unit on its path
     assert confirmed("ldld-ha-noi") == confirmed("ldld-cau-giay") == 2_000_000_000
 
@@ -358,7 +354,7 @@ def test_after_another_definition_the_default_is_back(api):
     # (runs after the tests above: the fixture restored the env and cleared the cache)
     assert "WORKFLOW_DEFINITION" not in os.environ
     assert "nominated" not in definition.default().states
-    status, submission = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
+    submission = enter(api)
     assert submission["status_name"] == {"vi": "Chờ duyệt", "en": "Pending"}
 
 

@@ -19,7 +19,8 @@ from chalicelib.api.http import status_of
 from chalicelib.errors import DomainError
 from chalicelib.review import service
 from chalicelib.workflow import definition, engine
-from tests.conftest import demo_users, initiative
+from tests.conftest import demo_users
+from tests.helpers import enter
 
 WORKFLOW = definition.default()
 EVENTS = sorted(WORKFLOW.transitions)
@@ -139,8 +140,7 @@ def test_any_sequence_of_requests_keeps_the_initiative_consistent(api, data):
 
     # GIVEN a fresh initiative of cdcs-rang-dong (the `api` fixture's tables live for the whole
     # test, not per example, so each example makes its own initiative)
-    status_code, submission = api.json("POST", "/submissions", initiative(), user="worker-rang-dong")
-    assert status_code == 201, submission
+    submission = enter(api)
     path = tuple(catalog.unit("cdcs-rang-dong").path)
     assert path == ("tld", "cd-cong-thuong", "cdcs-rang-dong")
     walk = Walk(submission, path)
