@@ -2,7 +2,7 @@
 """The two commands of the README, on a fresh machine with only Python 3.11.
 
     python3 scripts/dev.py serve   # install, start moto + the API on 127.0.0.1, demo data loaded
-    python3 scripts/dev.py test    # install, run the whole test suite (incl. packaging + cfn-lint)
+    python3 scripts/dev.py test    # install, run the whole test suite (incl. packaging + cfn-lint), in parallel
 
 Both make `.venv/` and install `requirements-dev.txt` into it when it changed,
 then run inside it. `test` also installs Debian's Chromium (packages chromium
@@ -83,6 +83,14 @@ def ensure_chromium() -> None:
             sys.exit(f"{tail}\nCould not install Chromium (apt-get exited {done}; output's end above). {how}")
 
 
+def parallel() -> list[str]:
+    """pytest-xdist's options: one worker per core and one more (the browser tests
+    spend their time waiting on a server and a browser), each test file on one
+    worker (its module fixtures are built once). `-n 0` after them runs serially."""
+    workers = int(os.environ.get("TEST_WORKERS", (os.cpu_count() or 1) + 1))
+    return ["-n", str(workers), "--dist", "loadfile"]
+
+
 def in_venv() -> bool:
     return os.path.realpath(sys.prefix) == os.path.realpath(VENV)
 
@@ -98,7 +106,7 @@ def main(argv) -> int:
         os.execv(PYTHON, [PYTHON, os.path.abspath(__file__), *argv[1:]])
     os.chdir(ROOT)
     if argv[1] == "test":
-        return subprocess.call([PYTHON, "-m", "pytest", *argv[2:]])
+        return subprocess.call([PYTHON, "-m", "pytest", *parallel(), *argv[2:]])
     sys.path.insert(0, ROOT)
     from scripts import local
 
