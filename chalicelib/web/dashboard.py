@@ -32,7 +32,6 @@ from chalice import Blueprint
 from chalicelib import clock
 from chalicelib.awards import access
 from chalicelib.errors import Forbidden, NotFound, Problem
-from chalicelib.levels import Level
 from chalicelib.web import charts
 from chalicelib.web.pages import FORM_TYPE, PREFIX, page_view, redirect, url
 
@@ -52,6 +51,7 @@ PROBLEMS = ("award_list_approved", "award_list_superseded")
 def dashboard(page):
     from chalicelib.awards import store
     from chalicelib.counters import stats
+    from chalicelib.levels import Level
     from chalicelib.reference import catalog
     from chalicelib.workflow import definition
 

@@ -12,17 +12,22 @@ typed kept.
 from chalice import Blueprint
 
 from chalicelib.errors import Conflict, Invalid, Malformed
-from chalicelib.web import forms, review_forms, review_pages
+from chalicelib.web import forms
 from chalicelib.web.pages import FORM_TYPE, PREFIX, page_view, redirect, url
 
 bp = Blueprint(__name__)
 
-PAGE_PARAMS = (*review_pages.FILTERS, "cursor", "limit")
+# The queue's filters and paging, as the page's links and forms carry them
+# (review_pages and review_forms are imported by the routes: they load the
+# workflow core, which `import app` need not pay for).
+PAGE_PARAMS = ("state", "phase", "subject_group", "field", "cursor", "limit")
 
 
 @bp.route(PREFIX + "/queue", methods=["GET"])
 @page_view(bp, roles=("reviewer",))
 def queue(page):
+    from chalicelib.web import review_pages
+
     filters = {name: page.query(name) for name in PAGE_PARAMS if page.query(name)}
     return review_pages.queue_page(page, filters)
 
@@ -32,6 +37,7 @@ def queue(page):
 def decide_selected(page):
     """One event on every selected initiative; a result line for each."""
     from chalicelib.review import service
+    from chalicelib.web import review_forms, review_pages
     from chalicelib.workflow import definition
 
     form = page.form()
@@ -58,6 +64,7 @@ def decide_selected(page):
 @bp.route(PREFIX + "/initiatives/{submission_id}", methods=["GET"])
 @page_view(bp)
 def initiative(page, submission_id):
+    from chalicelib.web import review_pages
     from chalicelib.workflow import definition
 
     done = page.query("done")
@@ -73,6 +80,7 @@ def fire_event(page, submission_id):
     """Fire one event; back to the initiative page, which says it was done."""
     from chalicelib.api.http import status_of
     from chalicelib.review import service
+    from chalicelib.web import review_forms, review_pages
     from chalicelib.workflow import definition
 
     form = page.form()

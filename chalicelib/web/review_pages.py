@@ -10,7 +10,7 @@ from chalicelib.web import review_forms
 from chalicelib.web.pages import PREFIX, new_token, url
 from chalicelib.workflow.definition import SCORES
 
-FILTERS = ("state", "phase", "subject_group", "field")
+FILTERS = ("state", "phase", "subject_group", "field")  # (web/review.py spells them too, for `import app`)
 
 
 # ------------------------------------------------------------------ the queue

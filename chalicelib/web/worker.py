@@ -12,7 +12,6 @@ import json
 from chalice import Blueprint, Response
 
 from chalicelib import clock, formatting
-from chalicelib.workflow import definition
 from chalicelib.errors import Conflict, DomainError, Problem
 from chalicelib.web import forms
 from chalicelib.web.pages import PREFIX, new_token, page_view, problems_by_field, redirect, url
@@ -97,6 +96,7 @@ def post_edit(page, submission_id):
     initiative goes back to its reviewers."""
     from chalicelib.review import service as review
     from chalicelib.submissions import service
+    from chalicelib.workflow import definition
 
     submission = service.read(submission_id, page.principal)
     if not _may_edit(page, submission):
@@ -184,6 +184,7 @@ def _draft_name(page, mode: str) -> str:
 
 def _may_edit(page, submission: dict) -> bool:
     from chalicelib.submissions import rules
+    from chalicelib.workflow import definition
 
     state = definition.default().states.get(submission["status"])
     return bool(state and state.author_may_edit and page.principal.user_id in rules.author_ids(submission))
