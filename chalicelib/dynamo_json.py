@@ -1,13 +1,6 @@
-"""DynamoDB JSON ↔ plain Python, for the code that uses boto3's client directly
-(stream images, counters, award lists). Whole numbers come back as int, not Decimal."""
-
-
-def to_item(attributes: dict) -> dict:
-    """Plain Python (ints, strs, lists, dicts, bytes, bools, None) as DynamoDB JSON."""
-    from boto3.dynamodb.types import TypeSerializer
-
-    serializer = TypeSerializer()
-    return {key: serializer.serialize(value) for key, value in attributes.items()}
+"""DynamoDB values as plain Python: stream images (DynamoDB JSON) and the
+values PynamoDB hands back (Decimals, map attributes). Whole numbers come
+back as int, not Decimal."""
 
 
 def from_item(raw: dict | None) -> dict | None:
