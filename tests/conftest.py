@@ -212,14 +212,6 @@ class Stream:
             answers[name] = self.client.lambda_.invoke(name, StreamFeeder.event(records)).payload
         return answers
 
-    def drain(self) -> list[dict]:
-        """Deliver everything new; fail the test if a handler reports a failed record."""
-        records = self.records()
-        if records:
-            for name, answer in self.deliver(records).items():
-                assert not (answer or {}).get("batchItemFailures"), (name, answer)
-        return records
-
 
 @pytest.fixture
 def stream(api):

@@ -2,6 +2,7 @@
 as a leader reads them in a browser: initiatives are entered and decided
 through the API, the stream is delivered so the counters move, then the pages
 are read and posted as a signed-in browser would."""
+import os
 import re
 from datetime import date
 
@@ -10,7 +11,7 @@ import pytest
 
 from chalicelib import settings
 from chalicelib.web import charts
-from tests.conftest import html_text
+from tests.conftest import ROOT, html_text
 from tests.helpers import deliver, enter, fire
 
 PHASE = "sk2627-gd1"  # open on the tests' default date, 2026-11-21
@@ -362,3 +363,25 @@ def test_the_english_list_page(pages, counted):
     assert '<html lang="en">' in response.body.decode()
     assert "Award list – version 1" in text and "Exemplary initiatives" in text and "Draft" in text
     assert "Approve version 1" in text and "Download the Excel file" in text
+
+
+def test_the_recognised_figure_counts_every_state_the_definition_counts_as_recognised(pages, counted, monkeypatch):
+    from chalicelib.workflow import definition
+
+    # GIVEN Hà Nội with one initiative recognised (F1)
+    response = pages.get("/app/dashboard", user="leader-ha-noi")
+    # THEN the dashboard shows it among the figures
+    assert section(response, "recognized") == "1 Sáng kiến được công nhận"
+    # GIVEN a workflow where a recognised initiative moves on (nominated, awarded nationally), and
+    # counters that hold some in each of those states
+    monkeypatch.setenv("WORKFLOW_DEFINITION", os.path.join(ROOT, "tests", "definitions", "with_national.json"))
+    definition.default.cache_clear()
+    try:
+        set_counters("ldld-ha-noi", state__recognized=1, state__nominated=2, state__national_award=1,
+                     state__no_national_award=1, state__not_recognized=3)
+        # THEN every state that definition flags as recognised counts, and only those
+        assert section(pages.get("/app/dashboard", user="leader-ha-noi"), "recognized") == \
+            "5 Sáng kiến được công nhận"
+    finally:
+        monkeypatch.undo()
+        definition.default.cache_clear()
