@@ -35,7 +35,7 @@ class _Bound(Model):
     """A model that talks through chalicelib.aws.dynamodb(). PynamoDB would
     build a botocore client of its own per model; handing it the container's
     client keeps one client (one connection pool, one cold-start cost) and
-    lets `aws.use(dynamodb=...)` replace every DynamoDB call at once. (PynamoDB
+    lets `aws.replaced(dynamodb=...)` replace every DynamoDB call at once. (PynamoDB
     6.1 offers no setting for this; its `Connection.client` takes a client set
     in `_client`, and the pinned version is tested to do so.)"""
 

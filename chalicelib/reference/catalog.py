@@ -158,17 +158,6 @@ def want_targets(read, unit_ids, program_id: str, phase_id: str):
     return found
 
 
-def targets(unit_ids, program_id: str, phase_id: str) -> dict:
-    """{unit id: Target} for the units of `unit_ids` that registered one for the
-    phase: one BatchGetItem per 100 units."""
-    from chalicelib.tables import BatchRead
-
-    read = BatchRead()
-    found = want_targets(read, unit_ids, program_id, phase_id)
-    read.run()
-    return found()
-
-
 def _user(record) -> User:
     return User(id=record.id, full_name=record.full_name, roles=tuple(record.roles or ()), unit_id=record.unit_id,
                 language=record.language or "vi", email=record.email, phone=record.phone)
