@@ -386,7 +386,7 @@ def run() -> dict:
                 # Progress and rankings read counters, never initiatives: the same calls and
                 # request units with 1,000 and with 100,000 initiatives counted.
                 for size in (1_000, 100_000):
-                    seed_counters(client, size)
+                    seed_counters(size)
                     for row_id, user, path in STATS_REQUESTS:
                         catalog.clear_cache()
                         route, query = path.split("?")
@@ -419,12 +419,13 @@ SEED_PATHS = [["tld", "ldld-ha-noi", "ldld-cau-giay", "cdcs-fpt-cau-giay"],
               ["tld", "ldld-thanh-hoa", "cd-vien-chuc-thanh-hoa", "cdcs-so-y-te-thanh-hoa"]]
 
 
-def seed_counters(client, size: int) -> None:
+def seed_counters(size: int) -> None:
     """Leave the counters as counting `size` initiatives would: the totals come
     from the consumer's own arithmetic (counters.core.recount) and are written
-    with the consumer's own update, once per counter, not once per initiative."""
-    from chalicelib import settings
+    with the consumer's own counting (counters.store.count_once), once per
+    counter, not once per initiative."""
     from chalicelib.counters import core, store
+    from chalicelib.tables import CounterRecord
 
     states = ["pending", "valid", "under_review", "recognized", "needs_revision"]
     groups = ["enterprise-workers", "works-and-technical", "public-service", "officials", "new-countryside"]
@@ -434,8 +435,6 @@ def seed_counters(client, size: int) -> None:
               "subject_group": groups[n % 5], "benefit_vnd": 1_000_000 * (n % 97),
               "confirmed_benefit_vnd": 500_000 * (n % 89),
               "authors": [{"full_name": f"Tác giả {n % 1000}", "share_percent": 100}]} for n in range(size))
-    from chalicelib.tables import CounterRecord
-
     for scope, counts in core.recount(items).items():
         unit_id, phase_id = scope
         CounterRecord(store.counter_key(unit_id, phase_id), store.TOTAL).delete()
