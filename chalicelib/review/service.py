@@ -151,14 +151,14 @@ def edit(submission_id: str, principal, raw_body, if_match: str | None) -> dict:
                               lambda after, event: submissions.present(store.plain_values(after)))
 
 
-def edit_and_send(submission_id: str, principal, raw_body, version: int, client_token: str) -> dict:
+def edit_and_send(submission_id: str, principal, raw_body, version: int, client_token: str) -> tuple[dict, str]:
     """The edit page's "send": save the author's changes (guarded by the
     version they saw), then fire the event the definition names for after an
     edit (`after_edit`: the default's "resubmit"), so the initiative goes back
     to its reviewers. Two writes: if the second fails, the edit stays saved.
-    Returns the initiative as it is after both."""
+    Returns (the initiative as it is after both, the event fired)."""
     edited = edit(submission_id, principal, raw_body, f'"{version}"')
-    event = definition.default().after_edit(edited["status"])
-    body = {"event": event.event, "expected_version": edited["version"], "client_token": client_token}
+    event = definition.default().after_edit(edited["status"]).event
+    body = {"event": event, "expected_version": edited["version"], "client_token": client_token}
     _, answer = _fire(submission_id, principal, body, client_token)
-    return answer["submission"]
+    return answer["submission"], event

@@ -219,15 +219,15 @@ def award_list_workbook(page, list_id):
 @bp.route(PREFIX + "/award-lists/{list_id}/approve", methods=["POST"], content_types=[FORM_TYPE])
 @page_view(bp, roles=("leader",))
 def approve_award_list(page, list_id):
-    from chalicelib.awards import service
+    from chalicelib.awards import service, store
     from chalicelib.awards.exceptions import AlreadyApproved, Superseded
 
-    unit, _, phase, _ = access.locate(list_id)
+    _, phase_id, _ = store.parse_id(list_id)  # where to go back to, even when approving is refused
     to_dashboard = (page.form().get("from") or [""])[0] == "dashboard"
 
     def back(**notice):
         if to_dashboard:
-            return redirect(url(PREFIX + "/dashboard", phase=phase.id, **notice))
+            return redirect(url(PREFIX + "/dashboard", phase=phase_id, **notice))
         return redirect(url(f"{PREFIX}/award-lists/{list_id}", **notice))
 
     try:

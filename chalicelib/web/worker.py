@@ -96,7 +96,6 @@ def post_edit(page, submission_id):
     initiative goes back to its reviewers."""
     from chalicelib.review import service as review
     from chalicelib.submissions import service
-    from chalicelib.workflow import definition
 
     submission = service.read(submission_id, page.principal)
     if not _may_edit(page, submission):
@@ -109,10 +108,9 @@ def post_edit(page, submission_id):
     context = {"submission": submission, "unit_name": submission["unit_name"] or submission["unit_id"]}
     if action != "send":
         return _form_action(page, "edit", program, typed, form, action, idempotency_key=token, **context)
-    event = definition.default().after_edit(submission["status"]).event
     try:
-        review.edit_and_send(submission_id, page.principal, forms.submission(typed),
-                             forms.first(form, "version"), token)
+        _, event = review.edit_and_send(submission_id, page.principal, forms.submission(typed),
+                                        forms.first(form, "version"), token)
     except DomainError as error:
         if isinstance(error, Conflict) and not _may_edit(page, service.read(submission_id, page.principal)):
             # Already resubmitted (a second tap) or decided meanwhile: the initiative's page says which.
