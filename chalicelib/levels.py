@@ -25,13 +25,8 @@ class Level(StrEnum):
         """The level of a unit of `kind` (KeyError for a kind the tree does not know)."""
         return KINDS[kind]
 
-    @classmethod
-    def of_rank(cls, rank: int) -> "Level":
-        return _BY_RANK[rank]
-
 
 _RANKS = {Level.NATIONAL: 0, Level.TOP_LEVEL: 1, Level.UPPER_GRASSROOTS: 2, Level.GRASSROOTS: 3}
-_BY_RANK = {rank: level for level, rank in _RANKS.items()}
 
 # Each kind of unit in schemas/organisation.json and its level.
 KINDS = {

@@ -41,6 +41,16 @@ class Principal:
                    name=claims.get("name", ""))
 
 
+# Who reads what belongs to a unit (its figures, its award lists).
+UNIT_READERS = ("leader", "reviewer", "admin")
+
+
+def reads_unit(principal: Principal, unit_path) -> bool:
+    """Leaders, reviewers and admins read what belongs to their own unit and to
+    every unit under it (national ones: every unit's)."""
+    return principal.has_role(*UNIT_READERS) and principal.unit_id in unit_path
+
+
 def may_see(principal: Principal, unit_path, author_ids) -> bool:
     """An initiative is visible to its submitter and authors, to admins, and to
     reviewers and leaders whose unit is on its unit's path (contains it)."""

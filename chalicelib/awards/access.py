@@ -5,9 +5,8 @@ rules for the API and the pages.
 - read: leaders, reviewers and admins whose unit contains the list's unit;
 - approve: a leader of the list's unit itself.
 """
+from chalicelib.auth.principal import UNIT_READERS as READERS, reads_unit
 from chalicelib.awards.exceptions import ListNotFound
-
-READERS = ("leader", "reviewer", "admin")
 
 
 def may_compile(principal, unit) -> bool:
@@ -15,7 +14,7 @@ def may_compile(principal, unit) -> bool:
 
 
 def may_read(principal, unit) -> bool:
-    return principal.has_role(*READERS) and principal.unit_id in unit.path
+    return reads_unit(principal, unit.path)
 
 
 def may_approve(principal, unit) -> bool:

@@ -7,5 +7,5 @@ unit above it, kept exact from the initiatives table's stream.
   exactly once, and holds the reads others need (a unit's counts, a level's).
 - `stats`: progress and rankings for the API and the dashboard, read through
   the owners; reads are keyed by unit, never by initiative, and never scan.
-- `access`: who may read which figures.
+Who may read which figures is the one rule for a unit's data: auth.principal.reads_unit.
 """

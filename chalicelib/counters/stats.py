@@ -25,7 +25,7 @@ thousands of grassroots unions.
 """
 from chalicelib import validation
 from chalicelib.counters import core, store
-from chalicelib.counters.access import may_read, may_read_nationwide
+from chalicelib.auth.principal import UNIT_READERS, reads_unit
 from chalicelib.errors import Forbidden, Invalid, NotFound, Problem
 from chalicelib.levels import Level
 from chalicelib.reference import catalog
@@ -53,7 +53,7 @@ def unit_stats(principal, unit_id: str, params: dict) -> dict:
     unit = catalog.unit(unit_id)
     if unit is None:
         raise NotFound()
-    if not may_read(principal, unit.path):
+    if not reads_unit(principal, unit.path):
         raise Forbidden()
     children = sorted(catalog.children(unit.id), key=lambda u: core.name_order(u.name))
     units = [unit] + children
@@ -73,11 +73,12 @@ def rankings(principal, params: dict) -> dict:
         within = catalog.unit(params["within"])
         if within is None:
             raise Invalid([Problem("/within", "unknown_unit")])
-        if not may_read(principal, within.path):
+        if not reads_unit(principal, within.path):
             raise Forbidden()
     elif level != Level.TOP_LEVEL:
         raise Invalid([Problem("/within", "required")])
-    elif not may_read_nationwide(principal):
+    elif not principal.has_role(*UNIT_READERS):
+        # The top-level ranking is the one published nationwide: any reader sees it.
         raise Forbidden()
     caller_unit = catalog.unit(principal.unit_id)
     if caller_unit is None:

@@ -41,13 +41,22 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def _cached(key, load):
+_MISSING = object()
+
+
+def _fresh(key):
+    """What the cache holds for `key` while it is fresh (None included: a unit
+    known not to exist), else _MISSING."""
     hit = _cache.get(key)
-    now = time.monotonic()
-    if hit and hit[0] > now:
+    if hit and hit[0] > time.monotonic():
         _cache.move_to_end(key)
         return hit[1]
-    return _remember(key, load())
+    return _MISSING
+
+
+def _cached(key, load):
+    found = _fresh(key)
+    return _remember(key, load()) if found is _MISSING else found
 
 
 def _remember(key, value):
@@ -103,14 +112,12 @@ def units(unit_ids) -> dict:
     from chalicelib.tables import BatchRead, UnitRecord
 
     found, missing = {}, []
-    now = time.monotonic()
     for unit_id in dict.fromkeys(unit_ids):
-        hit = _cache.get(("unit", unit_id))
-        if hit and hit[0] > now:
-            if hit[1] is not None:
-                found[unit_id] = hit[1]
-        else:
+        cached = _fresh(("unit", unit_id))
+        if cached is _MISSING:
             missing.append(unit_id)
+        elif cached is not None:
+            found[unit_id] = cached
     if missing:
         read = BatchRead()
         keys = {unit_id: read.want(UnitRecord, unit_key(unit_id), "UNIT") for unit_id in missing}

@@ -17,10 +17,13 @@ from chalicelib.web.pages import FORM_TYPE, PREFIX, page_view, redirect, url
 
 bp = Blueprint(__name__)
 
-# The queue's filters and paging, as the page's links and forms carry them
-# (review_pages and review_forms are imported by the routes: they load the
-# workflow core, which `import app` need not pay for).
-PAGE_PARAMS = ("state", "phase", "subject_group", "field", "cursor", "limit")
+# review_pages and review_forms are imported by the routes: they load the
+# workflow core, which `import app` need not pay for.
+
+
+def page_params(review_pages) -> tuple:
+    """The queue's filters and paging, as the page's links and forms carry them."""
+    return (*review_pages.FILTERS, "cursor", "limit")
 
 
 @bp.route(PREFIX + "/queue", methods=["GET"])
@@ -28,7 +31,7 @@ PAGE_PARAMS = ("state", "phase", "subject_group", "field", "cursor", "limit")
 def queue(page):
     from chalicelib.web import review_pages
 
-    filters = {name: page.query(name) for name in PAGE_PARAMS if page.query(name)}
+    filters = {name: page.query(name) for name in page_params(review_pages) if page.query(name)}
     return review_pages.queue_page(page, filters)
 
 
@@ -41,7 +44,7 @@ def decide_selected(page):
     from chalicelib.workflow import definition
 
     form = page.form()
-    filters = {name: forms.text(form, f"filter-{name}") for name in PAGE_PARAMS}
+    filters = {name: forms.text(form, f"filter-{name}") for name in page_params(review_pages)}
     filters = {name: value for name, value in filters.items() if value}
     selected = [value.strip() for value in form.get("ids", []) if value.strip()]
     body = {**review_forms.decision(form),

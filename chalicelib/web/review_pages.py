@@ -6,11 +6,12 @@ allowed from chalicelib/submissions, the count waiting from the counters.
 """
 from chalicelib.errors import DomainError
 from chalicelib.review.queues import desk
+from chalicelib.submissions.store import QUEUE_FILTERS
 from chalicelib.web import review_forms
 from chalicelib.web.pages import PREFIX, new_token, url
 from chalicelib.workflow.definition import SCORES
 
-FILTERS = ("state", "phase", "subject_group", "field")  # (web/review.py spells them too, for `import app`)
+FILTERS = QUEUE_FILTERS  # the queue's own filters: state, phase, subject group, field
 
 
 # ------------------------------------------------------------------ the queue

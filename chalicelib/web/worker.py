@@ -215,8 +215,7 @@ def _own_grassroots_unit(principal):
 def my_initiatives(page):
     from chalicelib.submissions import service
 
-    listed = service.list_mine(page.principal, {"limit": "20", **({"cursor": page.query("cursor")}
-                                                                 if page.query("cursor") else {})})
+    listed = service.list_mine(page.principal, _page_of_20(page))
     return page.render("mine.html", items=listed["items"], next_cursor=listed["next_cursor"])
 
 
@@ -225,9 +224,13 @@ def my_initiatives(page):
 def notifications(page):
     from chalicelib.notify import service
 
-    listed = service.page_for(page.principal, {"limit": "20", **({"cursor": page.query("cursor")}
-                                                                 if page.query("cursor") else {})}, page.lang)
+    listed = service.page_for(page.principal, _page_of_20(page), page.lang)
     return page.render("notifications.html", items=listed["items"], next_cursor=listed["next_cursor"])
+
+
+def _page_of_20(page) -> dict:
+    """A list page's query as the services take it: 20 a page, from the cursor in the link."""
+    return {"limit": "20", **({"cursor": page.query("cursor")} if page.query("cursor") else {})}
 
 
 @bp.route(PREFIX + "/notifications/read", methods=["POST"], content_types=[FORM])
