@@ -195,3 +195,25 @@ def test_a_server_side_error_shows_next_to_its_field(new_page):
     save_screenshot(worker, "worker-form-error-360x740")
     worker.goto("/app/initiatives")
     expect(worker.locator("[data-testid=my-initiatives] > li")).to_have_count(before)
+
+
+def test_a_form_the_browser_refused_is_sent_once_corrected(new_page):
+    worker = new_page(width=360, height=740)
+    sign_in(worker, "worker-rang-dong-2")
+    worker.goto("/app/initiatives")
+    before = worker.locator("[data-testid=my-initiatives] > li").count()
+    # WHEN the worker sends the form with a title too short for it
+    fill_form(worker, "Gá")
+    worker.fill("#authors-0-full_name", "Lê Văn Cường")
+    worker.locator("[data-testid=send]").click()
+    # THEN the browser says so beside the title, and nothing is sent
+    expect(worker.locator("#err-title")).to_contain_text("Tên sáng kiến")
+    # WHEN they correct it and send again (twice, quickly)
+    title = f"Gá kẹp nhanh cho máy khoan đứng ({RUN})"
+    worker.fill("#title", title)
+    worker.locator("[data-testid=send]").dblclick()
+    # THEN it is sent, once
+    expect(worker.locator("[data-testid=tracking-code]")).to_be_visible()
+    worker.goto("/app/initiatives")
+    expect(worker.locator("[data-testid=my-initiatives] > li")).to_have_count(before + 1)
+    expect(worker.locator("[data-testid=my-initiatives]")).to_contain_text(title)

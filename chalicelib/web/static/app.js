@@ -16,15 +16,16 @@
     return template.replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
   }
 
-  /* ---- send once: the server also de-duplicates (Idempotency-Key / client token) */
-  all("form[data-once]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (event.defaultPrevented) return;
-      if (form.dataset.sent) { event.preventDefault(); return; }
-      form.dataset.sent = "1";
-      // Disabled after this tick, so the tapped button's own value is still sent.
-      setTimeout(function () { all("button[type=submit]", form).forEach(function (b) { b.disabled = true; }); }, 0);
-    });
+  /* ---- send once: the server also de-duplicates (Idempotency-Key / client token).
+     Listened for on the document, so it runs after the form's own checks: a
+     submit they stopped never reaches it and never counts as sent. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-once]") || event.defaultPrevented) return;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    // Disabled after this tick, so the tapped button's own value is still sent.
+    setTimeout(function () { all("button[type=submit]", form).forEach(function (b) { b.disabled = true; }); }, 0);
   });
 
   /* ---- money grouped as typed */
