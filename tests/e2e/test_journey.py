@@ -217,3 +217,30 @@ def test_a_form_the_browser_refused_is_sent_once_corrected(new_page):
     worker.goto("/app/initiatives")
     expect(worker.locator("[data-testid=my-initiatives] > li")).to_have_count(before + 1)
     expect(worker.locator("[data-testid=my-initiatives]")).to_contain_text(title)
+
+
+def test_a_reviewer_taps_send_right_after_typing_and_the_tap_counts(new_page):
+    # GIVEN an initiative waiting for Rạng Đông's reviewer
+    worker = new_page(width=360, height=740)
+    sign_in(worker, "worker-rang-dong-2")
+    fill_form(worker, f"Cữ định vị nhanh cho máy dập ({RUN})")
+    worker.fill("#authors-0-full_name", "Lê Văn Cường")
+    worker.locator("[data-testid=send]").click()
+    expect(worker.locator("[data-testid=tracking-code]")).to_be_visible()
+    initiative_url = worker.url.removesuffix("/sent")
+    reviewer = new_page(width=360, height=740)
+    sign_in(reviewer, "reviewer-rang-dong")
+    reviewer.goto(initiative_url)
+    returning = reviewer.locator("#event-request_revision")
+    returning.locator("summary").click()
+    # WHEN they type a reason too short and tap the button straight from the field
+    returning.locator("textarea[name=reason]").fill("Ít")
+    returning.locator('button[data-event="request_revision"]').click()
+    # THEN the tap was the button's: the reason is refused beside it, nothing sent
+    expect(returning.locator(".field-error")).to_contain_text("quá ngắn")
+    expect(reviewer.locator("[data-testid=state]")).to_have_text("Chờ duyệt")
+    # WHEN they write a real reason and tap once, straight from the field again
+    returning.locator("textarea[name=reason]").fill("Cần bổ sung ảnh chụp cữ trước và sau khi lắp.")
+    returning.locator('button[data-event="request_revision"]').click()
+    # THEN it is sent: the message leaving the field did not move the button from under the tap
+    expect(reviewer.locator("[data-testid=state]")).to_have_text("Cần bổ sung")

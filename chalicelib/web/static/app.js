@@ -3,7 +3,8 @@
    - a form is sent once however often it is tapped (data-once),
    - a draft is kept in the browser while typing and offered back (data-draft),
    - money is grouped as typed: 1.500.000 (data-money),
-   - fields are checked as they are left, with the catalogue's messages (data-check),
+   - fields are checked as they are left and when the form is sent, with the
+     catalogue's messages beside them (data-check; the server checks everything again),
    - co-authors are added and removed in place, shares summed (data-authors),
    - the unit is found by typing its name (data-unit-search),
    - "select all" in the review queue (data-select-all).
@@ -71,7 +72,15 @@
     return !problem;
   }
   all("form[data-check]").forEach(function (form) {
+    // These checks speak the page's language and say it beside the field; the
+    // browser's own bubbles (in its language) are for pages without this script.
+    form.noValidate = true;
     form.addEventListener("focusout", function (event) {
+      // Leaving a field for a submit button: the submit checks every field. Checking
+      // now would add or remove a message above the button while it is being tapped,
+      // move it, and the tap would land beside it.
+      var next = event.relatedTarget;
+      if (next && next.matches && next.matches("button[type=submit], input[type=submit]")) return;
       if (event.target.matches("input, textarea, select")) check(event.target, form);
     });
     form.addEventListener("submit", function (event) {
