@@ -302,6 +302,7 @@ def run() -> dict:
     meter = Meter()
     rows = []
     started = time.monotonic()
+    emulation.dynamodb_like_aws()
     with mock_aws():
         import boto3
 

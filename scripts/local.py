@@ -50,6 +50,9 @@ def main(argv) -> int:
 
     from moto.server import ThreadedMotoServer
 
+    # The server runs in this process: give its DynamoDB what AWS guarantees (locking, clean cancels).
+    emulation.dynamodb_like_aws()
+
     emulator = ThreadedMotoServer(ip_address=HOST, port=args.moto_port, verbose=False)
     emulator.start()
     chalice = None
@@ -69,7 +72,7 @@ def main(argv) -> int:
                          args=([streams.count_changes, streams.react_to_events], settings.table_name("initiatives")),
                          kwargs={"stop": stop_feeding}).start()
         chalice = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", HOST,
+            [sys.executable, os.path.join(ROOT, "scripts", "chalice_local.py"), "local", "--stage", "local", "--host", HOST,
              "--port", str(args.port), "--autoreload" if args.reload else "--no-autoreload"], cwd=ROOT, env=os.environ.copy(),
             # Its own process group, so stopping it also stops its reloader's worker.
             start_new_session=True)

@@ -6,6 +6,13 @@ import time
 
 
 class StreamFeeder:
+    """Reads a table's stream from where it last stopped. Its place is the last
+    sequence number read on each shard, and every poll asks for a fresh
+    AFTER_SEQUENCE_NUMBER iterator from there (TRIM_HORIZON the first time):
+    an iterator is never kept between polls, so nothing that happens to the
+    stream in between (an iterator expiring after 15 minutes in AWS, a shard
+    object replaced in an emulator) can make it lose its place."""
+
     def __init__(self, table_name: str, client=None, streams_client=None):
         import boto3
 
@@ -13,13 +20,19 @@ class StreamFeeder:
         self.client = client or boto3.client("dynamodb")
         self.streams = streams_client or boto3.client("dynamodbstreams")
         self.arn = None
-        self.iterators: dict = {}
+        self.positions: dict[str, str] = {}  # shard id -> the last sequence number read
 
     def _stream_arn(self) -> str:
         arn = self.client.describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
         if arn != self.arn:  # a new table (tests recreate it): start over
-            self.arn, self.iterators = arn, {}
+            self.arn, self.positions = arn, {}
         return arn
+
+    def _iterator(self, arn: str, shard_id: str) -> str:
+        last = self.positions.get(shard_id)
+        where = ({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last} if last
+                 else {"ShardIteratorType": "TRIM_HORIZON"})
+        return self.streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id, **where)["ShardIterator"]
 
     def poll(self) -> list[dict]:
         """Every record written since the last poll, in order, shaped as Lambda delivers them."""
@@ -27,17 +40,14 @@ class StreamFeeder:
         records = []
         for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
             shard_id = shard["ShardId"]
-            iterator = self.iterators.get(shard_id) or self.streams.get_shard_iterator(
-                StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            iterator = self._iterator(arn, shard_id)
             while iterator:
                 page = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-                records += [self.lambda_shaped(r) for r in page["Records"]]
-                next_iterator = page.get("NextShardIterator")
-                if not page["Records"] or next_iterator is None:
-                    iterator = next_iterator
+                if not page["Records"]:
                     break
-                iterator = next_iterator
-            self.iterators[shard_id] = iterator
+                records += [self.lambda_shaped(r) for r in page["Records"]]
+                self.positions[shard_id] = page["Records"][-1]["dynamodb"]["SequenceNumber"]
+                iterator = page.get("NextShardIterator")
         return records
 
     def lambda_shaped(self, record: dict) -> dict:

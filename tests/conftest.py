@@ -73,6 +73,7 @@ def demo_users() -> dict:
 @pytest.fixture(scope="session")
 def aws():
     """moto for the whole session, with the tables made and the demo reference data loaded."""
+    emulation.dynamodb_like_aws()
     with mock_aws():
         from chalicelib.reference import loader
 

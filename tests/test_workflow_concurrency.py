@@ -5,7 +5,6 @@ layer (`review.service.fire`, what POST /submissions/{id}/transitions runs)
 directly, each as reviewer-rang-dong; the initiative itself is created through
 the HTTP API.
 """
-import functools
 import threading
 
 import boto3
@@ -23,40 +22,15 @@ THREADS = 20
 
 
 @pytest.fixture
-def dynamodb_serialises_writes(monkeypatch):
-    """Make moto behave like DynamoDB under concurrent writers.
-
-    This emulates DynamoDB, not our code. Real DynamoDB serialises writes to an
-    item: a conditional write (or a whole TransactWriteItems) checks its
-    condition and writes as one atomic step, so of two writers conditioned on
-    the same version only one can pass. moto's in-memory backend has no locking
-    at all: two threads can both evaluate a condition against the old item
-    before either writes, and its TransactWriteItems even restores a deep copy
-    of the whole table on cancellation, which can undo another thread's
-    committed write. Without this lock the test would measure moto's races.
-
-    One re-entrant lock (transact_write_items calls put_item/update_item/
-    get_item inside) is held for the duration of each backend call. Single-item
-    reads are taken under it too: a DynamoDB read sees an item whole, whereas
-    moto's dictionaries may be mid-change. Nothing here holds the lock between
-    two calls, so the app's own read-decide-write sequence still interleaves
-    freely across threads, exactly as it would against DynamoDB.
-    """
+def dynamodb_serialises_writes(aws):
+    """moto made to behave like DynamoDB under concurrent writers (writes
+    serialised per call, a cancelled transaction leaving no trace):
+    scripts/emulation.dynamodb_like_aws, which the `aws` fixture applies for
+    every test and the local run applies to its server. Without it these
+    tests would measure moto's races, not the app's."""
     from moto.dynamodb.models import DynamoDBBackend
 
-    lock = threading.RLock()
-
-    def serialised(method):
-        @functools.wraps(method)
-        def wrapper(self, *args, **kwargs):
-            with lock:
-                return method(self, *args, **kwargs)
-        return wrapper
-
-    for name in ("transact_write_items", "put_item", "update_item", "delete_item",  # the writes
-                 "get_item", "query"):  # reads that must not see moto mid-write
-        monkeypatch.setattr(DynamoDBBackend, name, serialised(getattr(DynamoDBBackend, name)))
-    yield lock
+    assert DynamoDBBackend._like_aws
 
 
 def principal(user_id: str) -> Principal:

@@ -143,6 +143,10 @@ def stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
+# The served app's emulator (moto's server), for tests that read the tables behind the app.
+SERVED: dict = {}
+
+
 @pytest.fixture(scope="package")
 def served_app():
     """The README's first command on two free ports; yields its base URL, e.g. "http://127.0.0.1:41234".
@@ -151,6 +155,7 @@ def served_app():
     are done, not at the end of the whole suite). Its output: test-artifacts/e2e/serve.log."""
     port, moto_port = free_ports(2)
     url = f"http://{HOST}:{port}"
+    SERVED["emulator"] = f"http://{HOST}:{moto_port}"
     os.makedirs(os.path.dirname(SERVE_LOG), exist_ok=True)
     with open(SERVE_LOG, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
@@ -170,6 +175,12 @@ def served_app():
         yield url
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="package")
+def served_emulator(served_app) -> str:
+    """The URL of the served app's moto server, e.g. "http://127.0.0.1:41235"."""
+    return SERVED["emulator"]
 
 
 # ---------------------------------------------------------------- the browser
