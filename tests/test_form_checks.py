@@ -264,3 +264,19 @@ def test_the_json_api_honours_an_explicit_accept_language(api):
     assert english["errors"][0]["message"] == "Title: is required."
     assert default["errors"][0]["message"] == "Tên sáng kiến: bắt buộc phải nhập."
     assert json.dumps(default, ensure_ascii=False).count("Title") == 0
+    with open("docs/openapi.json", encoding="utf-8") as f:
+        described = json.load(f)["components"]["parameters"]["Accept-Language"]["description"]
+    assert "honours" in described and "pages" in described
+
+
+def test_a_form_sent_again_with_other_content_is_told_in_plain_words(pages, api):
+    # GIVEN an initiative sent from a form (its one-use key spent)
+    assert pages.post("/app/submit", form_of(initiative(), key="k-once"), user=WORKER).status_code == 303
+    # WHEN the same form (same key) comes back with other content, e.g. after a lost answer and a change
+    again = pages.post("/app/submit", form_of(initiative(title="Cải tiến khuôn ép đuôi đèn LED (bản 2)"),
+                                              key="k-once"), user=WORKER)
+    # THEN the worker reads what happened, without "Idempotency-Key", and the next tap sends it as a new one
+    text = html_text(again)
+    assert "Một sáng kiến khác đã được gửi từ biểu mẫu này" in text and "Idempotency" not in text
+    assert 'name="idempotency_key" value="k-once"' not in body_of(again)
+    assert len(mine(api)) == 1

@@ -57,11 +57,14 @@ def post_initiative(page):
         status, stored = service.create(body, page.principal, key)
     except DomainError as error:
         if any(p.code == IDEMPOTENCY_KEY_REUSED for p in error.problems):
-            key = new_token()  # this key already stored another initiative: the next try is a new one
+            # This key already stored another initiative: said in the worker's words
+            # (not "Idempotency-Key"), and the next try is a new one.
+            key = new_token()
+            error = Conflict([Problem("", "sent_before")])
         return _form(page, "new", program, _aligned(typed), idempotency_key=key, error=error)
     if status >= 400:  # the replay of a key whose first use failed
         return _form(page, "new", program, _aligned(typed), idempotency_key=new_token(),
-                     error=Conflict([Problem("", "not_accepted")]), status=status)
+                     error=Conflict([Problem("", "send_again")]), status=status)
     return redirect(url(f"{PREFIX}/initiatives/{stored['id']}/sent"))
 
 
