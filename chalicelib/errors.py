@@ -28,9 +28,26 @@ class Problem:
     params: dict = field(default_factory=dict)
 
     def render(self, language: str) -> dict:
-        message = i18n.text(f"errors.{self.code}", language,
-                            field=i18n.field_label(self.path, language), **self.params)
+        key = f"errors.{self.code}"
+        if i18n.is_choice(self.path) and f"{key}.choice" in i18n.catalogue():
+            key += ".choice"  # a field picked from a list is chosen, not typed: "phải chọn"
+        message = i18n.text(key, language, field=i18n.field_label(self.path, language),
+                            **{name: _in_words(name, value, language) for name, value in self.params.items()})
         return {"path": self.path, "code": self.code, "message": message}
+
+
+def _in_words(name: str, value, language: str):
+    """A parameter as a person reads it: a type or a unit's kind in words
+    ("một số nguyên", not "integer"), a number grouped (1.000.000)."""
+    from chalicelib import formatting
+
+    if name == "expected":
+        return i18n.text("words.or", language).join(i18n.text(f"types.{one}", language) for one in value.split("/"))
+    if name == "kind":
+        return i18n.text(f"kinds.{value}", language)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formatting.number(value, language)
+    return value
 
 
 class DomainError(Exception):

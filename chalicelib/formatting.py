@@ -5,6 +5,7 @@ Money is integer VND. Vietnamese groups thousands with "." (1.500.000 ₫);
 English with "," (1,500,000 VND). Large sums are read in tỷ (10⁹ đồng), as the
 press writes them: 33.000 tỷ đồng. Times are Asia/Ho_Chi_Minh, day/month/year.
 """
+import re
 from datetime import datetime
 
 from chalicelib.clock import VIETNAM
@@ -16,6 +17,19 @@ def number(value, language: str = "vi") -> str:
     """A whole number with thousands grouped: 12.345 (vi), 12,345 (en)."""
     grouped = f"{int(value):,}"
     return grouped.replace(",", ".") if language != "en" else grouped
+
+
+def read_money(typed: str, language: str = "vi"):
+    """Whole đồng as people type them, read strictly: digits, or digits in
+    groups of three split by the language's separator (1.500.000 vi,
+    1,500,000 en); spaces around are trimmed. Anything else (a sign, decimals,
+    letters, a misplaced separator) is None: never read as another number.
+    app.js (data-money) applies the same rule in the browser."""
+    separator = "," if language == "en" else "."
+    typed = typed.strip()
+    if re.fullmatch(r"[0-9]+", typed) or re.fullmatch(r"[0-9]{1,3}(?:%s[0-9]{3})+" % re.escape(separator), typed):
+        return int(typed.replace(separator, ""))
+    return None
 
 
 def money(amount, language: str = "vi") -> str:

@@ -1,7 +1,9 @@
 """The message catalogue: every user-facing string, Vietnamese and English side by side.
 
-The catalogue is `messages.json` beside this file. Vietnamese is the default;
-English is chosen by `Accept-Language: en`.
+The catalogue is `messages.json` beside this file. Vietnamese is the default.
+The pages are in English only when the reader picks it (the language switch,
+a cookie: web/pages.py), whatever the browser's Accept-Language; the JSON API
+honours an explicit `Accept-Language: en` (a program's choice, api/http.py).
 """
 import json
 import os
@@ -50,6 +52,13 @@ def both(key: str) -> dict:
     """The entry in both languages, e.g. for a state's name in an API response."""
     entry = catalogue().get(key, {})
     return {language: entry.get(language, key) for language in LANGUAGES}
+
+
+def is_choice(path: str) -> bool:
+    """True when the field a JSON Pointer designates is picked from a list (a
+    unit, a subject group, a language), as its catalogue entry says ("choice")."""
+    token = next((t for t in reversed(path.split("/")) if t and not t.isdigit()), "")
+    return bool(catalogue().get(f"fields.{token}", {}).get("choice"))
 
 
 def field_label(path: str, language: str) -> str:

@@ -57,6 +57,33 @@ def problems(name: str, instance) -> list[Problem]:
     return sorted(found.values(), key=lambda p: (p.path, p.code))
 
 
+def in_schema_order(name: str, found) -> list[Problem]:
+    """`found` sorted the way schema `name` declares its properties (which is
+    the order of its form's fields), the body as a whole first; problems of one
+    field keep their order (the schema's, then the rules')."""
+    root = load_schema(name)
+
+    def key(problem: Problem) -> tuple:
+        schema, place = root, []
+        for token in [t for t in problem.path.split("/")[1:]]:
+            while "$ref" in schema and schema["$ref"].startswith("#/$defs/"):
+                schema = {**root["$defs"][schema["$ref"][len("#/$defs/"):]],
+                          **{k: v for k, v in schema.items() if k != "$ref"}}
+            names = list(schema.get("properties", {}))
+            if token in names:
+                place.append(names.index(token))
+                schema = schema["properties"][token]
+            elif token.isdigit() and "items" in schema:
+                place.append(int(token))
+                schema = schema["items"]
+            else:
+                place.append(len(names) + 1_000)  # unknown to the schema: after what it knows
+                schema = {}
+        return tuple(place)
+
+    return sorted(found, key=key)
+
+
 def pointer(parts) -> str:
     return "".join(f"/{escape_pointer(str(part))}" for part in parts)
 

@@ -162,7 +162,7 @@ def test_applied_before_the_programs_counting_date_is_refused_in_2022(api, now):
                               user="worker-rang-dong")
     assert status == 422
     assert answer["errors"][0]["code"] == "before_program_start"
-    assert "2021-09-01" in answer["errors"][0]["message"]
+    assert "01/09/2021" in answer["errors"][0]["message"]  # as people write dates here, not 2021-09-01
 
 
 def test_malformed_and_oversized_bodies(api):
@@ -264,7 +264,7 @@ def test_cursors_cannot_be_forged_or_borrowed(api):
     status, answer = api.json("GET", f"/me/submissions?cursor={page['next_cursor']}", user="worker-rang-dong-2")
     assert status == 400 and answer["errors"][0] == {
         "path": "/cursor", "code": "invalid_cursor",
-        "message": "Con trỏ trang: con trỏ phân trang không hợp lệ; hãy tải lại từ trang đầu."}
+        "message": "Liên kết tới trang sau không còn dùng được; hãy tải lại từ trang đầu."}
     status, _ = api.json("GET", "/me/submissions?cursor=bm90LWEtY3Vyc29y", user="worker-rang-dong")
     assert status == 400
     status, answer = api.json("GET", "/me/submissions?limit=500", user="worker-rang-dong")

@@ -10,38 +10,52 @@ EDITABLE = ("title", "subject_group", "field", "problem", "solution", "results",
 
 
 def check(body: dict, program: Program | None, phase: Phase | None, unit: Unit | None, today: date,
-          needs_open_phase: bool = True, entered_in: str | None = None) -> list[Problem]:
+          needs_open_phase: bool = True, entered_in: str | None = None, broken=frozenset()) -> list[Problem]:
     """Every rule `body` breaks. `program` and `phase` are the ones the
     initiative belongs to (for a new one: the phase open today, or None), `unit`
     its unit (None if unknown), `today` the date in Vietnam. An edit of an
     initiative already entered does not need an open phase, and keeps the unit
-    it was entered in (`entered_in`). `body` already passed the schema."""
+    it was entered in (`entered_in`).
+
+    `broken` holds the paths the schema already refused (JSON Pointers): a rule
+    whose fields are among them is not checked, so that the schema's problems
+    and the rules' are reported together, each field once."""
+    def usable(*paths) -> bool:
+        return not any(path in broken for path in paths) and "" not in broken
+
     found = []
-    if entered_in is not None and body["unit_id"] != entered_in:
-        found.append(Problem("/unit_id", "unit_cannot_change"))
-    elif unit is None:
-        found.append(Problem("/unit_id", "unknown_unit"))
-    elif not unit.is_grassroots:
-        found.append(Problem("/unit_id", "not_grassroots", {"kind": unit.kind}))
-
-    applied_from = date.fromisoformat(body["applied_from"])
-    if applied_from > today:
-        found.append(Problem("/applied_from", "date_in_future", {"today": today.isoformat()}))
-
     if needs_open_phase and phase is None:
         found.append(Problem("", "no_open_phase"))
-    if program is not None:
-        if not program.has_subject_group(body["subject_group"]):
-            found.append(Problem("/subject_group", "unknown_subject_group"))
-        if not program.has_field(body["field"]):
-            found.append(Problem("/field", "unknown_field"))
-        if applied_from < program.counts_from:
-            found.append(Problem("/applied_from", "before_program_start",
-                                 {"counts_from": program.counts_from.isoformat()}))
+    if not isinstance(body, dict):
+        return found
+    if usable("/unit_id"):
+        if entered_in is not None and body["unit_id"] != entered_in:
+            found.append(Problem("/unit_id", "unit_cannot_change"))
+        elif unit is None:
+            found.append(Problem("/unit_id", "unknown_unit"))
+        elif not unit.is_grassroots:
+            found.append(Problem("/unit_id", "not_grassroots", {"kind": unit.kind}))
 
-    total = sum(author["share_percent"] for author in body["authors"])
-    if total != 100:
-        found.append(Problem("/authors", "shares_not_100", {"total": total}))
+    if program is not None and usable("/subject_group") and not program.has_subject_group(body["subject_group"]):
+        found.append(Problem("/subject_group", "unknown_subject_group"))
+    if program is not None and usable("/field") and not program.has_field(body["field"]):
+        found.append(Problem("/field", "unknown_field"))
+
+    if usable("/applied_from"):
+        applied_from = date.fromisoformat(body["applied_from"])
+        # Dates in messages as people write them here (30/11/2026), in both languages.
+        if applied_from > today:
+            found.append(Problem("/applied_from", "date_in_future", {"today": today.strftime("%d/%m/%Y")}))
+        if program is not None and applied_from < program.counts_from:
+            found.append(Problem("/applied_from", "before_program_start",
+                                 {"counts_from": program.counts_from.strftime("%d/%m/%Y")}))
+
+    authors = body.get("authors")
+    if usable("/authors") and isinstance(authors, list) and authors and all(
+            usable(f"/authors/{i}", f"/authors/{i}/share_percent") for i in range(len(authors))):
+        total = sum(author["share_percent"] for author in authors)
+        if total != 100:
+            found.append(Problem("/authors", "shares_not_100", {"total": total}))
     return found
 
 

@@ -18,20 +18,26 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 def checked(raw_body, entered=None):
-    """The body normalised (NFC, trimmed) and checked: Malformed for the
-    schema, Invalid for the rules (every one at once). Without `entered` (a
-    stored initiative) it is a new initiative for the phase open now; with it,
-    an edit of that one (same program and unit). Returns (body, program, phase
-    or None, unit)."""
-    body = validation.normalized("submission", raw_body)
+    """The body normalised (NFC, trimmed) and checked against the schema and
+    the rules together, every problem at once, in the form's order: Malformed
+    (400) when the schema is broken, the rules' problems listed with it;
+    Invalid (422) when only rules are. Without `entered` (a stored initiative)
+    it is a new initiative for the phase open now; with it, an edit of that one
+    (same program and unit). Returns (body, program, phase or None, unit)."""
+    body, broken = validation.checked("submission", raw_body)
     today = clock.today()
     if entered is None:
         program, phase = catalog.current(today) or (None, None)
     else:
         program, phase = catalog.program(entered.program_id), None
-    unit = catalog.unit(body["unit_id"])
-    problems = rules.check(body, program, phase, unit, today, needs_open_phase=entered is None,
-                           entered_in=entered.unit_id if entered is not None else None)
+    paths = frozenset(problem.path for problem in broken)
+    unit_id = body.get("unit_id") if isinstance(body, dict) and "/unit_id" not in paths else None
+    unit = catalog.unit(unit_id) if unit_id else None
+    problems = validation.in_schema_order("submission", broken + rules.check(
+        body, program, phase, unit, today, needs_open_phase=entered is None,
+        entered_in=entered.unit_id if entered is not None else None, broken=paths))
+    if broken:
+        raise Malformed(problems)
     if problems:
         raise Invalid(problems)
     return body, program, phase, unit

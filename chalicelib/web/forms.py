@@ -7,15 +7,15 @@ Form names: the schema's property names; authors as `authors-<n>-<property>`.
 import re
 from functools import lru_cache
 
-from chalicelib import validation
+from chalicelib import formatting, validation
 
 SCHEMA = "submission"
 TEXT_FIELDS = ("title", "unit_id", "subject_group", "field", "problem", "solution", "results", "applied_where",
                "applied_from")
 AUTHOR_FIELDS = ("full_name", "member_id", "phone", "email", "share_percent", "language")
 AUTHOR_NAME = re.compile(r"^authors-(\d{1,2})-([a-z_]+)$")
-DIGITS = re.compile(r"\D")
 WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]{1,12}$")
+DAY_MONTH_YEAR = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 
 
 def _resolved(schema: dict, root: dict) -> dict:
@@ -57,12 +57,22 @@ def text(form: dict, name: str) -> str:
     return first(form, name).strip()
 
 
-def number(value: str):
-    """Digits typed with separators (1.500.000 ₫) as an int; what is not a number
-    stays text, so the schema names the field and says it must be a number."""
-    value = value.strip()
-    digits = DIGITS.sub("", value)
-    return int(digits) if digits and not re.search(r"[A-Za-z]", value) else value
+def money(value: str, language: str = "vi"):
+    """Money as typed (1.500.000) as an int, by the one rule
+    (formatting.read_money); anything else stays text, so the schema names the
+    field and says it must be a whole number: never a different number."""
+    found = formatting.read_money(value, language)
+    return found if found is not None else value.strip()
+
+
+def day(value: str):
+    """A date picked (YYYY-MM-DD, what a date field sends) or typed as people
+    write it here (31/05/2022), as the API's YYYY-MM-DD; anything else as typed,
+    for the schema to refuse."""
+    typed = DAY_MONTH_YEAR.match(value.strip())
+    if typed:
+        return f"{typed.group(3)}-{int(typed.group(2)):02d}-{int(typed.group(1)):02d}"
+    return value
 
 
 def whole(value: str):
@@ -90,18 +100,21 @@ def values(form: dict) -> dict:
     return found
 
 
-def submission(form_values: dict) -> dict:
-    """The API body for form values: empty optional fields left out, numbers parsed."""
+def submission(form_values: dict, language: str = "vi") -> dict:
+    """The API body for form values: empty optional fields left out, numbers
+    and dates read (money grouped the page's way, `language`)."""
     body = {name: form_values[name] for name in TEXT_FIELDS if form_values.get(name, "").strip()}
+    if "applied_from" in body:
+        body["applied_from"] = day(body["applied_from"])
     if form_values.get("benefit_vnd", "").strip():
-        body["benefit_vnd"] = number(form_values["benefit_vnd"])
+        body["benefit_vnd"] = money(form_values["benefit_vnd"], language)
     authors = []
     for row in form_values.get("authors", []):
         if not any(v.strip() for k, v in row.items() if k != "language"):
             continue  # a row left empty is not an author
         author = {k: v for k, v in row.items() if v.strip() and k != "share_percent"}
         if row.get("share_percent", "").strip():
-            author["share_percent"] = number(row["share_percent"])
+            author["share_percent"] = whole(row["share_percent"].strip())
         authors.append(author)
     body["authors"] = authors
     return body

@@ -80,7 +80,9 @@ class Page:
         self.request = request
         jar = cookies(request)
         chosen = jar.get(LANGUAGE_COOKIE)
-        self.lang = chosen if chosen in i18n.LANGUAGES else i18n.pick_language(request.headers.get("accept-language"))
+        # Vietnamese unless the reader picked English with the switch (kept in a
+        # cookie): a phone set to English is no choice of the worker's for these pages.
+        self.lang = chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
         self.principal = _principal(jar.get(SESSION_COOKIE))
         self._unread = None
 

@@ -47,7 +47,7 @@ def decide_selected(page):
     filters = {name: forms.text(form, f"filter-{name}") for name in page_params(review_pages)}
     filters = {name: value for name, value in filters.items() if value}
     selected = [value.strip() for value in form.get("ids", []) if value.strip()]
-    body = {**review_forms.decision(form),
+    body = {**review_forms.decision(form, page.lang),
             "items": [{"id": sid, "expected_version": forms.whole(forms.text(form, f"version-{sid}"))}
                       for sid in selected]}
     transition = definition.default().transitions.get(body["event"])
@@ -87,7 +87,7 @@ def fire_event(page, submission_id):
     from chalicelib.workflow import definition
 
     form = page.form()
-    body = {**review_forms.decision(form), "expected_version": forms.whole(forms.text(form, "expected_version"))}
+    body = {**review_forms.decision(form, page.lang), "expected_version": forms.whole(forms.text(form, "expected_version"))}
     event = body["event"]
     try:
         service.fire(submission_id, page.principal, body)

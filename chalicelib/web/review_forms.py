@@ -26,11 +26,11 @@ def typed(form: dict) -> dict:
     return {name: forms.text(form, name) for name in ("event", *INPUT_NAMES)}
 
 
-def decision(form: dict) -> dict:
+def decision(form: dict, language: str = "vi") -> dict:
     """The event, its client token and its input from a posted form, as the
-    service takes them: empty fields left out, money with its groups taken
-    out (1.500.000 → 1500000), whole numbers as numbers (anything else is
-    passed on as typed, for the service to refuse)."""
+    service takes them: empty fields left out, money read by the one rule
+    (1.500.000 → 1500000, grouped the page's way: `language`), whole numbers
+    as numbers (anything else is passed on as typed, for the service to refuse)."""
     body = {"event": forms.text(form, "event")}
     if forms.text(form, "client_token"):
         body["client_token"] = forms.text(form, "client_token")
@@ -40,7 +40,7 @@ def decision(form: dict) -> dict:
     if scores:
         body["scores"] = scores
     if forms.text(form, "confirmed_benefit_vnd"):
-        body["confirmed_benefit_vnd"] = forms.number(forms.text(form, "confirmed_benefit_vnd"))
+        body["confirmed_benefit_vnd"] = forms.money(forms.text(form, "confirmed_benefit_vnd"), language)
     return body
 
 

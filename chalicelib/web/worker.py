@@ -52,16 +52,19 @@ def post_initiative(page):
         return page.render("submit.html", program=None, mode="new")
     if action != "send":
         return _form_action(page, "new", program, typed, form, action, idempotency_key=key)
-    body = forms.submission(typed)
+    body = forms.submission(typed, page.lang)
     try:
         status, stored = service.create(body, page.principal, key)
     except DomainError as error:
         if any(p.code == IDEMPOTENCY_KEY_REUSED for p in error.problems):
-            key = new_token()  # this key already stored another initiative: the next try is a new one
+            # This key already stored another initiative: said in the worker's words
+            # (not "Idempotency-Key"), and the next try is a new one.
+            key = new_token()
+            error = Conflict([Problem("", "sent_before")])
         return _form(page, "new", program, _aligned(typed), idempotency_key=key, error=error)
     if status >= 400:  # the replay of a key whose first use failed
         return _form(page, "new", program, _aligned(typed), idempotency_key=new_token(),
-                     error=Conflict([Problem("", "not_accepted")]), status=status)
+                     error=Conflict([Problem("", "send_again")]), status=status)
     return redirect(url(f"{PREFIX}/initiatives/{stored['id']}/sent"))
 
 
@@ -109,7 +112,7 @@ def post_edit(page, submission_id):
     if action != "send":
         return _form_action(page, "edit", program, typed, form, action, idempotency_key=token, **context)
     try:
-        _, event = review.edit_and_send(submission_id, page.principal, forms.submission(typed),
+        _, event = review.edit_and_send(submission_id, page.principal, forms.submission(typed, page.lang),
                                         forms.first(form, "version"), token)
     except DomainError as error:
         if isinstance(error, Conflict) and not _may_edit(page, service.read(submission_id, page.principal)):
@@ -157,7 +160,8 @@ def _form(page, mode, program, typed, error=None, status=None, unit_name=None, *
     if not typed["authors"]:
         typed["authors"] = [forms.blank_author()]
     known = {"", "/unit_id", "/authors"} | {f"/{name}" for name in forms.TEXT_FIELDS + ("benefit_vnd",)}
-    summary = [m for path, messages in sorted(problems.items()) for m in messages]
+    # In the order the service listed them: the form's own order, top to bottom.
+    summary = [m for messages in problems.values() for m in messages]
     return page.render(
         "submit.html", status=status, mode=mode, program=program, values=typed, limits=forms.limits(),
         problems=problems, summary=summary, general=[m for p, ms in problems.items() if p not in known

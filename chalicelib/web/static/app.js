@@ -1,8 +1,11 @@
 /* Progressive enhancement for the pages. Every page works without this file
    (plain links and form posts); with it:
-   - a form is sent once however often it is tapped (data-once),
+   - a form is sent once however often it is tapped (data-once); without a
+     network it is not sent at all: a message says so and the form stays as typed,
    - a draft is kept in the browser while typing and offered back (data-draft),
-   - money is grouped as typed: 1.500.000 (data-money),
+   - money is grouped as typed: 1.500.000 (data-money), by the server's one rule
+     (formatting.read_money): what it cannot read is left as typed and refused,
+     never turned into another number,
    - fields are checked as they are left and when the form is sent, with the
      catalogue's messages beside them (data-check; the server checks everything again),
    - co-authors are added and removed in place, shares summed (data-authors),
@@ -19,25 +22,98 @@
 
   /* ---- send once: the server also de-duplicates (Idempotency-Key / client token).
      Listened for on the document, so it runs after the form's own checks: a
-     submit they stopped never reaches it and never counts as sent. */
+     submit they stopped never reaches it and never counts as sent.
+     Before the form leaves, one small request (the app's /health) asks whether
+     the network is there: without it the browser would replace the page by its
+     own "no internet" page. Offline, the form stays as typed (its draft saved),
+     its buttons work, and a message says to send again once back online. */
+  var body = document.body.dataset;
+  var PING_TIMEOUT_MS = 8000;
+  function lock(form, locked) {
+    if (locked) form.dataset.sent = "1"; else delete form.dataset.sent;
+    all("button[type=submit]", form).forEach(function (b) { b.disabled = locked; });
+  }
+  function offlineNotice(form, submitter, shown) {
+    var notice = form.querySelector("[data-offline-notice]");
+    if (!shown) { if (notice) notice.remove(); return; }
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "notice error";
+      notice.setAttribute("role", "alert");
+      notice.dataset.offlineNotice = "";
+      notice.dataset.testid = "offline";
+      notice.textContent = body.msgOffline || "";
+      var place = submitter && submitter.closest(".actions") || null;
+      if (place && form.contains(place)) place.parentNode.insertBefore(notice, place); else form.appendChild(notice);
+    }
+    notice.scrollIntoView({block: "center"});
+  }
+  function online() {
+    if (navigator.onLine === false) return Promise.resolve(false);
+    if (!body.ping || !window.fetch) return Promise.resolve(true);
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort && setTimeout(function () { abort.abort(); }, PING_TIMEOUT_MS);
+    return fetch(body.ping, {cache: "no-store", credentials: "same-origin", signal: abort && abort.signal})
+      .then(function () { return true; }, function () { return false; })
+      .then(function (yes) { clearTimeout(timer); return yes; });
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-once]") || event.defaultPrevented) return;
-    if (form.dataset.sent) { event.preventDefault(); return; }
-    form.dataset.sent = "1";
-    // Disabled after this tick, so the tapped button's own value is still sent.
-    setTimeout(function () { all("button[type=submit]", form).forEach(function (b) { b.disabled = true; }); }, 0);
+    event.preventDefault();
+    if (form.dataset.sent) return;
+    var submitter = event.submitter;
+    if (form.dataset.draft) saveDraft(form);
+    lock(form, true);
+    online().then(function (yes) {
+      offlineNotice(form, submitter, !yes);
+      if (!yes) { lock(form, false); return; }
+      // form.submit() sends no button: the tapped one's name and value go as a hidden field.
+      var pressed = form.querySelector("input[data-pressed]");
+      if (pressed) pressed.remove();
+      if (submitter && submitter.name) {
+        pressed = document.createElement("input");
+        pressed.type = "hidden"; pressed.name = submitter.name; pressed.value = submitter.value;
+        pressed.dataset.pressed = "";
+        form.appendChild(pressed);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    });
+  });
+  // Back to a page the browser kept: its forms were left mid-send.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) all("form[data-once]").forEach(function (form) { lock(form, false); });
   });
 
-  /* ---- money grouped as typed */
+  /* ---- money grouped as typed, by the server's rule: digits, or digits in
+     groups of three split by the page's separator (1.500.000; en 1,500,000) */
   function groupDigits(digits, separator) {
     return digits.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, separator);
   }
+  function moneyDigits(value, separator) {
+    var typed = value.trim(), split = separator === "," ? "," : "\\.";
+    if (/^[0-9]+$/.test(typed) || new RegExp("^[0-9]{1,3}(?:" + split + "[0-9]{3})+$").test(typed))
+      return typed.split(separator).join("");
+    return null;  // a sign, decimals, letters: left as typed, for the check to refuse
+  }
+  function regroupable(value, separator, event) {
+    // Digits typed into (or deleted from) a sum this script grouped: "2.500" and a
+    // 0 typed is "2.5000", which is 25.000. A separator typed by hand, a sign,
+    // decimals or a paste the rule cannot read are left as typed.
+    var groups = value.split(separator), type = event.inputType || "";
+    if (!groups.every(function (g) { return /^[0-9]+$/.test(g); })) return false;
+    if (type.indexOf("delete") === 0) return true;
+    return type === "insertText" && event.data !== separator &&
+      groups.slice(1).every(function (g) { return g.length >= 3; });
+  }
   all("input[data-money]").forEach(function (input) {
     var separator = input.dataset.money || ".";
-    input.addEventListener("input", function () {
-      var digits = input.value.replace(/\D/g, "");
-      var formatted = digits ? groupDigits(digits, separator) : "";
+    input.addEventListener("input", function (event) {
+      var digits = moneyDigits(input.value, separator);
+      if (digits === null && regroupable(input.value.trim(), separator, event))
+        digits = input.value.trim().split(separator).join("");
+      if (digits === null) return;
+      var formatted = groupDigits(digits, separator);
       if (formatted !== input.value) input.value = formatted;
     });
   });
@@ -65,6 +141,10 @@
       problem = fill(messages.msgEmail, {field: labelOf(input)});
     else if (value && input.dataset.pattern && !new RegExp(input.dataset.pattern).test(value))
       problem = fill(messages.msgFormat, {field: labelOf(input)});
+    else if (value && input.type === "date" && input.max && value > input.max && messages.msgFuture)
+      problem = fill(messages.msgFuture, {field: labelOf(input)});
+    else if (value && input.dataset.money && moneyDigits(value, input.dataset.money) === null)
+      problem = fill(messages.msgMoney || messages.msgFormat, {field: labelOf(input)});
     var box = errorBox(input);
     if (box && (problem || box.dataset.client)) { box.textContent = problem; box.dataset.client = problem ? "1" : ""; }
     if (problem) input.setAttribute("aria-invalid", "true");
