@@ -245,7 +245,7 @@ def redrive(queue_url: str, invoke, sqs=None, streams=None, max_messages: int = 
 
     sqs = sqs or boto3.client("sqs")
     streams = streams or boto3.client("dynamodbstreams")
-    report, seen = Report(), set()
+    report, seen, looked_at = Report(), set(), []
     while len(seen) < max_messages:
         page = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=min(10, max_messages - len(seen)),
                                    VisibilityTimeout=VISIBILITY_SECONDS, WaitTimeSeconds=0,
@@ -255,7 +255,11 @@ def redrive(queue_url: str, invoke, sqs=None, streams=None, max_messages: int = 
             break
         for message in messages:
             seen.add(message["MessageId"])
+            looked_at.append(message["ReceiptHandle"])
             _one(message, queue_url, invoke, sqs, streams, dry_run, report, out)
+    if dry_run:  # a look changes nothing: the messages are visible again at once
+        for receipt in looked_at:
+            sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt, VisibilityTimeout=0)
     print(f"redrive: {len(report.replayed)} message(s) replayed, {len(report.left)} left in the queue", file=out)
     return report
 

@@ -165,6 +165,13 @@ def test_counters_throttled_for_good_end_in_the_failure_queue_and_a_redrive_coun
     assert info["endSequenceNumber"] == records[-1]["dynamodb"]["SequenceNumber"]
     assert message["requestContext"]["condition"] == "RetryAttemptsExhausted"
 
+    # WHEN the operator first looks (a dry run) THEN it says what it would replay, and changes nothing
+    looked = []
+    dry = redrive.redrive(failure_queue, redrive.LocalInvoker(stream.client), dry_run=True,
+                          out=type("Out", (), {"write": lambda self, text: looked.append(text)})())
+    assert dry.replayed == [] and f"would replay {info['batchSize']} record(s) into count_changes" in "".join(looked)
+    assert counters() == {} and len(queued(failure_queue)) == 1
+
     # WHEN DynamoDB is back and the queue is redriven
     report, said = run_redrive(stream, failure_queue)
     # THEN the records were read again from the stream and counted, once; the queue is empty
