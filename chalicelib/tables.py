@@ -300,7 +300,7 @@ class NotificationRecord(_Bound):
     """The notifications table: in-app notifications (`USER#<user>` /
     `N#<at>#<submission>#<seq>`), each user's unread count (`USER#<user>` /
     `#UNREAD`) and email delivery claims (`MAIL#<submission>#<seq>` /
-    `<author index>`)."""
+    `<casefolded address>`, `MAIL#AWARD-LIST#<list id>` / `<leader id>`)."""
     Meta = _meta("notifications")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -336,7 +336,8 @@ class UnreadCount(NotificationRecord):
 
 
 class MailClaim(NotificationRecord):
-    """The claim on one email: `MAIL#<submission>#<seq>` / `<author index>`."""
+    """The claim on one email: `MAIL#<submission>#<seq>` / `<casefolded address>`
+    (an author's), `MAIL#AWARD-LIST#<list id>` / `<leader id>` (a leader's)."""
     status = UnicodeAttribute()  # sending | sent
     token = UnicodeAttribute()  # whose claim it is: one invocation's random token
     lease_until = NumberAttribute(null=True)  # epoch seconds; while status = sending

@@ -164,3 +164,99 @@ class Throttled:
 
     def batch_get_item(self, RequestItems):
         return {"Responses": {}, "UnprocessedKeys": RequestItems}
+
+
+# ------------------------------------------------------------------ faults, as AWS answers them
+
+# AWS's own error answers, by service protocol: DynamoDB speaks JSON 1.0, SES the query protocol (XML).
+_DYNAMODB_ERROR_TYPES = {"ProvisionedThroughputExceededException": "com.amazonaws.dynamodb.v20120810#",
+                         "ThrottlingException": "com.amazon.coral.availability#",
+                         "InternalServerError": "com.amazonaws.dynamodb.v20120810#"}
+_STATUS = {"InternalServerError": 500, "ServiceUnavailable": 503}
+
+
+class Faulty:
+    """One of the app's clients (chalicelib.aws) answering `operation` with
+    AWS's own error `code` (ProvisionedThroughputExceededException,
+    ThrottlingException, Throttling, MessageRejected, ...) at the HTTP level,
+    as AWS would: botocore parses it and retries it exactly as it does in AWS
+    (standard mode, exponential backoff; chalicelib/aws.py), so a test sees the
+    app's whole answer to the fault. `times`: how many calls fail (None: every
+    one); `when`: which requests fail (a predicate on the raw body, e.g. one
+    recipient). Counts the calls it failed (`failed`); botocore's waits
+    between attempts are recorded in `waits`, not slept.
+
+        with Faulty("dynamodb", "TransactWriteItems", "ProvisionedThroughputExceededException", times=2) as fault:
+    """
+
+    def __init__(self, service: str, operation: str, code: str, times: int | None = None, when=None):
+        self.service, self.operation, self.code = service, operation, code
+        self.times, self.when = times, when
+        self.failed, self.waits = 0, []
+
+    def __enter__(self):
+        import botocore.endpoint
+
+        from chalicelib import aws
+
+        self._events = aws.client(self.service).meta.events
+        self._event = f"before-send.{self.service}.{self.operation}"
+        # botocore calls every before-send handler, the operation's own first,
+        # and takes the first answer: ours answers before moto's, and moto is
+        # switched off for that one request (else it would still do what was
+        # asked: send the email, write the item), then on again after it.
+        self._events.register_first(self._event, self._answer, unique_id=f"faulty-{id(self)}")
+        self._events.register_last("before-send", self._moto_on, unique_id=f"faulty-on-{id(self)}")
+        self._time = botocore.endpoint.time
+        botocore.endpoint.time = _RecordedTime(self.waits)
+        return self
+
+    def __exit__(self, *exc):
+        import botocore.endpoint
+
+        self._events.unregister(self._event, unique_id=f"faulty-{id(self)}")
+        self._events.unregister("before-send", unique_id=f"faulty-on-{id(self)}")
+        self._moto_on()
+        botocore.endpoint.time = self._time
+        return False
+
+    def _answer(self, request, **kwargs):
+        from botocore.awsrequest import AWSResponse
+        from moto.core.botocore_stubber import MockRawResponse
+
+        body = request.body.decode("utf-8") if isinstance(request.body, bytes) else (request.body or "")
+        if (self.times is not None and self.failed >= self.times) or (self.when and not self.when(body)):
+            return None
+        self.failed += 1
+        _moto_stubber().enabled = False
+        status = _STATUS.get(self.code, 400)
+        if self.service == "dynamodb":
+            payload = json.dumps({"__type": _DYNAMODB_ERROR_TYPES.get(self.code, "") + self.code,
+                                  "message": f"{self.code} (injected by a test)"})
+            headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "fault"}
+        else:
+            payload = (f'<ErrorResponse xmlns="http://{self.service}.amazonaws.com/doc/2010-12-01/"><Error>'
+                       f"<Type>Sender</Type><Code>{self.code}</Code><Message>{self.code} (injected by a test)"
+                       "</Message></Error><RequestId>fault</RequestId></ErrorResponse>")
+            headers = {"Content-Type": "text/xml", "x-amzn-RequestId": "fault"}
+        return AWSResponse(request.url, status, headers, MockRawResponse(payload))
+
+
+    @staticmethod
+    def _moto_on(**kwargs):
+        _moto_stubber().enabled = True
+
+
+def _moto_stubber():
+    from moto.core.models import botocore_stubber
+    return botocore_stubber
+
+
+class _RecordedTime:
+    """botocore.endpoint's `time`, whose sleep (the wait before a retry) is recorded instead."""
+
+    def __init__(self, waits: list):
+        self.waits = waits
+
+    def sleep(self, seconds):
+        self.waits.append(seconds)

@@ -440,6 +440,75 @@ def test_leaders_who_read_english_get_the_english_email():
     assert "Giai đoạn 1 đã kết thúc." in vietnamese["text"] and "1.500.000.000 ₫" in vietnamese["text"]
 
 
+DEPUTIES = ("leader-ha-noi-pho-1", "leader-ha-noi-pho-2")  # sorted after leader-ha-noi: the 2nd and 3rd leader
+
+
+@pytest.fixture
+def deputies():
+    """Two more leaders of Hà Nội with an email, as the loader writes users;
+    removed after the test (the reference data outlives it)."""
+    client, table = boto3.client("dynamodb"), settings.table_name("reference")
+    for number, user_id in enumerate(DEPUTIES, start=1):
+        client.put_item(TableName=table, Item={
+            "pk": {"S": f"USER#{user_id}"}, "sk": {"S": "USER"}, "id": {"S": user_id}, "digest": {"S": "test"},
+            "full_name": {"S": f"Phó Chủ tịch {number}"}, "email": {"S": f"{user_id}@example.vn"},
+            "roles": {"L": [{"S": "leader"}]}, "unit_id": {"S": HA_NOI}, "language": {"S": "vi"},
+            "gsi1pk": {"S": f"USERS#{HA_NOI}"}, "gsi1sk": {"S": user_id}})
+    yield [f"{user_id}@example.vn" for user_id in DEPUTIES]
+    for user_id in DEPUTIES:
+        client.delete_item(TableName=table, Key={"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "USER"}})
+
+
+def mailed_to(mails) -> list[str]:
+    return [address for m in mails for address in m.destinations["ToAddresses"]]
+
+
+def test_a_failure_partway_mails_only_the_leaders_not_yet_mailed_when_compiled_again(api, dataset, deputies):
+    from urllib.parse import quote
+
+    from tests.test_openapi import check
+
+    second, third = deputies
+    before = len(sent_mail())
+    # GIVEN Hà Nội has three leaders, and SES refuses the email to the second one
+    with helpers.Faulty("ses", "SendEmail", "MessageRejected", when=lambda body: quote(second, safe="") in body):
+        # WHEN a leader compiles the list
+        response = api.request("POST", "/award-lists", {"unit_id": HA_NOI, "phase": PHASE}, user="leader-ha-noi")
+    # THEN the list is stored, and the answer says it (502, as documented): one leader was not mailed
+    answer = check(response, "post", "/award-lists", 502)
+    [error] = answer["errors"]
+    assert error["code"] == "award_list_not_mailed" and "chưa gửi được thư cho 1 lãnh đạo" in error["message"]
+    assert len(list_versions(HA_NOI)) == 1
+    # AND the first and third leaders got their email all the same
+    assert mailed_to(leaders_mail(before)) == ["leader-ha-noi@example.vn", third]
+
+    # WHEN it is compiled again (SES works again; the same content, so the same version)
+    status, again = compile_list(api, HA_NOI, "leader-ha-noi")
+    # THEN only the leader not yet mailed is mailed: nobody twice
+    assert (status, again["version"]) == (200, 1)
+    assert mailed_to(leaders_mail(before)) == ["leader-ha-noi@example.vn", third, second]
+    # AND once every leader has it, compiling again mails nobody
+    assert compile_list(api, HA_NOI, "leader-ha-noi")[0] == 200
+    assert len(leaders_mail(before)) == 3
+    [stored] = list_versions(HA_NOI)
+    assert "notified_at" in stored
+
+
+def test_ses_throttling_is_retried_with_backoff_and_each_leader_gets_one_email(api, dataset, deputies):
+    from urllib.parse import quote
+
+    second, third = deputies
+    before = len(sent_mail())
+    # GIVEN SES throttles the email to the second leader twice ("Maximum sending rate exceeded")
+    with helpers.Faulty("ses", "SendEmail", "Throttling", times=2,
+                        when=lambda body: quote(second, safe="") in body) as throttled:
+        status, _ = compile_list(api, HA_NOI, "leader-ha-noi")
+    # THEN the SES client waited and tried again (backing off), and the compile went through
+    assert status == 201 and throttled.failed == 2 and len(throttled.waits) == 2 and all(throttled.waits)
+    # AND each leader has exactly one email
+    assert sorted(mailed_to(leaders_mail(before))) == sorted(["leader-ha-noi@example.vn", second, third])
+
+
 def test_the_excel_file_in_s3_has_the_vietnamese_headers_and_the_entries(api, dataset):
     from openpyxl import load_workbook
 

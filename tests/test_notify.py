@@ -119,7 +119,8 @@ def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, se
     # moto kept what it was given
     assert {m.subject for m in sent_mail()[mail_before:]} == {r["Message"]["Subject"]["Data"] for r in ses.sent}
     # AND every claim says sent, with SES's message id
-    assert sorted((c["sk"]["S"], c["status"]["S"]) for c in claims()) == [("0", "sent"), ("1", "sent")]
+    assert sorted((c["sk"]["S"], c["status"]["S"]) for c in claims()) == [
+        ("jane.tran@example.vn", "sent"), ("minhanh.pham@example.vn", "sent")]
     assert all(c["message_id"]["S"] for c in claims())
 
     # AND the author who is a user, and the submitter, each have one in-app notification
@@ -205,7 +206,7 @@ def test_one_authors_failed_email_does_not_hold_back_the_others(api, stream, ses
     monkeypatch.setattr(ses, "send_email", send_email)
     assert len(failures(stream, records, REACT)) == 1
     assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"]]
-    assert [(c["sk"]["S"], c["status"]["S"]) for c in claims()] == [("0", "sent")]
+    assert [(c["sk"]["S"], c["status"]["S"]) for c in claims()] == [("minhanh.pham@example.vn", "sent")]
 
     monkeypatch.setattr(ses, "send_email", real_send)
     assert failures(stream, records, REACT) == []
@@ -220,7 +221,7 @@ def test_a_claim_left_by_a_dead_invocation_is_taken_over_once_its_lease_ends(api
     fire(api, created["id"], "validate", 1, "reviewer-fpt")
     records = stream.records()
     # GIVEN an invocation claimed the email and died before sending (a timeout)
-    key = mail.ClaimKey(created["id"], 2, 0)
+    key = mail.ClaimKey.for_event(created["id"], 2, "Jane.Tran@example.vn")
     lease_until = int(DEFAULT_NOW.timestamp()) + mail.LEASE_SECONDS
     mail.MailClaim(key.pk, key.sk, status=mail.SENDING, token="dead", lease_until=lease_until,
                    recipient="jane.tran@example.vn").save()
@@ -231,6 +232,38 @@ def test_a_claim_left_by_a_dead_invocation_is_taken_over_once_its_lease_ends(api
     assert failures(stream, records, REACT) == []
     assert failures(stream, records, REACT) == []
     assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["jane.tran@example.vn"]]
+
+
+def test_editing_the_authors_between_two_deliveries_mails_each_address_exactly_once(api, stream, ses):
+    from tests.conftest import initiative
+
+    # GIVEN an initiative returned for revision, its event delivered: the two
+    # authors with an email were mailed
+    created = submit(api, stream)
+    sid = created["id"]
+    fire(api, sid, "request_revision", 1, "reviewer-fpt", reason=REASON)
+    records = stream.records()
+    assert failures(stream, records, REACT) == []
+    assert sorted(r["Destination"]["ToAddresses"][0] for r in ses.sent) == [
+        "jane.tran@example.vn", "minhanh.pham@example.vn"]
+
+    # WHEN the submitter edits the authors: a new author with an email goes
+    # first, the two others swap places (one retyping her address in capitals)
+    hang = {"full_name": "Trần Thu Hằng", "email": "thuhang.tran@example.vn", "share_percent": 10}
+    authors = [hang, dict(AUTHORS[1], share_percent=30),
+               dict(AUTHORS[0], share_percent=40, email="MinhAnh.Pham@Example.VN"), AUTHORS[2]]
+    status, answer = api.json("PUT", f"/submissions/{sid}", initiative(unit_id=FPT_UNIT, authors=authors),
+                              user="worker-fpt")
+    assert status == 200 and [a["full_name"] for a in answer["authors"]][:2] == ["Trần Thu Hằng", "Jane Tran"]
+    # AND the event's record is delivered again (a retry, or a redrive from the failure queue), twice
+    assert failures(stream, records, REACT) == []
+    assert failures(stream, records, REACT) == []
+
+    # THEN every address got exactly one email about the event: nobody twice
+    # (Jane and Phạm Minh Anh are not mailed again) and nobody never (the new author is)
+    sent = sorted(r["Destination"]["ToAddresses"][0] for r in ses.sent)
+    assert sent == ["jane.tran@example.vn", "minhanh.pham@example.vn", "thuhang.tran@example.vn"]
+    assert sorted(c["sk"]["S"] for c in claims()) == sent
 
 
 def test_only_a_new_history_event_is_acted_on_never_a_change_or_removal_of_one(api, stream, ses):

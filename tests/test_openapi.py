@@ -891,5 +891,12 @@ def test_award_list_answers_match_the_document(api, stream):
     approve(second["id"], status=400, raw=b"{not json")
     approve(second["id"], status=400, body={"note": "ok"})
     approve(second["id"], status=413, raw=TOO_LARGE)
+    # POST /award-lists when SES refuses the leader's email: the version is stored (502), and
+    # compiling again finishes it (200)
+    _recognised(api, seen, title="Cải tiến hệ thống chiếu sáng nhà xưởng")
+    helpers.deliver(stream)
+    with helpers.Faulty("ses", "SendEmail", "MessageRejected"):
+        assert compile_list(status=502)["errors"][0]["code"] == "award_list_not_mailed"
+    assert compile_list(status=200)["version"] == 3
 
     seen.assert_covers([("post", AWARD_LISTS), ("get", AWARD_LIST), ("post", APPROVE)], range(200, 600))

@@ -1,6 +1,6 @@
 """What can go wrong with award lists, in domain terms: kinds from
 chalicelib/errors.py, so the edges map them without knowing award lists."""
-from chalicelib.errors import Conflict, NotFound, Problem
+from chalicelib.errors import Conflict, NotFound, Problem, UpstreamFailed
 
 
 class CriteriaError(Exception):
@@ -38,3 +38,16 @@ class Superseded(Conflict):
     def __init__(self, latest_version: int):
         self.latest_version = latest_version
         super().__init__([Problem("", "award_list_superseded", {"latest": latest_version})])
+
+
+class LeadersNotMailed(UpstreamFailed):
+    """The list is stored, but SES failed (or another compile is sending right
+    now) for some of its leaders' emails; the others went out. Compiling again
+    sends only the emails not sent yet. `failures`: (leader id, exception)."""
+
+    def __init__(self, list_id: str, failures: list):
+        self.list_id, self.failures = list_id, failures
+        super().__init__([Problem("", "award_list_not_mailed", {"count": len(failures)})])
+
+    def __str__(self) -> str:
+        return f"{self.list_id}: " + "; ".join(f"{leader}: {error!r}" for leader, error in self.failures)

@@ -2,16 +2,20 @@
 of each kind, the top exemplary initiatives, a time-limited link to the Excel
 file, and the list's page. Jinja2 templates in `templates/`, Vietnamese by
 default, English for leaders whose language is `en`; sent through SES from
-`settings.mail_sender()`."""
+`settings.mail_sender()`, each exactly once per leader and version (the
+claims of chalicelib/notify/mail.py)."""
+import logging
 import os
 from functools import lru_cache
 
-from chalicelib import aws, settings
+from chalicelib import settings
 from chalicelib.i18n import LANGUAGES
 from chalicelib.formatting import money, when
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 TOP = 5
+
+logger = logging.getLogger(__name__)
 
 
 def leaders(unit_id: str) -> list[dict]:
@@ -55,14 +59,27 @@ def message(award_list, leader: dict, unit_name: str, phase_name: dict, link: di
 
 
 def notify_leaders(award_list, unit_name: str, phase_name: dict, link: dict) -> list[str]:
-    """Email every leader of the list's unit; returns the addresses written to."""
-    sent = []
+    """Email every leader of the list's unit who has not had this version's
+    email yet. One claim per leader and version (notify.mail.send_once,
+    `MAIL#AWARD-LIST#<list id>` / `<leader id>`, a conditional write), so a
+    compile that failed partway and is run again mails only the leaders not
+    mailed yet, and two compiles racing never mail anyone twice. Every leader
+    is tried; returns the addresses written to by this call, or raises
+    LeadersNotMailed naming the leaders whose email failed (or is being sent by
+    another compile right now), after the others went out."""
+    from chalicelib.awards.exceptions import LeadersNotMailed
+    from chalicelib.notify import mail as once
+    from chalicelib.notify.render import Email
+
+    sent, failures = [], []
     for leader in leaders(award_list.unit_id):
-        mail = message(award_list, leader, unit_name, phase_name, link)
-        aws.ses().send_email(
-            Source=settings.mail_sender(), Destination={"ToAddresses": [leader["email"]]},
-            Message={"Subject": {"Data": mail["subject"], "Charset": "UTF-8"},
-                     "Body": {"Text": {"Data": mail["text"], "Charset": "UTF-8"},
-                              "Html": {"Data": mail["html"], "Charset": "UTF-8"}}})
-        sent.append(leader["email"])
+        key = once.ClaimKey.for_award_list(award_list.id, leader["id"])
+        try:
+            if once.send_once(key, leader["email"], Email(**message(award_list, leader, unit_name, phase_name, link))):
+                sent.append(leader["email"])
+        except Exception as error:  # noqa: BLE001 - every leader is tried; the failures are raised below
+            logger.warning("award list %s: email to %s not sent: %r", award_list.id, leader["id"], error)
+            failures.append((leader["id"], error))
+    if failures:
+        raise LeadersNotMailed(award_list.id, failures)
     return sent

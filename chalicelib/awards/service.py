@@ -39,7 +39,9 @@ def compile_list(unit, program, phase, compiled_by: str) -> tuple[store.AwardLis
     (the list, True if this call wrote a new version).
 
     Then finishes what a version needs and may lack after a crash: its Excel
-    file in S3 and, once, the leaders' email."""
+    file in S3 and, once per leader, the leaders' email (LeadersNotMailed
+    when some could not be sent: the list is stored, and compiling again sends
+    only those)."""
     lists, criteria = compute(unit.id, phase.id, program.id)
     digest = content_hash(unit.id, phase.id, lists, criteria)
     for _ in range(MAX_VERSION_ATTEMPTS):
@@ -64,13 +66,14 @@ def compile_list(unit, program, phase, compiled_by: str) -> tuple[store.AwardLis
 
 def _finish(award_list, unit, phase) -> None:
     _ensure_workbook(award_list, unit, phase)
-    if award_list.notified_at is None and store.claim(award_list, "notified_at", clock.timestamp()):
-        try:
-            sent = mail.notify_leaders(award_list, unit.name, phase.name, workbook.download_link(award_list))
-            logger.info("award list %s: emailed %d leader(s)", award_list.id, len(sent))
-        except Exception:
-            store.release(award_list, "notified_at")  # the next compile sends it
-            raise
+    if award_list.notified_at is None:
+        # Each leader's email is claimed on its own (one claim per leader and
+        # version), so a compile that failed partway, run again, mails only
+        # those not mailed yet. `notified_at` only records that every leader
+        # was mailed, so that later compiles skip even reading the leaders.
+        sent = mail.notify_leaders(award_list, unit.name, phase.name, workbook.download_link(award_list))
+        logger.info("award list %s: emailed %d leader(s)", award_list.id, len(sent))
+        store.claim(award_list, "notified_at", clock.timestamp())
 
 
 def _ensure_workbook(award_list, unit, phase) -> None:

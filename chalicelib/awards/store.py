@@ -48,8 +48,9 @@ def is_draft():
 
 
 def not_yet_done(attribute):
-    """Closes: two compiles finishing the same version both doing its side
-    effect (the email): the side effect is claimed before it happens."""
+    """Closes: two compiles finishing the same version both recording a step
+    (the workbook written, every leader mailed): the first record stays. The
+    leaders' emails themselves are claimed one by one (awards/mail.py)."""
     from chalicelib.tables import AwardListRecord
     return AwardListRecord.pk.exists() & attribute.does_not_exist()
 
@@ -158,14 +159,6 @@ def claim(award_list: AwardList, attribute: str, at: str) -> bool:
             return False
         raise
     return True
-
-
-def release(award_list: AwardList, attribute: str) -> None:
-    """Undo `claim` when the side effect failed, so the next compile retries it."""
-    from chalicelib.tables import AwardListRecord
-
-    _record(award_list.unit_id, award_list.phase_id, award_list.version).update(
-        actions=[getattr(AwardListRecord, attribute).remove()])
 
 
 def approve(unit_id: str, phase_id: str, version: int, by: str, at: str) -> AwardList:

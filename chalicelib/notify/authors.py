@@ -30,14 +30,14 @@ def in_app_recipients(submission: dict, users: set) -> list:
 
 
 def mail_recipients(authors: list) -> list:
-    """(author index, author) for each author with an email, one per address:
-    two authors who gave the same address get one email."""
+    """The authors with an email, one per address (the first who gave it): two
+    authors who gave the same address get one email."""
     seen, recipients = set(), []
-    for index, author in enumerate(authors):
-        address = (author.get("email") or "").strip().casefold()
+    for author in authors:
+        address = mail.address_key(author.get("email"))
         if address and address not in seen:
             seen.add(address)
-            recipients.append((index, author))
+            recipients.append(author)
     return recipients
 
 
@@ -69,9 +69,11 @@ def on_event(event: dict) -> None:
     inapp.deliver(in_app_recipients(submission, users), note)
 
     failures = []
-    for index, author in mail_recipients(submission["authors"]):
+    for author in mail_recipients(submission["authors"]):
         language = author.get("language") if author.get("language") in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
-        key = mail.ClaimKey(event["submission_id"], int(event["seq"]), index)
+        # Keyed by the address, never by the author's place in the list: the
+        # authors may be edited between two deliveries of this event.
+        key = mail.ClaimKey.for_event(event["submission_id"], event["seq"], author["email"])
         try:
             message = render.email(TEMPLATE, language, email_context(note, author, language))
             mail.send_once(key, author["email"].strip(), message)

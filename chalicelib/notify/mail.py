@@ -1,9 +1,12 @@
 """Each email exactly once, through SES.
 
-SES has no idempotency key, and streams redeliver, so before sending, an
-invocation claims the email with an item in the notifications table:
-`MAIL#<submission>#<seq>` / `<author index>` (the history event and the
-author's place in the list of authors):
+SES has no idempotency key, and streams and schedules redeliver, so before
+sending, an invocation claims the email with an item in the notifications
+table, keyed by what the email is about and by whom it is to (never by a
+position in a list, which an edit can change between two deliveries):
+`MAIL#<submission>#<seq>` / `<casefolded address>` for an author's email about
+a history event, `MAIL#AWARD-LIST#<list id>` / `<leader's user id>` for a
+leader's email about one version of an award list (ClaimKey):
 
 1. put the claim (`status = sending`, a lease, a token of its own), on
    condition that no claim exists OR the one there is an expired lease;
@@ -11,11 +14,23 @@ author's place in the list of authors):
 3. mark the claim `status = sent` (with SES's MessageId), on condition that it
    is still ours.
 
-A redelivery that finds `sent` sends nothing. If SES raises, the claim is
-released (deleted, if still ours) and the error raised, so the stream record is
-reported failed and retried; after the bounded retries it goes to the failure
-destination (deploy/resources.json). Claims expire by TTL long after the
-stream has stopped redelivering their record.
+A redelivery that finds `sent` sends nothing. If SES raises (after the SES
+client's own retries with backoff on throttling, chalicelib/aws.py), the claim
+is released (deleted, if still ours) and the error raised, so the stream record
+is reported failed and retried; after the bounded retries it goes to the
+failure destination (deploy/resources.json), from which scripts/redrive.py
+replays it. Claims expire by TTL long after the stream has stopped redelivering
+their record.
+
+A crash between sending and marking (SES accepted the email, then the
+invocation died or could not mark the claim) leaves the claim `sending`. Once
+its lease has ended, a redelivery of the record takes it over and sends the
+email again: at-least-once, by choice. A person would rather read the same
+news twice (the two emails are identical) than never learn that their
+initiative was returned for revision, or that an award list waits for their
+signature. The window is short (between SES's answer and the claim's update,
+with its retries), and a second email needs a redelivery of the record after
+the lease: a failure anywhere else sends each email exactly once.
 """
 import logging
 import uuid
@@ -41,19 +56,37 @@ CLAIM_DAYS = 30
 CONDITIONAL_FAILURE = "ConditionalCheckFailedException"
 
 
+def address_key(address: str) -> str:
+    """An email address as it identifies a person: trimmed and casefolded
+    (`Lan.Vu@Example.vn ` and `lan.vu@example.vn` are one mailbox)."""
+    return (address or "").strip().casefold()
+
+
 @dataclass(frozen=True)
 class ClaimKey:
-    submission_id: str
-    seq: int
-    author_index: int
+    """Which email a claim is for: what it is about and whom it is to."""
+    about: str  # `<submission>#<seq>`, or `AWARD-LIST#<list id>`
+    recipient: str  # a casefolded address, or a leader's user id
+
+    @classmethod
+    def for_event(cls, submission_id: str, seq: int, address: str) -> "ClaimKey":
+        """An author's email about one history event, by their address: editing
+        the authors (reordering, inserting one) between two deliveries of the
+        event changes nobody's key."""
+        return cls(f"{submission_id}#{int(seq)}", address_key(address))
+
+    @classmethod
+    def for_award_list(cls, list_id: str, leader_id: str) -> "ClaimKey":
+        """A leader's email about one version of an award list."""
+        return cls(f"AWARD-LIST#{list_id}", leader_id)
 
     @property
     def pk(self) -> str:
-        return f"MAIL#{self.submission_id}#{self.seq}"
+        return f"MAIL#{self.about}"
 
     @property
     def sk(self) -> str:
-        return str(self.author_index)
+        return self.recipient
 
     def __str__(self) -> str:
         return f"{self.pk}/{self.sk}"
@@ -83,8 +116,8 @@ def _still_ours(token: str):
 # ------------------------------------------------------------ sending
 
 def send_once(key: ClaimKey, to: str, message) -> bool:
-    """Send `message` (a render.Email) to `to` unless the email `key` was sent
-    already. True if this call sent it, False if it had been sent before.
+    """Send `message` (a render.Email, or anything with subject, text and html)
+    to `to` unless the email `key` was sent already. True if this call sent it, False if it had been sent before.
     Raises MailInFlight while another invocation holds a live claim, and SES's
     own error (after releasing the claim) when the send fails."""
     token = uuid.uuid4().hex
