@@ -34,7 +34,8 @@ def apply(env: dict) -> None:
 
 def prepare() -> None:
     """Make in the emulator what CloudFormation makes in AWS: the tables (with
-    stream and TTL), the award-list bucket, and the verified mail sender."""
+    stream and TTL), the award-list bucket, the verified mail sender and the
+    stream's failure queue."""
     import boto3
 
     from chalicelib import settings, tables
@@ -45,6 +46,10 @@ def prepare() -> None:
         s3.create_bucket(Bucket=settings.awards_bucket(),
                          CreateBucketConfiguration={"LocationConstraint": settings.region()})
     boto3.client("ses", region_name=settings.region()).verify_email_identity(EmailAddress=settings.mail_sender())
+    # The stream's failure queue (StreamFailureQueue in AWS): the local feeder sets records aside there.
+    from scripts import redrive
+
+    boto3.client("sqs", region_name=settings.region()).create_queue(QueueName=redrive.LOCAL_QUEUE_NAME)
 
 
 # ---------------------------------------------------------------- DynamoDB's guarantees, which moto lacks

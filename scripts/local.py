@@ -69,7 +69,8 @@ def main(argv) -> int:
 
         stop_feeding = threading.Event()
         threading.Thread(target=feed_forever, daemon=True, name="stream-feeder",
-                         args=([streams.count_changes, streams.react_to_events], settings.table_name("initiatives")),
+                         args=({"count_changes": streams.count_changes, "react_to_events": streams.react_to_events},
+                               settings.table_name("initiatives")),
                          kwargs={"stop": stop_feeding}).start()
         chalice = subprocess.Popen(
             [sys.executable, os.path.join(ROOT, "scripts", "chalice_local.py"), "local", "--stage", "local", "--host", HOST,

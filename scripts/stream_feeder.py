@@ -65,13 +65,15 @@ class StreamFeeder:
         return {"Records": records}
 
 
-def feed_forever(handlers, table_name: str, interval: float = 1.0, stop=None, max_attempts: int = 6) -> None:
+def feed_forever(handlers: dict, table_name: str, interval: float = 1.0, stop=None, max_attempts: int = 6) -> None:
     """The local runner's loop: poll and hand each new batch to every handler
-    (`handler(event_dict, context)`). Records a handler reports failed are
-    retried, like Lambda's MaximumRetryAttempts (5 retries), then set aside and
-    logged: the local stand-in for the on-failure queue."""
+    (`handlers`: name -> `handler(event_dict, context)`). Records a handler
+    reports failed are retried, like Lambda's MaximumRetryAttempts (5 retries),
+    then set aside as Lambda sets them aside: an invocation record naming them
+    (scripts/redrive.failure_message) sent to the emulator's failure queue,
+    which `scripts/redrive.py --local` replays."""
     feeder = StreamFeeder(table_name)
-    pending = {handler: [] for handler in handlers}
+    pending = {name: [] for name in handlers}
     attempts: dict = {}
     while not (stop and stop.is_set()):
         try:
@@ -79,8 +81,8 @@ def feed_forever(handlers, table_name: str, interval: float = 1.0, stop=None, ma
         except Exception as error:  # noqa: BLE001 - keep the local run alive; say what happened
             print(f"stream feeder: {error}", flush=True)
             fresh = []
-        for handler in handlers:
-            batch = pending[handler] + fresh
+        for name, handler in handlers.items():
+            batch = pending[name] + fresh
             if not batch:
                 continue
             try:
@@ -89,15 +91,39 @@ def feed_forever(handlers, table_name: str, interval: float = 1.0, stop=None, ma
             except Exception as error:  # noqa: BLE001 - a crashed batch is retried whole
                 print(f"stream feeder: {error}", flush=True)
                 failed = {r["dynamodb"]["SequenceNumber"] for r in batch}
-            pending[handler] = []
+            pending[name], given_up = [], []
             for record in batch:
                 sequence = record["dynamodb"]["SequenceNumber"]
                 if sequence not in failed:
                     continue
-                attempts[(handler, sequence)] = attempts.get((handler, sequence), 0) + 1
-                if attempts[(handler, sequence)] < max_attempts:
-                    pending[handler].append(record)
+                attempts[(name, sequence)] = attempts.get((name, sequence), 0) + 1
+                if attempts[(name, sequence)] < max_attempts:
+                    pending[name].append(record)
                 else:
-                    print(f"stream feeder: record {sequence} failed {max_attempts} times; set aside "
-                          f"(in AWS it would go to the failure queue)", flush=True)
+                    given_up.append(record)
+            if given_up:
+                set_aside(name, given_up, max_attempts)
         time.sleep(interval)
+
+
+def set_aside(handler_name: str, records: list[dict], attempts: int) -> None:
+    """Send the failure queue what Lambda sends its on-failure destination for `records`."""
+    import json
+
+    import boto3
+
+    from chalicelib import settings
+    from scripts import redrive
+
+    first, last = records[0]["dynamodb"]["SequenceNumber"], records[-1]["dynamodb"]["SequenceNumber"]
+    try:
+        sqs = boto3.client("sqs")
+        queue = sqs.get_queue_url(QueueName=redrive.LOCAL_QUEUE_NAME)["QueueUrl"]
+        function = f"sangkien-{settings.stage()}-{handler_name}"
+        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(
+            redrive.failure_message(function, records, invoke_count=attempts)))
+        print(f"stream feeder: {handler_name} failed records {first}…{last} {attempts} times; sent to "
+              f"{redrive.LOCAL_QUEUE_NAME} (replay: python scripts/redrive.py --local)", flush=True)
+    except Exception as error:  # noqa: BLE001 - keep the local run alive; say what was lost
+        print(f"stream feeder: {handler_name} failed records {first}…{last}; could not queue them: {error}",
+              flush=True)

@@ -403,3 +403,47 @@ def test_through_lambda_the_redrive_invokes_the_function_that_failed_and_reads_i
     # A function error (it crashed) fails the whole batch
     crashed = redrive.LambdaInvoker(LambdaClient({"errorMessage": "Task timed out"}, error="Unhandled"))
     assert [f["itemIdentifier"] for f in crashed(arn, REACT, event)["batchItemFailures"]] == ["11", "12"]
+
+
+# ------------------------------------------------------------ the local run's feeder
+
+def test_the_local_runs_feeder_sets_aside_what_keeps_failing_and_the_redrive_replays_it_once(api, stream):
+    import threading
+    import time
+
+    from scripts.stream_feeder import feed_forever
+
+    # GIVEN an initiative whose records the local run's counting handler fails every time
+    enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=AUTHORS)
+    invoked = []
+
+    def failing(event, context):
+        invoked.append(len(event["Records"]))
+        return {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in event["Records"]]}
+
+    sqs = boto3.client("sqs", region_name=settings.region())
+    queue_url = sqs.get_queue_url(QueueName=redrive.LOCAL_QUEUE_NAME)["QueueUrl"]
+    stop = threading.Event()
+    feeding = threading.Thread(target=feed_forever, args=({COUNT: failing}, settings.table_name("initiatives")),
+                               kwargs={"interval": 0.01, "stop": stop})
+    feeding.start()
+    deadline = time.monotonic() + 20
+    while not queued(queue_url) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    feeding.join(10)
+
+    # THEN it was tried six times (Lambda's 1 + MaximumRetryAttempts), then set aside as Lambda sets a batch aside
+    assert len(invoked) == 1 + retry_attempts()[COUNT]
+    (message,) = queued(queue_url)
+    assert message["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert redrive.handler_of(message["requestContext"]["functionArn"]) == COUNT
+    assert message["DDBStreamBatchInfo"]["batchSize"] == invoked[0]
+    assert counters() == {}
+    # WHEN the failure queue is replayed, twice
+    report, _ = run_redrive(stream, queue_url)
+    again, _ = run_redrive(stream, queue_url)
+    # THEN the initiative is counted, once, and the queue is empty
+    assert report.ok and again.ok
+    assert counters() == core.recount(stored_initiatives()) != {}
+    assert queued(queue_url) == []
