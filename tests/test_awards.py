@@ -333,6 +333,43 @@ def test_compiling_does_not_depend_on_the_order_candidates_come_in():
     assert sorted(e["unit_id"] for e in expected["outstanding_collectives"]) == ["unit-1", "unit-2"]
 
 
+def test_entries_equal_on_what_ranks_them_share_a_rank_in_every_list():
+    from chalicelib.awards.compile import Author, Candidate, Progress, compile_lists
+    from chalicelib.awards.criteria import for_phase, load
+
+    def candidate(code, unit, score, benefit, author):
+        return Candidate(submission_id=f"S-{code}", code=code, title=f"T {code}", unit_path=("tld", "top", unit),
+                         grassroots_unit_id=unit, top_level_unit_id="top", authors=(Author(author),),
+                         scores={"novelty": 8, "applicability": 8, "effectiveness": score - 16},
+                         score_total=score, confirmed_benefit_vnd=benefit,
+                         recognized_at="2026-11-21T10:00:00.000+07:00")
+    # GIVEN initiatives with scores 28, 26, 26 (same benefit), 26 (less benefit), 24:
+    # two authors with 2 recognised and the same benefit, unions with 3 each and the same benefit
+    pool = [candidate("00001-00001", "u-a", 28, 500, "An"), candidate("00002-00001", "u-a", 26, 300, "An"),
+            candidate("00003-00001", "u-b", 26, 300, "Bình"), candidate("00004-00001", "u-b", 26, 100, "Bình"),
+            candidate("00005-00001", "u-a", 24, 0, "Chi"), candidate("00006-00001", "u-b", 24, 500, "Dũng")]
+    progress = {"u-a": Progress(entered=9, target=9), "u-b": Progress(entered=9, target=9)}
+    lists = compile_lists(pool, for_phase(load(), PHASE), progress, {})
+    # THEN the two initiatives equal on score and benefit share second place; the next is fourth
+    assert [(e["rank"], e["code"]) for e in lists["exemplary_initiatives"]] == [
+        (1, "00001-00001"), (2, "00002-00001"), (2, "00003-00001"), (4, "00004-00001"), (5, "00006-00001")]
+    # AND An (2 recognised, 800) is first, Bình (2, 400) second; u-b (3 recognised, 900) before u-a (3, 800)
+    assert [(e["rank"], e["full_name"]) for e in lists["outstanding_individuals"]] == [(1, "An"), (2, "Bình")]
+    assert [(e["rank"], e["unit_id"]) for e in lists["outstanding_collectives"]] == [(1, "u-b"), (2, "u-a")]
+    # WHEN two unions, two authors and pairs of initiatives are equal on what ranks them
+    even = [candidate("00001-00001", "u-a", 28, 500, "An"), candidate("00002-00001", "u-a", 26, 300, "An"),
+            candidate("00003-00001", "u-a", 24, 0, "Chi"), candidate("00004-00001", "u-b", 28, 500, "Em"),
+            candidate("00005-00001", "u-b", 26, 300, "Em"), candidate("00006-00001", "u-b", 24, 0, "Giang")]
+    lists = compile_lists(even, for_phase(load(), PHASE), progress, {})
+    # THEN the unions share the first place, listed by id
+    assert [(e["rank"], e["unit_id"]) for e in lists["outstanding_collectives"]] == [(1, "u-a"), (1, "u-b")]
+    # AND the pairs of initiatives share theirs; the best 5 of the top-level unit are taken by the
+    # full order, so the sixth, equal to the fifth, is left out by its tracking code
+    assert [(e["rank"], e["code"]) for e in lists["exemplary_initiatives"]] == [
+        (1, "00001-00001"), (1, "00004-00001"), (3, "00002-00001"), (3, "00005-00001"), (5, "00003-00001")]
+    assert [(e["rank"], e["full_name"]) for e in lists["outstanding_individuals"]] == [(1, "An"), (1, "Em")]
+
+
 # ---------------------------------------------------------------- approval and versions
 
 def test_an_approved_list_is_frozen_and_a_new_recognition_makes_version_2(api, dataset, stream):

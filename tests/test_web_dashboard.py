@@ -161,13 +161,16 @@ def test_percent_of_target_and_large_counts_are_grouped_the_vietnamese_way(pages
 
 def test_the_units_below_are_ranked_by_entered_and_by_share_of_target(pages, counted):
     response = pages.get(f"/app/dashboard?phase={PHASE}", user="leader-ha-noi")
-    # THEN by initiatives: Đông Anh (3), Cầu Giấy (2), then those with none, by name
+    # THEN by initiatives: Đông Anh (3), Cầu Giấy (2), then those with none, both third
+    # (tied units share a rank), listed by name
     assert ranking(response, "children-by-entered") == [
         (1, "Liên đoàn Lao động huyện Đông Anh", "3"),
         (2, "Liên đoàn Lao động quận Cầu Giấy", "2"),
         (3, "Công đoàn các Khu công nghiệp và chế xuất Hà Nội", "0"),
-        (4, "Liên đoàn Lao động quận Hoàn Kiếm", "0"),
+        (3, "Liên đoàn Lao động quận Hoàn Kiếm", "0"),
     ]
+    # AND by share of target, the three without a target share the second place
+    assert [row[0] for row in ranking(response, "children-by-percent")] == [1, 2, 2, 2]
     # AND by share of target: only Cầu Giấy registered one (2 of 2.400); the others come last, by name
     assert [row[1] for row in ranking(response, "children-by-percent")] == [
         "Liên đoàn Lao động quận Cầu Giấy", "Công đoàn các Khu công nghiệp và chế xuất Hà Nội",

@@ -144,8 +144,8 @@ def _group_bars(page, program, figures: dict) -> list:
 
 def _children_ranking(children: list) -> dict | None:
     """The direct children ranked as GET /stats/rankings ranks units (same
-    ordering function, same tie-break by name): by initiatives entered and
-    by share of target reached."""
+    ranking function: tied units share a rank, listed by name): by
+    initiatives entered and by share of target reached."""
     from chalicelib.counters import core
 
     if not children:
@@ -156,12 +156,8 @@ def _children_ranking(children: list) -> dict | None:
     def name(row):
         return row["unit"]["name"]
 
-    def numbered(order):
-        return [{"rank": i, **row} for i, row in enumerate(order, start=1)]
-
-    return {"by_initiatives": numbered(core.ranked(rows, lambda r: r["entered"], name)),
-            "by_percent_of_target": numbered(core.ranked(rows, lambda r: core.share(r["entered"], r["target"]),
-                                                         name))}
+    return {"by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
+            "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name)}
 
 
 def _notices(page) -> list:
