@@ -9,8 +9,9 @@ from datetime import date
 import boto3
 import pytest
 
-from chalicelib import settings
+from chalicelib import aws, settings
 from chalicelib.web import charts
+from tests import helpers
 from tests.conftest import ROOT, html_text
 from tests.helpers import deliver, enter, fire
 
@@ -331,6 +332,14 @@ def test_the_list_page_shows_the_entries_and_is_approved_from_there(pages, count
     page = pages.get(location(response), user="leader-ha-noi")
     assert "Đã phê duyệt danh sách khen thưởng." in text_of(page)
     assert section(page, "status") == "Đã phê duyệt"
+    # AND a reader of the list sees who compiled and approved it by name, read in one BatchGetItem
+    counting = helpers.Counting(aws.dynamodb())
+    with aws.replaced(dynamodb=counting):
+        page = pages.get(f"/app/award-lists/{list_id}", user="reviewer-ha-noi")
+    assert section(page, "compiled") == "21/11/2026 10:00 · Đinh Thị Thu Trang"
+    assert section(page, "approved") == "21/11/2026 10:00 · Đinh Thị Thu Trang"
+    assert "leader-ha-noi" not in text_of(page) and "draft-notice" not in page.body.decode()
+    assert counting.reads_of("USER#", "USER") == ["BatchGetItem"]
 
 
 def test_an_older_version_says_a_newer_one_exists_and_cannot_be_approved(pages, api, counted, stream):
