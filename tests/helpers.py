@@ -260,3 +260,34 @@ class _RecordedTime:
 
     def sleep(self, seconds):
         self.waits.append(seconds)
+
+
+class Counting:
+    """The DynamoDB client, recording each call (operation, parameters) and
+    passing it on: put in place with `chalicelib.aws.replaced(dynamodb=...)`."""
+
+    def __init__(self, client):
+        self.client, self.calls = client, []
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def _make_api_call(self, operation, params):
+        self.calls.append((operation, params))
+        return self.client._make_api_call(operation, params)
+
+    def batch_get_item(self, **params):
+        self.calls.append(("BatchGetItem", params))
+        return self.client.batch_get_item(**params)
+
+    def reads_of(self, prefix: str, sk: str) -> list[str]:
+        """The operations that read a key whose partition starts with `prefix`
+        and whose sort key is `sk` (a user: "USER#", "USER")."""
+        found = []
+        for operation, params in self.calls:
+            keys = [params.get("Key", {})] + [key for request in params.get("RequestItems", {}).values()
+                                              if isinstance(request, dict) for key in request.get("Keys", [])]
+            if any(key.get("pk", {}).get("S", "").startswith(prefix) and key.get("sk", {}).get("S") == sk
+                   for key in keys):
+                found.append(operation)
+        return found

@@ -50,6 +50,7 @@ RECOGNISED = {
 # Initiatives entered in the phase (the counters), against the demo targets
 # (FPT 600, Rạng Đông 500, Sở Y tế 100).
 ENTERED = {FPT: 640, RANG_DONG: 480, SO_Y_TE: 150}
+CONFIRM = {"confirm": True}  # what a leader sends to approve a list
 
 
 # ---------------------------------------------------------------- helpers
@@ -159,7 +160,7 @@ def test_lists_on_a_seeded_dataset_are_the_ones_worked_out_by_hand(api, dataset)
         (1, "F6", 30, 50_000_000, FPT, HA_NOI),
         (2, "F1", 26, 900_000_000, FPT, HA_NOI),
         (3, f2_f3[0], 24, 1_200_000_000, FPT, HA_NOI),
-        (4, f2_f3[1], 24, 1_200_000_000, FPT, HA_NOI),
+        (3, f2_f3[1], 24, 1_200_000_000, FPT, HA_NOI),
         (5, "F5", 23, 2_000_000_000, FPT, HA_NOI),
     ]
     # AND individuals: Huy (F1, F2, F5, F7: 0.9 + 1.2 + 2 + 5 billion) and Lan (F2, F4, whose
@@ -179,14 +180,14 @@ def test_lists_on_a_seeded_dataset_are_the_ones_worked_out_by_hand(api, dataset)
     # WHEN the national leader compiles the nation's list
     status, nation = compile_list(api, "tld", "leader-national")
     assert status == 201, nation
-    # THEN the best 5 of each top-level unit, all together by score then benefit
+    # THEN the best 5 of each top-level unit, all together by score then benefit (F2 and F3 tied)
     assert exemplary_rows(nation["entries"]) == [
         (1, "F6", 30, 50_000_000, FPT, HA_NOI),
         (2, "R1", 27, 700_000_000, RANG_DONG, CONG_THUONG),
         (3, "F1", 26, 900_000_000, FPT, HA_NOI),
         (4, "S1", 26, 150_000_000, SO_Y_TE, THANH_HOA),
         (5, f2_f3[0], 24, 1_200_000_000, FPT, HA_NOI),
-        (6, f2_f3[1], 24, 1_200_000_000, FPT, HA_NOI),
+        (5, f2_f3[1], 24, 1_200_000_000, FPT, HA_NOI),
         (7, "R3", 24, 400_000_000, RANG_DONG, CONG_THUONG),
         (8, "F5", 23, 2_000_000_000, FPT, HA_NOI),
     ]
@@ -333,6 +334,43 @@ def test_compiling_does_not_depend_on_the_order_candidates_come_in():
     assert sorted(e["unit_id"] for e in expected["outstanding_collectives"]) == ["unit-1", "unit-2"]
 
 
+def test_entries_equal_on_what_ranks_them_share_a_rank_in_every_list():
+    from chalicelib.awards.compile import Author, Candidate, Progress, compile_lists
+    from chalicelib.awards.criteria import for_phase, load
+
+    def candidate(code, unit, score, benefit, author):
+        return Candidate(submission_id=f"S-{code}", code=code, title=f"T {code}", unit_path=("tld", "top", unit),
+                         grassroots_unit_id=unit, top_level_unit_id="top", authors=(Author(author),),
+                         scores={"novelty": 8, "applicability": 8, "effectiveness": score - 16},
+                         score_total=score, confirmed_benefit_vnd=benefit,
+                         recognized_at="2026-11-21T10:00:00.000+07:00")
+    # GIVEN initiatives with scores 28, 26, 26 (same benefit), 26 (less benefit), 24:
+    # two authors with 2 recognised and the same benefit, unions with 3 each and the same benefit
+    pool = [candidate("00001-00001", "u-a", 28, 500, "An"), candidate("00002-00001", "u-a", 26, 300, "An"),
+            candidate("00003-00001", "u-b", 26, 300, "Bình"), candidate("00004-00001", "u-b", 26, 100, "Bình"),
+            candidate("00005-00001", "u-a", 24, 0, "Chi"), candidate("00006-00001", "u-b", 24, 500, "Dũng")]
+    progress = {"u-a": Progress(entered=9, target=9), "u-b": Progress(entered=9, target=9)}
+    lists = compile_lists(pool, for_phase(load(), PHASE), progress, {})
+    # THEN the two initiatives equal on score and benefit share second place; the next is fourth
+    assert [(e["rank"], e["code"]) for e in lists["exemplary_initiatives"]] == [
+        (1, "00001-00001"), (2, "00002-00001"), (2, "00003-00001"), (4, "00004-00001"), (5, "00006-00001")]
+    # AND An (2 recognised, 800) is first, Bình (2, 400) second; u-b (3 recognised, 900) before u-a (3, 800)
+    assert [(e["rank"], e["full_name"]) for e in lists["outstanding_individuals"]] == [(1, "An"), (2, "Bình")]
+    assert [(e["rank"], e["unit_id"]) for e in lists["outstanding_collectives"]] == [(1, "u-b"), (2, "u-a")]
+    # WHEN two unions, two authors and pairs of initiatives are equal on what ranks them
+    even = [candidate("00001-00001", "u-a", 28, 500, "An"), candidate("00002-00001", "u-a", 26, 300, "An"),
+            candidate("00003-00001", "u-a", 24, 0, "Chi"), candidate("00004-00001", "u-b", 28, 500, "Em"),
+            candidate("00005-00001", "u-b", 26, 300, "Em"), candidate("00006-00001", "u-b", 24, 0, "Giang")]
+    lists = compile_lists(even, for_phase(load(), PHASE), progress, {})
+    # THEN the unions share the first place, listed by id
+    assert [(e["rank"], e["unit_id"]) for e in lists["outstanding_collectives"]] == [(1, "u-a"), (1, "u-b")]
+    # AND the pairs of initiatives share theirs; the best 5 of the top-level unit are taken by the
+    # full order, so the sixth, equal to the fifth, is left out by its tracking code
+    assert [(e["rank"], e["code"]) for e in lists["exemplary_initiatives"]] == [
+        (1, "00001-00001"), (1, "00004-00001"), (3, "00002-00001"), (3, "00005-00001"), (5, "00003-00001")]
+    assert [(e["rank"], e["full_name"]) for e in lists["outstanding_individuals"]] == [(1, "An"), (1, "Em")]
+
+
 # ---------------------------------------------------------------- approval and versions
 
 def test_an_approved_list_is_frozen_and_a_new_recognition_makes_version_2(api, dataset, stream):
@@ -340,18 +378,26 @@ def test_an_approved_list_is_frozen_and_a_new_recognition_makes_version_2(api, d
     assert status == 201
     list_id = first["id"]
     # Only a leader of the list's unit approves (not a leader above it, not a reviewer).
-    assert api.json("POST", f"/award-lists/{list_id}/approve", user="leader-national")[0] == 403
-    assert api.json("POST", f"/award-lists/{list_id}/approve", user="reviewer-ha-noi")[0] == 403
+    assert api.json("POST", f"/award-lists/{list_id}/approve", CONFIRM, user="leader-national")[0] == 403
+    assert api.json("POST", f"/award-lists/{list_id}/approve", CONFIRM, user="reviewer-ha-noi")[0] == 403
+    # An approval is signed on purpose: without {"confirm": true} nothing is approved
+    status, unsent = api.json("POST", f"/award-lists/{list_id}/approve", user="leader-ha-noi")
+    assert status == 400 and [(e["path"], e["code"]) for e in unsent["errors"]] == [("/confirm", "required")]
+    status, unticked = api.json("POST", f"/award-lists/{list_id}/approve", {"confirm": False}, user="leader-ha-noi")
+    assert status == 400 and [(e["path"], e["code"]) for e in unticked["errors"]] == [
+        ("/confirm", "approval_unconfirmed")]
+    assert api.json("GET", f"/award-lists/{list_id}", user="leader-ha-noi")[1]["status"] == "draft"
     # WHEN Hà Nội's leader approves it
-    status, approved = api.json("POST", f"/award-lists/{list_id}/approve", user="leader-ha-noi")
+    status, approved = api.json("POST", f"/award-lists/{list_id}/approve", CONFIRM, user="leader-ha-noi")
     assert status == 200, approved
     valid("award-list", approved)
     assert approved["status"] == "approved" and approved["approved_by"] == "leader-ha-noi"
     assert approved["approved_at"] == "2026-11-21T10:00:00.000+07:00"
     assert approved["entries"] == first["entries"]
-    # THEN approving again is a conflict, and changes nothing
-    status, again = api.json("POST", f"/award-lists/{list_id}/approve", user="leader-ha-noi")
-    assert status == 409 and again["errors"][0]["code"] == "award_list_approved"
+    # THEN the same leader approving again (a retry, a second tab) gets the approval as it was
+    status, again = api.json("POST", f"/award-lists/{list_id}/approve", CONFIRM, user="leader-ha-noi")
+    assert status == 200 and {k: v for k, v in again.items() if k != "download"} == {
+        k: v for k, v in approved.items() if k != "download"}
     # WHEN another initiative is recognised afterwards (29 points: second best) and the list is compiled again
     late = recognise(api, FPT, "Sáng kiến F8", (10, 10, 9), 80_000_000, [{"full_name": "Hồ Thị Mai"}])
     deliver(stream)
@@ -378,10 +424,25 @@ def test_only_the_latest_version_can_be_approved(api, stream):
     recognise(api, FPT, "Sáng kiến F9", (10, 10, 10), 10_000_000, [HUY])
     deliver(stream)
     assert compile_list(api, HA_NOI, "leader-ha-noi")[0] == 201
-    status, answer = api.json("POST", f"/award-lists/{first['id']}/approve", user="leader-ha-noi")
+    status, answer = api.json("POST", f"/award-lists/{first['id']}/approve", CONFIRM, user="leader-ha-noi")
     assert status == 409 and answer["errors"][0]["code"] == "award_list_superseded"
-    assert api.json("POST", f"/award-lists/{HA_NOI}~{PHASE}~2/approve", user="leader-ha-noi")[0] == 200
-    assert api.json("POST", f"/award-lists/{HA_NOI}~{PHASE}~3/approve", user="leader-ha-noi")[0] == 404
+    assert api.json("POST", f"/award-lists/{HA_NOI}~{PHASE}~2/approve", CONFIRM, user="leader-ha-noi")[0] == 200
+    assert api.json("POST", f"/award-lists/{HA_NOI}~{PHASE}~3/approve", CONFIRM, user="leader-ha-noi")[0] == 404
+
+
+def test_a_list_another_leader_approved_is_not_approved_again_in_anyone_elses_name(api, stream):
+    from chalicelib.awards import store
+    from chalicelib.awards.exceptions import AlreadyApproved
+
+    recognise(api, FPT, "Sáng kiến F1", (9, 9, 9), 10_000_000, [HUY])
+    deliver(stream)
+    list_id = compile_list(api, HA_NOI, "leader-ha-noi")[1]["id"]
+    assert api.json("POST", f"/award-lists/{list_id}/approve", CONFIRM, user="leader-ha-noi")[0] == 200
+    # WHEN a second leader of the unit approves the same version THEN it is refused: it stays as signed
+    with pytest.raises(AlreadyApproved):
+        store.approve(HA_NOI, PHASE, 1, "leader-ha-noi-2", "2026-11-22T09:00:00.000+07:00")
+    one = store.get(HA_NOI, PHASE, 1)
+    assert (one.approved_by, one.approved_at) == ("leader-ha-noi", "2026-11-21T10:00:00.000+07:00")
 
 
 # ---------------------------------------------------------------- email and Excel
@@ -547,6 +608,93 @@ def test_the_excel_file_in_s3_has_the_vietnamese_headers_and_the_entries(api, da
     assert hanoi["download"]["expires_at"] == "2026-11-28T10:00:00.000+07:00"
 
 
+def _unmark_workbook_written():
+    """As if the list's Excel file had never been marked written (a crash between writing and marking)."""
+    from chalicelib.awards import store
+    from chalicelib.tables import AwardListRecord
+
+    AwardListRecord(store.partition(HA_NOI, PHASE), store.sort_key(1)).update(
+        actions=[AwardListRecord.workbook_written_at.remove()])
+
+
+def _workbook(key):
+    from openpyxl import load_workbook
+
+    stored = boto3.client("s3").get_object(Bucket=settings.awards_bucket(), Key=key)
+    return stored, load_workbook(io.BytesIO(stored["Body"].read()))
+
+
+def _info(book) -> dict:
+    return {row[0]: row[1] for row in book["Thông tin chung"].iter_rows(values_only=True) if row and row[0]}
+
+
+def test_the_draft_workbook_says_draft_and_the_approved_one_who_approved_it_and_when(api, dataset, now):
+    from datetime import datetime, timezone
+
+    status, draft = compile_list(api, HA_NOI, "leader-ha-noi")
+    # GIVEN the draft's Excel file: DỰ THẢO in its title, its status and every sheet's printed header,
+    # compiled by the leader's name (not their user id)
+    stored, book = _workbook(f"award-lists/{HA_NOI}/{PHASE}/v1.xlsx")
+    assert stored["ContentDisposition"].endswith('-v1-du-thao.xlsx"')
+    first = book["Thông tin chung"]["A1"].value
+    assert first == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG (DỰ THẢO – CHƯA PHÊ DUYỆT)"
+    info = _info(book)
+    assert info["Trạng thái"] == "DỰ THẢO – CHƯA PHÊ DUYỆT"
+    assert info["Người lập"] == "Đinh Thị Thu Trang" and "leader-ha-noi" not in str(info.values())
+    assert "Người phê duyệt" not in info
+    assert all(sheet.oddHeader.center.text == "DỰ THẢO – CHƯA PHÊ DUYỆT" for sheet in book.worksheets)
+    # WHEN the leader approves it, a day later at 09:05 in Hà Nội
+    now(datetime(2026, 11, 22, 2, 5, tzinfo=timezone.utc))
+    status, approved = api.json("POST", f"/award-lists/{draft['id']}/approve", CONFIRM, user="leader-ha-noi")
+    assert status == 200
+    # THEN the list's link gives another file, which says approved, by whom (by name) and when
+    assert f"award-lists/{HA_NOI}/{PHASE}/v1-approved.xlsx" in approved["download"]["url"]
+    stored, book = _workbook(f"award-lists/{HA_NOI}/{PHASE}/v1-approved.xlsx")
+    assert stored["ContentDisposition"].endswith('-v1-da-phe-duyet.xlsx"')
+    assert book["Thông tin chung"]["A1"].value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    info = _info(book)
+    assert info["Trạng thái"] == "ĐÃ PHÊ DUYỆT lúc 22/11/2026 09:05 – Đinh Thị Thu Trang"
+    assert info["Người phê duyệt"] == "Đinh Thị Thu Trang"
+    assert info["Phê duyệt lúc"] == datetime(2026, 11, 22, 9, 5)  # Vietnam's wall clock (Excel has no zones)
+    sheet = book["Thông tin chung"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "Phê duyệt lúc")
+    assert sheet.cell(row=row, column=2).number_format == "DD/MM/YYYY HH:MM"
+    assert all(sheet.oddHeader.center.text == info["Trạng thái"] for sheet in book.worksheets)
+    # AND the entries are those of the draft, exactly
+    assert ([row for row in book["Sáng kiến tiêu biểu"].iter_rows(values_only=True)]
+            == [row for row in _workbook(f"award-lists/{HA_NOI}/{PHASE}/v1.xlsx")[1]["Sáng kiến tiêu biểu"]
+                .iter_rows(values_only=True)])
+    # AND the file is rewritten if it is lost (a crash between the approval and the file)
+    from chalicelib.awards import store
+
+    boto3.client("s3").delete_object(Bucket=settings.awards_bucket(), Key=f"award-lists/{HA_NOI}/{PHASE}/v1-approved.xlsx")
+    _unmark_workbook_written()
+    assert api.json("GET", f"/award-lists/{draft['id']}", user="reviewer-ha-noi")[0] == 200
+    assert _info(_workbook(f"award-lists/{HA_NOI}/{PHASE}/v1-approved.xlsx")[1])["Người phê duyệt"] == \
+        "Đinh Thị Thu Trang"
+
+
+def test_a_draft_rendered_before_an_approval_never_marks_the_approved_file_written(api, stream):
+    from chalicelib.awards import access, service, store
+
+    recognise(api, FPT, "Sáng kiến F1", (9, 9, 9), 10_000_000, [HUY])
+    deliver(stream)
+    list_id = compile_list(api, HA_NOI, "leader-ha-noi")[1]["id"]
+    # GIVEN a reader who read the draft before its Excel file was marked written (e.g. a crash)
+    _unmark_workbook_written()
+    stale = store.get(HA_NOI, PHASE, 1)
+    # WHEN the leader approves, and only then the slow reader writes and claims the draft's file
+    api.json("POST", f"/award-lists/{list_id}/approve", CONFIRM, user="leader-ha-noi")
+    _unmark_workbook_written()  # the approved file not yet written
+    unit, _, phase, _ = access.locate(list_id)
+    service._ensure_workbook(stale, unit, phase)
+    # THEN the draft's file went to the draft's key, and the approved one is still to be written
+    assert store.get(HA_NOI, PHASE, 1).workbook_written_at is None
+    api.json("GET", f"/award-lists/{list_id}", user="leader-ha-noi")
+    assert _info(_workbook(f"award-lists/{HA_NOI}/{PHASE}/v1-approved.xlsx")[1])["Người phê duyệt"] == \
+        "Đinh Thị Thu Trang"
+
+
 # ---------------------------------------------------------------- who may do what
 
 def test_who_may_compile_read_and_approve(api, stream):
@@ -576,7 +724,7 @@ def test_who_may_compile_read_and_approve(api, stream):
     assert api.json("GET", "/award-lists/not-an-id", user="leader-ha-noi")[0] == 404
     assert api.request("GET", f"/award-lists/{list_id}").status_code == 401
     # Approve: a leader of that unit (Cầu Giấy has none on file, so nobody here)
-    assert api.json("POST", f"/award-lists/{list_id}/approve", user="leader-ha-noi")[0] == 403
+    assert api.json("POST", f"/award-lists/{list_id}/approve", CONFIRM, user="leader-ha-noi")[0] == 403
 
 
 # ---------------------------------------------------------------- candidates

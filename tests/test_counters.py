@@ -379,3 +379,19 @@ def changes(before: dict, after: dict) -> dict:
             found[scope] = moved
     return found
 
+
+
+# ------------------------------------------------------------------ ranks
+
+def test_tied_values_share_a_rank_and_the_next_rank_skips_the_places_they_share():
+    from chalicelib.counters.core import competition_ranks, ranking
+
+    assert competition_ranks([9, 7, 7, 5]) == [1, 2, 2, 4]
+    assert competition_ranks([3, 3, 3]) == [1, 1, 1]
+    assert competition_ranks([]) == []
+    # Units: tied ones share the rank, listed by name; a unit without a value (no target) comes last.
+    rows = [{"name": "Bình Định", "n": 4}, {"name": "An Giang", "n": 4}, {"name": "Cà Mau", "n": 9},
+            {"name": "Đà Nẵng", "n": 1}, {"name": "Điện Biên", "n": None}]
+    ranked = ranking(rows, lambda r: r["n"], lambda r: r["name"])
+    assert [(r["rank"], r["name"]) for r in ranked] == [
+        (1, "Cà Mau"), (2, "An Giang"), (2, "Bình Định"), (4, "Đà Nẵng"), (5, "Điện Biên")]

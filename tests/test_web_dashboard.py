@@ -9,8 +9,9 @@ from datetime import date
 import boto3
 import pytest
 
-from chalicelib import settings
+from chalicelib import aws, settings
 from chalicelib.web import charts
+from tests import helpers
 from tests.conftest import ROOT, html_text
 from tests.helpers import deliver, enter, fire
 
@@ -161,13 +162,16 @@ def test_percent_of_target_and_large_counts_are_grouped_the_vietnamese_way(pages
 
 def test_the_units_below_are_ranked_by_entered_and_by_share_of_target(pages, counted):
     response = pages.get(f"/app/dashboard?phase={PHASE}", user="leader-ha-noi")
-    # THEN by initiatives: Đông Anh (3), Cầu Giấy (2), then those with none, by name
+    # THEN by initiatives: Đông Anh (3), Cầu Giấy (2), then those with none, both third
+    # (tied units share a rank), listed by name
     assert ranking(response, "children-by-entered") == [
         (1, "Liên đoàn Lao động huyện Đông Anh", "3"),
         (2, "Liên đoàn Lao động quận Cầu Giấy", "2"),
         (3, "Công đoàn các Khu công nghiệp và chế xuất Hà Nội", "0"),
-        (4, "Liên đoàn Lao động quận Hoàn Kiếm", "0"),
+        (3, "Liên đoàn Lao động quận Hoàn Kiếm", "0"),
     ]
+    # AND by share of target, the three without a target share the second place
+    assert [row[0] for row in ranking(response, "children-by-percent")] == [1, 2, 2, 2]
     # AND by share of target: only Cầu Giấy registered one (2 of 2.400); the others come last, by name
     assert [row[1] for row in ranking(response, "children-by-percent")] == [
         "Liên đoàn Lao động quận Cầu Giấy", "Công đoàn các Khu công nghiệp và chế xuất Hà Nội",
@@ -233,6 +237,10 @@ def test_every_word_comes_from_the_catalogue_and_nothing_inline_breaks_the_csp(p
 
 # ---------------------------------------------------------------- award lists
 
+APPROVE_FROM_LIST = {"from": "list", "confirm": "yes"}  # the form, its confirmation box ticked
+APPROVE_FROM_DASHBOARD = {"from": "dashboard", "confirm": "yes"}
+
+
 def compile_page(pages, user="leader-ha-noi"):
     return pages.post("/app/award-lists", {"phase": PHASE}, user=user)
 
@@ -252,24 +260,51 @@ def test_a_leader_compiles_then_approves_the_list_from_the_dashboard(pages, coun
     assert "Trạng thái Dự thảo" in awards and "Phiên bản 1" in awards and "Lập lúc 21/11/2026 10:00" in awards
     assert "Sáng kiến tiêu biểu 1" in awards
     assert "Phê duyệt phiên bản 1" in awards
+    # AND compiled by the leader's name, not their user id
+    assert section(dashboard, "compiled") == "21/11/2026 10:00 · Đinh Thị Thu Trang"
+    assert "leader-ha-noi" not in awards
     # WHEN they compile again with nothing changed THEN it says so, and it is still version 1
     again = compile_page(pages)
     assert location(again) == f"/app/dashboard?phase={PHASE}&done=unchanged"
-    # WHEN they approve it from the dashboard
+    # WHEN they approve it from the dashboard, confirming it
     list_id = f"{HA_NOI}~{PHASE}~1"
-    response = pages.post(f"/app/award-lists/{list_id}/approve", {"from": "dashboard"}, user="leader-ha-noi")
+    response = pages.post(f"/app/award-lists/{list_id}/approve", APPROVE_FROM_DASHBOARD, user="leader-ha-noi")
     assert response.status_code == 303
     assert location(response) == f"/app/dashboard?phase={PHASE}&done=approved"
     dashboard = pages.get(location(response), user="leader-ha-noi")
     awards = section(dashboard, "award-list")
-    assert "Trạng thái Đã phê duyệt" in awards and "Phê duyệt lúc 21/11/2026 10:00 · leader-ha-noi" in awards
-    assert "Phê duyệt phiên bản" not in awards
-    # WHEN the approve is posted a second time (another tab) THEN the page says it was approved already
-    response = pages.post(f"/app/award-lists/{list_id}/approve", {"from": "dashboard"}, user="leader-ha-noi")
-    assert response.status_code == 303
+    assert "Trạng thái Đã phê duyệt" in awards and "Phê duyệt lúc 21/11/2026 10:00 · Đinh Thị Thu Trang" in awards
+    assert "Phê duyệt phiên bản" not in awards and "leader-ha-noi" not in awards
+    # WHEN the approve is posted a second time (another tab) THEN it stands as it was: approved by them
+    response = pages.post(f"/app/award-lists/{list_id}/approve", APPROVE_FROM_DASHBOARD, user="leader-ha-noi")
+    assert location(response) == f"/app/dashboard?phase={PHASE}&done=approved"
     page = pages.get(location(response), user="leader-ha-noi")
-    assert ("Danh sách này đã được phê duyệt; danh sách đã phê duyệt không thể thay đổi."
-            in section(page, "notice-warn"))
+    assert section(page, "approved") == "21/11/2026 10:00 · Đinh Thị Thu Trang"
+
+
+def test_approving_asks_for_a_confirmation_that_works_without_javascript(pages, counted):
+    assert compile_page(pages).status_code == 303
+    list_id = f"{HA_NOI}~{PHASE}~1"
+    # GIVEN the list's page: the approve form has a required "I confirm" box, named by its label
+    page = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi")
+    form = page.body.decode()
+    form = form[form.index('data-testid="approve-form"'):]
+    form = form[:form.index("</form>")]
+    box = re.search(r'<input type="checkbox" id="([^"]+)" name="confirm" value="yes" required>', form)
+    assert box and f'<label for="{box.group(1)}">Tôi xác nhận phê duyệt danh sách này (phiên bản 1)</label>' in form
+    assert "Đây là bản dự thảo, chưa được phê duyệt." in section(page, "draft-notice")
+    # WHEN the form is posted without the box ticked (a browser that does not check `required`)
+    response = pages.post(f"/app/award-lists/{list_id}/approve", {"from": "list"}, user="leader-ha-noi")
+    # THEN nothing is approved, and the page says what to tick
+    assert location(response) == f"/app/award-lists/{list_id}?problem=approval_unconfirmed"
+    page = pages.get(location(response), user="leader-ha-noi")
+    assert "Hãy đánh dấu ô «Tôi xác nhận phê duyệt danh sách này»" in section(page, "notice-warn")
+    assert section(page, "status") == "Dự thảo" and 'data-testid="approve-form"' in page.body.decode()
+    # AND a ticked box approves it
+    response = pages.post(f"/app/award-lists/{list_id}/approve", {"from": "list", "confirm": "yes"},
+                          user="leader-ha-noi")
+    assert location(response) == f"/app/award-lists/{list_id}?done=approved"
+    assert section(pages.get(location(response), user="leader-ha-noi"), "status") == "Đã phê duyệt"
 
 
 def test_the_list_page_shows_the_entries_and_is_approved_from_there(pages, counted):
@@ -292,11 +327,19 @@ def test_the_list_page_shows_the_entries_and_is_approved_from_there(pages, count
     # WHEN Hà Nội's leader approves it on that page THEN they are back there, and it is approved
     page = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi")
     assert "Phê duyệt phiên bản 1" in text_of(page)
-    response = pages.post(f"/app/award-lists/{list_id}/approve", {"from": "list"}, user="leader-ha-noi")
+    response = pages.post(f"/app/award-lists/{list_id}/approve", APPROVE_FROM_LIST, user="leader-ha-noi")
     assert location(response) == f"/app/award-lists/{list_id}?done=approved"
     page = pages.get(location(response), user="leader-ha-noi")
     assert "Đã phê duyệt danh sách khen thưởng." in text_of(page)
     assert section(page, "status") == "Đã phê duyệt"
+    # AND a reader of the list sees who compiled and approved it by name, read in one BatchGetItem
+    counting = helpers.Counting(aws.dynamodb())
+    with aws.replaced(dynamodb=counting):
+        page = pages.get(f"/app/award-lists/{list_id}", user="reviewer-ha-noi")
+    assert section(page, "compiled") == "21/11/2026 10:00 · Đinh Thị Thu Trang"
+    assert section(page, "approved") == "21/11/2026 10:00 · Đinh Thị Thu Trang"
+    assert "leader-ha-noi" not in text_of(page) and "draft-notice" not in page.body.decode()
+    assert counting.reads_of("USER#", "USER") == ["BatchGetItem"]
 
 
 def test_an_older_version_says_a_newer_one_exists_and_cannot_be_approved(pages, api, counted, stream):
@@ -310,7 +353,7 @@ def test_an_older_version_says_a_newer_one_exists_and_cannot_be_approved(pages, 
     assert f'href="/app/award-lists/{HA_NOI}~{PHASE}~2"' in page.body.decode()
     assert "Phê duyệt phiên bản 1" not in text_of(page)
     # WHEN an old tab posts the approval of version 1 anyway THEN the page says which version to approve
-    response = pages.post(f"/app/award-lists/{old}/approve", {"from": "list"}, user="leader-ha-noi")
+    response = pages.post(f"/app/award-lists/{old}/approve", APPROVE_FROM_LIST, user="leader-ha-noi")
     page = pages.get(location(response), user="leader-ha-noi")
     assert "(phiên bản 2); hãy phê duyệt phiên bản mới nhất." in section(page, "notice-warn")
 
@@ -348,10 +391,10 @@ def test_who_may_compile_read_and_approve_through_the_pages(pages, counted):
     # Approve: a leader of the list's own unit only (not the national leader above it)
     national = pages.get(f"/app/award-lists/{list_id}", user="leader-national")
     assert "Phê duyệt phiên bản" not in text_of(national)
-    assert pages.post(f"/app/award-lists/{list_id}/approve", {"from": "list"},
+    assert pages.post(f"/app/award-lists/{list_id}/approve", APPROVE_FROM_LIST,
                       user="leader-national").status_code == 403
     # A post from another site is refused
-    forged = pages.post(f"/app/award-lists/{list_id}/approve", {"from": "list"}, user="leader-ha-noi",
+    forged = pages.post(f"/app/award-lists/{list_id}/approve", APPROVE_FROM_LIST, user="leader-ha-noi",
                         headers={"Origin": "https://evil.example"})
     assert forged.status_code == 403
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from tests.conftest import DEFAULT_NOW, html_text
 from tests.helpers import deliver, enter, fire, snapshot
+from tests import helpers
 
 FPT = dict(unit_id="cdcs-fpt-cau-giay",
            authors=[{"full_name": "Phạm Minh Đức", "member_id": "worker-fpt", "share_percent": 100}])
@@ -284,6 +285,29 @@ def test_the_initiative_page_shows_the_details_history_and_the_reviewers_events(
     assert re.findall(r'data-event="([a-z_]+)">([^<]+)</button>', body(response)) == [
         ("validate", "Mark valid"), ("invalidate", "Mark invalid"), ("request_revision", "Return for revision")]
     assert "Pending" in text(response) and "1,500,000,000 VND" in text(response)
+
+
+def test_the_history_names_who_acted_by_their_names_read_in_one_batch(api, pages):
+    from chalicelib import aws
+
+    # GIVEN an initiative validated at Rạng Đông (Đỗ Thị Lan) and taken up by Công Thương (Phan Văn Hòa)
+    created = enter(api)
+    fire(api, created["id"], "validate", 1, "reviewer-rang-dong")
+    fire(api, created["id"], "start_review", 2, "reviewer-cong-thuong")
+    # WHEN its author opens it
+    counting = helpers.Counting(aws.dynamodb())
+    with aws.replaced(dynamodb=counting):
+        response = pages.get(f"/app/initiatives/{created['id']}", user="worker-rang-dong")
+    # THEN each step names who acted, by name, in their seat and unit; the author's own step says "Bạn"
+    steps = [" ".join(item.split()) for item in re.findall(
+        r'<span class="meta">([^<]*)</span>', body(response).split('data-testid="history"')[1])]
+    assert steps == [
+        "21/11/2026 10:00 · Bạn",
+        "21/11/2026 10:00 · Đỗ Thị Lan (Cán bộ xét duyệt – Công đoàn Công ty CP Bóng đèn Phích nước Rạng Đông)",
+        "21/11/2026 10:00 · Phan Văn Hòa (Cán bộ xét duyệt – Công đoàn Công Thương Việt Nam)"]
+    assert "reviewer-rang-dong" not in body(response) and "reviewer-cong-thuong" not in body(response)
+    # AND the names were read together: one BatchGetItem, no read per step
+    assert counting.reads_of("USER#", "USER") == ["BatchGetItem"]
 
 
 def test_firing_an_event_goes_back_to_the_page_which_says_it_was_done(api, pages):

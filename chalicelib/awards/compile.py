@@ -14,12 +14,18 @@ Every list has a total order, so arrival order never matters:
 - outstanding individuals: recognised initiatives desc, confirmed benefit desc,
   name (folded), author key;
 - outstanding collectives: recognised initiatives desc, confirmed benefit desc, unit id.
+The rank is the standard competition rank on what is compared (score and
+benefit; recognised initiatives and benefit): entries equal on those share a
+rank ("1, 2, 2, 4"), and the rest of the order only lists them. Which
+initiatives make a top-level unit's best N is still decided by the full order
+(the tracking code settles a tie at the cut), as the criteria say "the best N".
 """
 import hashlib
 import json
 from dataclasses import dataclass
 
 from chalicelib.awards.criteria import Criteria
+from chalicelib.counters.core import competition_ranks
 from chalicelib.text import fold
 
 KINDS = ("exemplary_initiatives", "outstanding_individuals", "outstanding_collectives")
@@ -66,6 +72,10 @@ class Candidate:
     def rank_key(self) -> tuple:
         """Best first: total score desc, confirmed benefit desc, tracking code, id."""
         return (-self.score_total, -self.confirmed_benefit_vnd, self.code, self.submission_id)
+
+    def merit(self) -> tuple:
+        """What ranks it: equal merit, equal rank."""
+        return (self.score_total, self.confirmed_benefit_vnd)
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,7 @@ class Tally:
         chosen = []
         for best in self._best.values():
             chosen += sorted(best, key=Candidate.rank_key)[:rule.top_per_top_level_unit]
+        chosen.sort(key=Candidate.rank_key)
         exemplary = [{
             "rank": rank, "submission_id": c.submission_id, "code": c.code, "title": c.title,
             "authors": [{"full_name": a.full_name, "member_id": a.member_id} for a in c.authors],
@@ -162,7 +173,7 @@ class Tally:
             "top_level_unit_id": c.top_level_unit_id, "top_level_unit_name": None,
             "scores": dict(sorted(c.scores.items())), "score_total": c.score_total,
             "confirmed_benefit_vnd": c.confirmed_benefit_vnd, "recognized_at": c.recognized_at,
-        } for rank, c in enumerate(sorted(chosen, key=Candidate.rank_key), start=1)]
+        } for rank, c in zip(competition_ranks(c.merit() for c in chosen), chosen)]
 
         floor = self.criteria.outstanding_individuals.min_recognized
         people = sorted(((key, p) for key, p in self._people.items() if p.count >= floor),
@@ -173,7 +184,7 @@ class Tally:
             "top_level_unit_id": p.first[4], "top_level_unit_name": None,
             "recognized_count": p.count, "score_total": p.score_total, "confirmed_benefit_vnd": p.benefit,
             "codes": sorted(p.codes),
-        } for rank, (key, p) in enumerate(people, start=1)]
+        } for rank, (key, p) in zip(competition_ranks((p.count, p.benefit) for _, p in people), people)]
 
         rule = self.criteria.outstanding_collectives
         winners = []
@@ -188,7 +199,8 @@ class Tally:
             "top_level_unit_id": c.top_level_unit_id, "top_level_unit_name": None,
             "recognized_count": c.count, "entered": standing.entered, "target": standing.target,
             "confirmed_benefit_vnd": c.benefit,
-        } for rank, (unit, c, standing) in enumerate(winners, start=1)]
+        } for rank, (unit, c, standing) in zip(competition_ranks((c.count, c.benefit) for _, c, _ in winners),
+                                                winners)]
         return {"exemplary_initiatives": exemplary, "outstanding_individuals": individuals,
                 "outstanding_collectives": collectives}
 

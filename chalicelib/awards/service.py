@@ -9,7 +9,7 @@ from chalicelib import clock, validation
 from chalicelib.awards import access, candidates, criteria as criteria_file, mail, progress, store, workbook
 from chalicelib.awards.compile import Tally, content_hash, counts, name_units, unit_ids
 from chalicelib.awards.exceptions import ListNotFound
-from chalicelib.errors import Forbidden, Invalid, Problem
+from chalicelib.errors import Forbidden, Invalid, Malformed, Problem
 from chalicelib.reference import catalog
 
 logger = logging.getLogger(__name__)
@@ -78,9 +78,19 @@ def _finish(award_list, unit, phase) -> None:
 
 def _ensure_workbook(award_list, unit, phase) -> None:
     if award_list.workbook_written_at is None:
-        # Rendered from the stored version, so rewriting it gives the same sheets.
-        workbook.write(award_list, unit.name, phase.name.get("vi", phase.id))
-        store.claim(award_list, "workbook_written_at", clock.timestamp())
+        # Rendered from the stored version, so rewriting it gives the same sheets;
+        # claimed only while the list still has the status the file says.
+        workbook.write(award_list, unit.name, phase.name.get("vi", phase.id), names(award_list))
+        store.claim(award_list, "workbook_written_at", clock.timestamp(), status=award_list.status)
+
+
+def names(award_list) -> dict:
+    """{user id: full name} of who compiled and who approved the list (one
+    BatchGetItem; `schedule` and users no longer known are left out)."""
+    from chalicelib.reference import catalog
+
+    return {user_id: user.full_name
+            for user_id, user in catalog.users([award_list.compiled_by, award_list.approved_by]).items()}
 
 
 def compile_for(principal, raw_body) -> tuple:
@@ -112,15 +122,19 @@ def read_for(principal, list_id: str) -> tuple:
     return award_list, unit, program, phase
 
 
-def approve_for(principal, list_id: str, raw_body=None) -> tuple:
+def approve_for(principal, list_id: str, raw_body) -> tuple:
     """A leader of the list's unit approves one version: (award list, unit,
-    program, phase). AlreadyApproved or Superseded when it cannot be."""
-    if raw_body is not None:  # no input is taken; a body, if sent, must be an empty object
-        validation.normalized("award-list-approve", raw_body)
+    program, phase). An approval is signed on purpose: the body must say
+    `{"confirm": true}` (Malformed, `approval_unconfirmed`, otherwise).
+    AlreadyApproved or Superseded when it cannot be; the same leader
+    approving again gets the list as they approved it."""
+    body = validation.normalized("award-list-approve", {} if raw_body is None else raw_body)
     unit, program, phase, version = access.locate(list_id)
     if not access.may_approve(principal, unit):
         raise Forbidden()
-    return approve(unit.id, phase.id, version, principal.user_id), unit, program, phase
+    if body["confirm"] is not True:  # asked after who may approve: only a signatory is told to confirm
+        raise Malformed([Problem("/confirm", "approval_unconfirmed")])
+    return approve(unit, phase, version, principal.user_id), unit, program, phase
 
 
 def read(unit, phase, version: int) -> store.AwardList | None:
@@ -131,9 +145,12 @@ def read(unit, phase, version: int) -> store.AwardList | None:
     return award_list
 
 
-def approve(unit_id: str, phase_id: str, version: int, by: str) -> store.AwardList:
-    """draft → approved (see store.approve for what can refuse it)."""
-    return store.approve(unit_id, phase_id, version, by, clock.timestamp())
+def approve(unit, phase, version: int, by: str) -> store.AwardList:
+    """draft → approved (see store.approve for what can refuse it), then the
+    approved Excel file: status, approver and date."""
+    award_list = store.approve(unit.id, phase.id, version, by, clock.timestamp())
+    _ensure_workbook(award_list, unit, phase)
+    return award_list
 
 
 def present(award_list: store.AwardList, unit, program, phase) -> dict:

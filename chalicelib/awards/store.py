@@ -7,6 +7,12 @@ differs from version n), so an approved list stays exactly as it was approved.
 Only bookkeeping attributes (`workbook_written_at`, `notified_at`) and the
 approval (draft → approved, once) are ever updated.
 
+The Excel file says what the list is: a draft's is `v<n>.xlsx`, marked DỰ THẢO;
+approving moves `workbook_key` to `v<n>-approved.xlsx` and clears
+`workbook_written_at` in the same update, so the approved file (status,
+approver, date) is written next, and a draft file written late by a slower
+reader can only land on the draft's key.
+
 Entries are stored gzip-compressed in the item (`entries_gz`); a list whose
 compressed entries would crowd the 400 KB item limit keeps them in S3 instead
 (`entries_key`), under a key that includes the content hash, so a writer that
@@ -55,6 +61,13 @@ def not_yet_done(attribute):
     return AwardListRecord.pk.exists() & attribute.does_not_exist()
 
 
+def still(status: str):
+    """Closes: a draft's Excel file, rendered before an approval and claimed
+    after it, marking the approved list's file as written."""
+    from chalicelib.tables import AwardListRecord
+    return AwardListRecord.status == status
+
+
 @dataclass(frozen=True)
 class AwardList:
     unit_id: str
@@ -101,8 +114,11 @@ def sort_key(version: int) -> str:
     return f"V#{version:04d}"
 
 
-def workbook_key(unit_id: str, phase_id: str, version: int) -> str:
-    return f"award-lists/{unit_id}/{phase_id}/v{version}.xlsx"
+def workbook_key(unit_id: str, phase_id: str, version: int, status: str = DRAFT) -> str:
+    """Where a version's Excel file is: one key per status, so the draft's and
+    the approved file never overwrite each other."""
+    suffix = "-approved" if status == APPROVED else ""
+    return f"award-lists/{unit_id}/{phase_id}/v{version}{suffix}.xlsx"
 
 
 def _record(unit_id: str, phase_id: str, version: int):
@@ -143,17 +159,19 @@ def put_new(award_list: AwardList) -> bool:
     return True
 
 
-def claim(award_list: AwardList, attribute: str, at: str) -> bool:
+def claim(award_list: AwardList, attribute: str, at: str, status: str | None = None) -> bool:
     """Set bookkeeping `attribute` (workbook_written_at, notified_at) to `at`
-    unless it is set: True if this call set it."""
+    unless it is set (and, given `status`, only while the list has it): True
+    if this call set it."""
     from pynamodb.exceptions import UpdateError
 
     from chalicelib.tables import AwardListRecord
 
     field_ = getattr(AwardListRecord, attribute)
+    condition = not_yet_done(field_) if status is None else not_yet_done(field_) & still(status)
     try:
         _record(award_list.unit_id, award_list.phase_id, award_list.version).update(
-            actions=[field_.set(at)], condition=not_yet_done(field_))
+            actions=[field_.set(at)], condition=condition)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
@@ -163,7 +181,10 @@ def claim(award_list: AwardList, attribute: str, at: str) -> bool:
 
 def approve(unit_id: str, phase_id: str, version: int, by: str, at: str) -> AwardList:
     """draft → approved, in one transaction with a check that no newer version
-    exists. AlreadyApproved, Superseded or ListNotFound otherwise."""
+    exists; the Excel file moves to the approved one's key (to be written).
+    Idempotent for its approver: the same leader approving again gets the
+    list as they approved it. AlreadyApproved (by someone else), Superseded
+    or ListNotFound otherwise."""
     from chalicelib.tables import AwardListRecord, Cancelled, Transaction
 
     transaction = Transaction()
@@ -171,13 +192,17 @@ def approve(unit_id: str, phase_id: str, version: int, by: str, at: str) -> Awar
                       no_newer_version())
     transaction.update("approval", _record(unit_id, phase_id, version),
                        [AwardListRecord.status.set(APPROVED), AwardListRecord.approved_at.set(at),
-                        AwardListRecord.approved_by.set(by)], condition=is_draft())
+                        AwardListRecord.approved_by.set(by),
+                        AwardListRecord.workbook_key.set(workbook_key(unit_id, phase_id, version, APPROVED)),
+                        AwardListRecord.workbook_written_at.remove()], condition=is_draft())
     try:
         transaction.commit()
     except Cancelled as cancelled:
         current = get(unit_id, phase_id, version)
         if current is None:
             raise ListNotFound(list_id(unit_id, phase_id, version))
+        if current.status == APPROVED and current.approved_by == by:
+            return current  # a retry (a lost answer, a second tab): the approval stands as it was
         if cancelled.failed("no newer version"):
             raise Superseded(latest(unit_id, phase_id).version)
         if current.status == APPROVED:

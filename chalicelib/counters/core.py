@@ -174,8 +174,27 @@ def name_order(name: str) -> tuple:
 
 def ranked(entries: list, value, name) -> list:
     """`entries` best first: highest `value(entry)` first, entries whose value
-    is None last, ties broken by `name(entry)` in Vietnamese order."""
+    is None last, ties listed by `name(entry)` in Vietnamese order."""
     def key(entry):
         found = value(entry)
         return (found is None, -(found or 0), name_order(name(entry)))
     return sorted(entries, key=key)
+
+
+def competition_ranks(values) -> list[int]:
+    """The rank of each of `values` (already best first) in standard
+    competition ranking, "1, 2, 2, 4": equal values share the better rank and
+    the next one skips as many places as shared it. Order among equals (by
+    name, say) is how they are listed, never a rank."""
+    ranks, previous = [], object()
+    for place, value in enumerate(values, start=1):
+        ranks.append(ranks[-1] if ranks and value == previous else place)
+        previous = value
+    return ranks
+
+
+def ranking(entries: list, value, name) -> list:
+    """`entries` ranked (see `ranked`), each with its `rank` (see
+    `competition_ranks`): tied values share a rank."""
+    order = ranked(entries, value, name)
+    return [{"rank": rank, **entry} for rank, entry in zip(competition_ranks(value(e) for e in order), order)]

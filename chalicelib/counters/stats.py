@@ -103,18 +103,16 @@ def rankings(principal, params: dict) -> dict:
                      "target": total, "percent_of_target": core.percent(entered, total),
                      "authors": counts.get(core.AUTHORS, 0)})
 
-    def numbered(order):
-        return [{"rank": i, **row} for i, row in enumerate(order, start=1)]
-
     def name(row):
         return row["unit"]["name"]
 
+    # Tied units share a rank ("1, 2, 2, 4"); the name only orders them on the list.
     return {
         "phase": _phase_json(program, phase), "level": params["level"],
         "within": _summary(within) if within is not None else None,
-        "by_initiatives": numbered(core.ranked(rows, lambda r: r["entered"], name)),
-        "by_percent_of_target": numbered(core.ranked(rows, lambda r: core.share(r["entered"], r["target"]), name)),
-        "by_authors": numbered(core.ranked(rows, lambda r: r["authors"], name)),
+        "by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
+        "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name),
+        "by_authors": core.ranking(rows, lambda r: r["authors"], name),
     }
 
 

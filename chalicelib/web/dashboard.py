@@ -4,7 +4,7 @@ GET  /app/dashboard?phase=                  the caller's unit in one phase (lead
 POST /app/award-lists                       compile the caller's unit's list for a phase
 GET  /app/award-lists/{list_id}             one version of a list (the award emails link here)
 GET  /app/award-lists/{list_id}/workbook    303 to a fresh presigned link to its Excel file
-POST /app/award-lists/{list_id}/approve     approve that version
+POST /app/award-lists/{list_id}/approve     approve that version (the form's "I confirm" box ticked)
 
 Figures come from the same services as GET /stats/units/{id} and
 GET /stats/rankings; award lists from the same services as /award-lists, with
@@ -14,7 +14,8 @@ unit contains the list's unit; approve, a leader of the list's unit itself.
 
 After a post the browser is sent (303) back to the page it came from with a
 notice in the query: `done=` on success; `problem=` when the list was already
-approved or a newer version exists (the API's 409), so the page it lands on
+approved or a newer version exists (the API's 409), or the confirmation box
+was not ticked (the API's 400 `approval_unconfirmed`), so the page it lands on
 shows the list as it now is, and a reload posts nothing.
 
 DynamoDB reads of each page (besides the session's unread count):
@@ -22,9 +23,11 @@ DynamoDB reads of each page (besides the session's unread count):
   unit's stats (gsi1 Query of its children, BatchGetItem of counters and
   targets, 2 keys per unit); for a national unit or an admin the top-level
   ranking (gsi1 Query, `by_level` Query, BatchGetItem of targets); the latest
-  award list (awards table, one Query, Limit 1, strongly consistent).
+  award list (awards table, one Query, Limit 1, strongly consistent) and the
+  names of who compiled and approved it (one BatchGetItem of ≤ 2 users).
 - list page: one GetItem of the version, one GetItem of version + 1 (is there
-  a newer one?); the workbook link is presigned locally (no S3 call).
+  a newer one?), the names (one BatchGetItem); the workbook link is presigned
+  locally (no S3 call).
 - workbook: one GetItem, then the presigned link.
 """
 from chalice import Blueprint
@@ -41,7 +44,7 @@ KINDS = ("exemplary_initiatives", "outstanding_individuals", "outstanding_collec
 LIST_READERS = access.READERS
 # What a redirect may ask the next page to say (anything else is ignored).
 DONE = ("compiled", "unchanged", "approved")
-PROBLEMS = ("award_list_approved", "award_list_superseded")
+PROBLEMS = ("award_list_approved", "award_list_superseded", "approval_unconfirmed")
 
 
 # ------------------------------------------------------------------ the dashboard
@@ -49,7 +52,7 @@ PROBLEMS = ("award_list_approved", "award_list_superseded")
 @bp.route(PREFIX + "/dashboard", methods=["GET"])
 @page_view(bp, roles=("leader", "admin"))
 def dashboard(page):
-    from chalicelib.awards import store
+    from chalicelib.awards import service, store
     from chalicelib.counters import stats
     from chalicelib.levels import Level
     from chalicelib.reference import catalog
@@ -79,7 +82,8 @@ def dashboard(page):
         elapsed=elapsed, overall=overall, program_target=program_target, blocks=_blocks(page, mine, elapsed),
         states=_state_bars(page, mine), groups=_group_bars(page, program, mine),
         children=None if national else _children_ranking(figures["children"]), top_level=top_level,
-        award_list=latest, kinds=KINDS, may_compile=page.has_role("leader"),
+        award_list=latest, names=service.names(latest) if latest else {}, kinds=KINDS,
+        may_compile=page.has_role("leader"),
         may_approve=latest is not None and latest.status == store.DRAFT and access.may_approve(page.principal, unit),
         notices=_notices(page))
 
@@ -144,8 +148,8 @@ def _group_bars(page, program, figures: dict) -> list:
 
 def _children_ranking(children: list) -> dict | None:
     """The direct children ranked as GET /stats/rankings ranks units (same
-    ordering function, same tie-break by name): by initiatives entered and
-    by share of target reached."""
+    ranking function: tied units share a rank, listed by name): by
+    initiatives entered and by share of target reached."""
     from chalicelib.counters import core
 
     if not children:
@@ -156,12 +160,8 @@ def _children_ranking(children: list) -> dict | None:
     def name(row):
         return row["unit"]["name"]
 
-    def numbered(order):
-        return [{"rank": i, **row} for i, row in enumerate(order, start=1)]
-
-    return {"by_initiatives": numbered(core.ranked(rows, lambda r: r["entered"], name)),
-            "by_percent_of_target": numbered(core.ranked(rows, lambda r: core.share(r["entered"], r["target"]),
-                                                         name))}
+    return {"by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
+            "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name)}
 
 
 def _notices(page) -> list:
@@ -200,7 +200,8 @@ def award_list_page(page, list_id):
     award_list, unit, program, phase = service.read_for(page.principal, list_id)
     newer = store.has_version_after(unit.id, phase.id, award_list.version)
     return page.render(
-        "award_list.html", award_list=award_list, unit=unit, program=program, phase=phase, kinds=KINDS,
+        "award_list.html", award_list=award_list, names=service.names(award_list), unit=unit, program=program,
+        phase=phase, kinds=KINDS,
         newer=store.list_id(unit.id, phase.id, award_list.version + 1) if newer else None,
         may_approve=not newer and award_list.status == store.DRAFT and access.may_approve(page.principal, unit),
         notices=_notices(page))
@@ -221,9 +222,11 @@ def award_list_workbook(page, list_id):
 def approve_award_list(page, list_id):
     from chalicelib.awards import service, store
     from chalicelib.awards.exceptions import AlreadyApproved, Superseded
+    from chalicelib.errors import Malformed
 
     _, phase_id, _ = store.parse_id(list_id)  # where to go back to, even when approving is refused
-    to_dashboard = (page.form().get("from") or [""])[0] == "dashboard"
+    form = page.form()
+    to_dashboard = (form.get("from") or [""])[0] == "dashboard"
 
     def back(**notice):
         if to_dashboard:
@@ -231,7 +234,13 @@ def approve_award_list(page, list_id):
         return redirect(url(f"{PREFIX}/award-lists/{list_id}", **notice))
 
     try:
-        service.approve_for(page.principal, list_id)
+        # The box is required in the browser; without it (no such browser check, a stale
+        # form) the service refuses, and the page says what to tick.
+        service.approve_for(page.principal, list_id, {"confirm": (form.get("confirm") or [""])[0] == "yes"})
+    except Malformed as refused:
+        if any(problem.code == "approval_unconfirmed" for problem in refused.problems):
+            return back(problem="approval_unconfirmed")
+        raise
     except AlreadyApproved:
         return back(problem="award_list_approved")
     except Superseded as newer:

@@ -132,6 +132,8 @@ def initiative_page(page, submission_id: str, status: int = 200, notice: dict | 
 
     detail = submissions.read(submission_id, page.principal)
     steps = service.history(submission_id, page.principal)["items"]
+    # Who acted, by name: one BatchGetItem for every actor of the history.
+    actors = {user_id: user.full_name for user_id, user in catalog.users(s["actor"]["id"] for s in steps).items()}
     workflow = definition.default()
     program = catalog.program(detail["program_id"])
     groups, fields = choices([program] if program else [])
@@ -169,7 +171,7 @@ def initiative_page(page, submission_id: str, status: int = 200, notice: dict | 
         phase_name=page.name(phase.name) if phase else detail["phase"],
         subject_group_name=page.name(groups.get(detail["subject_group"], detail["subject_group"])),
         field_name=page.name(fields.get(detail["field"], detail["field"])),
-        steps=[history_step(page, step, workflow) for step in steps],
+        steps=[history_step(page, step, workflow, actors) for step in steps],
         is_reviewer=page.has_role("reviewer"), is_author=is_author,
         failed_summary=failed.get("summary") if failed and any(f["open"] for f in shown) else None)
 
@@ -179,8 +181,9 @@ def scores_of(page, scores: dict) -> list:
     return [(page.t(f"fields.{name}"), scores[name]) for name in SCORES if name in scores]
 
 
-def history_step(page, step: dict, workflow) -> dict:
-    """One history event as the timeline shows it."""
+def history_step(page, step: dict, workflow, names: dict | None = None) -> dict:
+    """One history event as the timeline shows it: who acted by name (`names`:
+    user id → full name), in which seat and unit."""
     from chalicelib.workflow.definition import EDITED, SUBMITTED
 
     transition = workflow.transitions.get(step["event"])
@@ -204,7 +207,9 @@ def history_step(page, step: dict, workflow) -> dict:
             role = page.t("web.review.role_author")
         else:
             role = ", ".join(page.t(f"web.role.{name}") for name in actor["roles"])
-        who = page.t("web.review.history_who", role=role, unit=unit_name(actor["unit_id"]))
+        name = (names or {}).get(actor["id"])
+        who = (page.t("web.review.history_named", name=name, role=role, unit=unit_name(actor["unit_id"])) if name
+               else page.t("web.review.history_who", role=role, unit=unit_name(actor["unit_id"])))
     given = step["input"]
     return {"label": label, "at": step["at"], "who": who,
             "from": state_name(page, step["from"]) if step["from"] else None, "to": state_name(page, step["to"]),
