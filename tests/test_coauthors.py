@@ -403,3 +403,21 @@ def test_the_queue_and_lists_carry_no_contacts(api, cast):
     queue = api.json("GET", "/queue", user="reviewer-fpt")[1]
     assert sid in [i["id"] for i in queue["items"]]
     assert not re.search(r"0903|@example", str(queue))
+
+
+# ------------------------------------------------------------------ the demo
+
+def test_the_local_run_starts_with_an_invitation_waiting_for_a_demo_user(api, pages):
+    from chalicelib import streams
+    from scripts import seed_demo
+    from tests.conftest import DEMO_DIR
+
+    handlers = [streams.count_changes, streams.react_to_events]
+    assert seed_demo.seed(DEMO_DIR, handlers) == 1
+    assert seed_demo.seed(DEMO_DIR, handlers) == 1  # its fixed Idempotency-Key: a restart enters nothing twice
+    [note] = api.json("GET", "/me/notifications", user="worker-fpt-en")[1]["items"]
+    assert note["kind"] == "invitation"
+    shown = html_text(pages.get(f"/app/invitations/{note['submission_id']}", user="worker-fpt-en"))
+    assert "Lê Quang Huy đã ghi tên bạn" in shown and "Nhận lời" in shown
+    assert [i["id"] for i in api.json("GET", "/me/submissions", user="worker-fpt")[1]["items"]] == [
+        note["submission_id"]]
