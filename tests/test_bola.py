@@ -126,7 +126,8 @@ def world(api, pages, stream):
     deliver(stream)
     for sid in (a["id"], c["id"]):
         assert api.json("POST", f"/submissions/{sid}/invitation", {"answer": "accept"}, user="worker-fpt-en")[0] == 200
-    assert api.json("POST", f"/submissions/{a['id']}/invitation", {"answer": "decline"}, user="worker-so-y-te")[0] == 200
+    declined = api.json("POST", f"/submissions/{a['id']}/invitation", {"answer": "decline"}, user="worker-so-y-te")
+    assert declined[0] == 200
     status, _ = api.json("POST", f"/submissions/{c['id']}/transitions",
                          {"event": "request_revision", "expected_version": 2, "reason": REASON}, user="reviewer-fpt")
     assert status == 200

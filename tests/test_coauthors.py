@@ -298,7 +298,8 @@ def test_accepted_co_authors_see_it_in_my_initiatives_and_lose_it_when_dropped(a
 
 
 def test_an_edit_invites_only_the_members_it_adds_and_keeps_the_answers_given(api, stream):
-    sid = enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=AUTHORS[:2] + [dict(AUTHORS[2], share_percent=40)])["id"]
+    three = AUTHORS[:2] + [dict(AUTHORS[2], share_percent=40)]
+    sid = enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=three)["id"]
     deliver(stream)
     answer(api, sid, "worker-fpt-en", "accept")
     fire(api, sid, "request_revision", version_of(api, sid), "reviewer-fpt", reason=REASON)
@@ -313,7 +314,9 @@ def test_an_edit_invites_only_the_members_it_adds_and_keeps_the_answers_given(ap
     assert status == 200
     assert [a.get("invitation") for a in edited["authors"]] == [None, "accepted", "invited", "invited"]
     deliver(stream)
-    kinds = lambda user: [n["kind"] for n in api.json("GET", "/me/notifications", user=user)[1]["items"]]  # noqa: E731
+
+    def kinds(user):
+        return [n["kind"] for n in api.json("GET", "/me/notifications", user=user)[1]["items"]]
     assert kinds("worker-so-y-te") == ["invitation"]
     assert kinds("worker-rang-dong-2") == ["invitation"]  # invited once, when first named
     assert api.json("GET", f"/submissions/{sid}", user="worker-so-y-te")[0] == 403
