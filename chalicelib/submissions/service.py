@@ -112,8 +112,10 @@ def sees_contacts(principal, data: dict, subject: engine.Subject | None = None) 
 
 def stored_authors(authors: list, submitter_id: str, before: list | None = None) -> list:
     """The authors as stored, with each named member's invitation (kept from
-    `before`, the stored authors, on an edit): one BatchGetItem of the users named."""
-    users = catalog.users(a.get("member_id") for a in authors)
+    `before`, the stored authors, on an edit): one BatchGetItem of the users
+    named besides the submitter, none when nobody else is named."""
+    # The submitter naming themself is no invitation: only others are looked up (a solo entry reads nothing).
+    users = catalog.users(a.get("member_id") for a in authors if a.get("member_id") != submitter_id)
     return rules.with_invitations(authors, submitter_id, users, before)
 
 
