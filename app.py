@@ -3,7 +3,7 @@ from chalice import Chalice
 
 from chalicelib import schedules, settings, streams
 from chalicelib.api import awards, health, http, me, reference, review, stats, submissions
-from chalicelib.web import assets, dashboard, signin, worker
+from chalicelib.web import assets, dashboard, invitations, signin, worker
 from chalicelib.web import review as review_pages
 
 app = Chalice(app_name="sangkien")
@@ -23,6 +23,7 @@ app.register_blueprint(streams.bp)
 app.register_blueprint(signin.bp)
 app.register_blueprint(assets.bp)
 app.register_blueprint(worker.bp)
+app.register_blueprint(invitations.bp)
 app.register_blueprint(review_pages.bp)
 app.register_blueprint(dashboard.bp)
 

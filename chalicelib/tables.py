@@ -63,6 +63,9 @@ class Author(MapAttribute):
     email = UnicodeAttribute(null=True)
     share_percent = NumberAttribute()
     language = UnicodeAttribute(null=True)
+    # A named member's answer to being made a co-author: invited | accepted | declined
+    # (set by the service, never taken from a request; absent for names without a user).
+    invitation = UnicodeAttribute(null=True)
 
 
 SUMMARY_ATTRIBUTES = ["id", "code", "title", "status", "phase_id", "program_id", "unit_id",
@@ -70,7 +73,10 @@ SUMMARY_ATTRIBUTES = ["id", "code", "title", "status", "phase_id", "program_id",
 
 
 class BySubmitterIndex(GlobalSecondaryIndex):
-    """A person's own initiatives, newest first: `GET /me/submissions`."""
+    """A person's own initiatives, newest first: `GET /me/submissions`. Holds
+    the initiatives they entered (the `META` items) and, through a link item
+    each (`SUB#<id>` / `AUTHOR#<user>`, keys only), those they accepted to
+    co-author."""
     class Meta:
         index_name = "by_submitter"
         projection = IncludeProjection(SUMMARY_ATTRIBUTES)
@@ -150,6 +156,16 @@ class HistoryEvent(InitiativesItem):
     input = MapAttribute(default=dict)
     effects = ListAttribute(of=UnicodeAttribute, default=list)
     client_token = UnicodeAttribute(null=True)
+    # The members this event invited to co-author (`submitted`, `edited`): the invite_coauthors effect tells them.
+    invited = ListAttribute(of=UnicodeAttribute, null=True)
+
+
+class CoauthorLink(InitiativesItem):
+    """Puts an initiative on an accepted co-author's "my initiatives":
+    `SUB#<id>` / `AUTHOR#<user>`, in `by_submitter` under `USER#<user>`."""
+    submission_id = UnicodeAttribute()
+    submitter_pk = UnicodeAttribute()
+    submitter_sk = UnicodeAttribute()
 
 
 class TrackingCode(InitiativesItem):
@@ -497,6 +513,9 @@ class Transaction:
         optimistic lock) and bumps it."""
         self._add(name, "Update", item.get_update_kwargs_from_instance(actions=actions, condition=condition))
         self._written.append(item)
+
+    def delete(self, name: str, item, condition=None) -> None:
+        self._add(name, "Delete", item.get_delete_kwargs_from_instance(condition=condition))
 
     def check(self, name: str, model, hash_key: str, range_key: str, condition) -> None:
         self._add(name, "ConditionCheck",

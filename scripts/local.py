@@ -65,7 +65,12 @@ def main(argv) -> int:
             return 1
         # `chalice local` serves HTTP only: feed the table's stream to the stream handlers here.
         from chalicelib import settings, streams
+        from scripts import seed_demo
         from scripts.stream_feeder import feed_forever
+
+        # The demo initiatives (an invitation to co-author waits for worker-fpt-en), counted and delivered
+        # before the app answers; the feeder below reads them again, and the handlers are idempotent.
+        seed_demo.seed(os.path.join(ROOT, "data", "demo"), [streams.count_changes, streams.react_to_events])
 
         stop_feeding = threading.Event()
         threading.Thread(target=feed_forever, daemon=True, name="stream-feeder",

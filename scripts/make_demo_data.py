@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Generate the demo reference data in data/demo/.
 
-Writes organisation.json, programs.json, targets.json and users.json. The output is
+Writes organisation.json, programs.json, targets.json and users.json (the reference
+data), and initiatives.json: initiatives `serve` enters through the app's own service
+when it starts (scripts/seed_demo.py), so that the local run shows what a first page
+cannot: an invitation to co-author waiting for a demo user. The output is
 deterministic (no clock, no randomness): running the script twice gives identical bytes,
 so the generated files are committed and a diff shows exactly what a change to this
 script did. Unit, program and person names are plausible demo data; the 63 provinces
@@ -446,6 +449,35 @@ USERS = [
 ]
 
 
+# Entered by `serve` at start (scripts/seed_demo.py), through the same service as
+# POST /submissions, with a fixed Idempotency-Key. Lê Quang Huy names Phạm Minh Anh
+# (worker-fpt-en) as a co-author: sign in as worker-fpt-en to see the invitation
+# (the notifications page, /app/invitations/<id>) and accept or decline it.
+DEMO_INITIATIVES = [
+    {
+        "submitted_by": "worker-fpt",
+        "idempotency_key": "demo-coauthor-invitation-1",
+        "body": {
+            "title": "Phần mềm tự động đối soát hóa đơn điện tử với sổ kế toán",
+            "unit_id": "cdcs-fpt-cau-giay",
+            "subject_group": "enterprise-workers",
+            "field": "digital-transformation",
+            "problem": "Kế toán đối chiếu tay từng hóa đơn điện tử với sổ sách, mất hai ngày mỗi cuối tháng và dễ sót.",
+            "solution": "Viết công cụ đọc hóa đơn điện tử, so khớp với sổ kế toán theo mã số thuế, số tiền và ngày.",
+            "results": "Đối soát còn hai giờ mỗi tháng; các hóa đơn lệch được liệt kê để xử lý ngay.",
+            "applied_where": "Phòng Tài chính – Kế toán",
+            "applied_from": "2026-04-01",
+            "benefit_vnd": 180000000,
+            "authors": [
+                {"full_name": "Lê Quang Huy", "member_id": "worker-fpt", "share_percent": 60,
+                 "phone": "0904 118 226", "email": "worker-fpt@example.vn"},
+                {"full_name": "Phạm Minh Anh", "member_id": "worker-fpt-en", "share_percent": 40},
+            ],
+        },
+    },
+]
+
+
 def slugify(text):
     """Return the ASCII slug of a Vietnamese name: "Bà Rịa - Vũng Tàu" -> "ba-ria-vung-tau"."""
     ascii_text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -661,6 +693,7 @@ def main():
     write_json(out / "programs.json", {"programs": build_programs()})
     write_json(out / "targets.json", {"targets": build_targets(units)})
     write_json(out / "users.json", {"users": build_users()})
+    write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES})
 
 
 if __name__ == "__main__":

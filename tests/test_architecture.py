@@ -49,7 +49,7 @@ KEY_PREFIXES = {
     "UNIT#": {"reference"}, "TARGET#": {"reference"}, "CHILDREN#": {"reference"}, "USERS#": {"reference"},
     "TOKEN#": {"reference"},
     "COUNT#": {"counters"}, "APPLIED#": {"counters"}, "AUTHORS#": {"counters"}, "LEVEL#": {"counters"},
-    "CAND#": {"awards"}, "LIST#": {"awards"}, "MAIL#": {"notify"},
+    "CAND#": {"awards"}, "LIST#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
 }
 WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "#UNREAD": {"notify"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}

@@ -58,6 +58,13 @@ def submit(api, stream, **overrides):
     return created
 
 
+def accept(api, sid, user="worker-fpt-en") -> int:
+    """`user` accepts to co-author `sid` (a named member is told nothing about it until then); the version after."""
+    status, answer = api.json("POST", f"/submissions/{sid}/invitation", {"answer": "accept"}, user=user)
+    assert status == 200 and answer["invitation"] == "accepted", answer
+    return api.json("GET", f"/submissions/{sid}", user=user)[1]["version"]
+
+
 def event_record(records, seq):
     sk = f"EVT#{seq:06d}"
     return next(r for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == sk)
@@ -86,11 +93,12 @@ def claims():
 
 def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, ses):
     # GIVEN an initiative with two authors who gave an email (one reads English)
-    # and one author who is a user, returned for revision with a reason
+    # and one author who is a user and accepted, returned for revision with a reason
     created = submit(api, stream, title=TITLE)
     sid, code = created["id"], created["code"]
+    version = accept(api, sid)
     mail_before = len(sent_mail())
-    fire(api, sid, "request_revision", 1, "reviewer-fpt", reason=REASON)
+    fire(api, sid, "request_revision", version, "reviewer-fpt", reason=REASON)
     records = stream.records()
 
     # WHEN the stream delivers the batch three times
@@ -126,8 +134,9 @@ def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, se
     # AND the author who is a user, and the submitter, each have one in-app notification
     for user in ("worker-fpt-en", "worker-fpt"):
         page = notifications(api, user)
-        assert page["unread"] == 1 and page["next_cursor"] is None
-        [item] = page["items"]
+        # (the co-author's other one is the invitation they accepted)
+        assert page["unread"] == len(page["items"]) and page["next_cursor"] is None
+        [item] = [i for i in page["items"] if i["kind"] == "author_update"]
         assert (item["kind"], item["submission_id"], item["code"], item["title"]) == (
             "author_update", sid, code, TITLE)
         assert (item["event"], item["from"], item["to"], item["read"]) == (
@@ -135,7 +144,7 @@ def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, se
         assert item["state_name"] == {"vi": "Cần bổ sung", "en": "Needs revision"}
         assert item["reason"] == REASON and item["link"] == link
         assert item["message"] == f"Sáng kiến «{TITLE}» ({code}) đã chuyển sang trạng thái: Cần bổ sung."
-    english = notifications(api, "worker-fpt-en", lang="en")["items"][0]["message"]
+    english = notifications(api, "worker-fpt-en", lang="en")["items"][0]["message"]  # newest first
     assert english == f"Initiative “{TITLE}” ({code}) is now: Needs revision."
     # AND nobody else: not the reviewer, not an unrelated user
     assert notifications(api, "reviewer-fpt")["items"] == []
@@ -176,7 +185,7 @@ def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api
     assert failed == [event_record(records, 2)["dynamodb"]["SequenceNumber"]]
     assert len(sent_mail()) == mail_before and claims() == []
     # (the in-app notifications were written once, and stay once)
-    assert notifications(api, "worker-fpt-en")["unread"] == 1
+    assert notifications(api, "worker-fpt")["unread"] == 1
 
     # WHEN it is retried while SES still fails THEN it fails again
     assert failures(stream, records, REACT) != []
@@ -190,7 +199,7 @@ def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api
     assert sorted(m.destinations["ToAddresses"][0] for m in sent_mail()[mail_before:]) == [
         "jane.tran@example.vn", "minhanh.pham@example.vn"]
     assert [c["status"]["S"] for c in claims()] == ["sent", "sent"]
-    assert notifications(api, "worker-fpt-en")["unread"] == 1
+    assert notifications(api, "worker-fpt")["unread"] == 1
 
 
 def test_one_authors_failed_email_does_not_hold_back_the_others(api, stream, ses, monkeypatch):
@@ -270,6 +279,9 @@ def test_only_a_new_history_event_is_acted_on_never_a_change_or_removal_of_one(a
     # GIVEN an initiative with two authors who gave an email, returned for revision, as stored
     # (recorded in tests/events/: the new image of its MODIFY record)
     stored = event("stream-initiative-modify")["dynamodb"]["NewImage"]
+    # (its co-author who is a user, worker-fpt-en, accepted the invitation: recorded before invitations existed)
+    assert stored["authors"]["L"][0]["M"]["member_id"] == {"S": "worker-fpt-en"}
+    stored["authors"]["L"][0]["M"]["invitation"] = {"S": "accepted"}
     boto3.client("dynamodb").put_item(TableName=settings.table_name("initiatives"), Item=stored)
     # AND its "request_revision" history event's record as recorded (an INSERT), and that item
     # as a MODIFY and a REMOVE would show it

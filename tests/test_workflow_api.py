@@ -73,10 +73,12 @@ def test_each_event_is_refused_to_everyone_but_its_actor_then_allowed_to_them(ap
 @pytest.mark.parametrize("event", ["validate", "invalidate", "request_revision", "start_review", "recognize",
                                    "decline"])
 def test_nobody_reviews_their_own_initiative(api, event):
-    # GIVEN the grassroots and upper-grassroots reviewers are co-authors
+    # GIVEN the grassroots and upper-grassroots reviewers are co-authors, and accepted
     authors = [{"full_name": "Phạm Minh Đức", "member_id": "worker-fpt", "share_percent": 50},
                {"full_name": "Vũ Thị Lan", "member_id": RIGHT_ACTOR[event], "share_percent": 50}]
-    sid, version = new_initiative(api, authors=authors), 1
+    sid = new_initiative(api, authors=authors)
+    assert api.json("POST", f"/submissions/{sid}/invitation", {"answer": "accept"}, user=RIGHT_ACTOR[event])[0] == 200
+    version = 2
     # WHEN the co-author, in their reviewer's seat, fires the event (or a step on
     # the way to its source state that is theirs to fire)
     for step in [*PATH_TO[SOURCE[event]], event]:

@@ -36,7 +36,8 @@ ACTORS = {
     "admin": "admin",
 }
 # The people the definition's actors stand for, on this initiative: the test's own model, not the engine's.
-NAMED_BY = {("author", None): "author", ("reviewer", "grassroots"): "grassroots reviewer",
+NAMED_BY = {("author", None): "author", ("submitter", None): "author",  # the author here entered it
+            ("reviewer", "grassroots"): "grassroots reviewer",
             ("reviewer", "upper_grassroots"): "upper reviewer"}
 
 GOOD_REASON = "Thiếu số liệu đo đạc trước và sau khi áp dụng"
@@ -229,7 +230,9 @@ callers = st.builds(engine.Caller, user_id=st.sampled_from(USERS),
                     unit_id=st.sampled_from(UNITS))
 subjects = st.builds(engine.Subject, status=st.sampled_from(sorted(WORKFLOW.states)), version=st.integers(1, 6),
                      unit_path=st.sampled_from(PATHS),
-                     author_ids=st.frozensets(st.sampled_from(USERS[:2]), min_size=1))
+                     # the submitter (worker-a) is always an author; worker-b is an accepted co-author or not
+                     author_ids=st.frozensets(st.sampled_from(USERS[1:2])).map(lambda ids: ids | {"worker-a"}),
+                     submitter_id=st.just("worker-a"))
 payloads = st.fixed_dictionaries({}, optional={"reason": st.just(GOOD_REASON), "scores": st.just(SCORES),
                                                "confirmed_benefit_vnd": st.integers(0, 10**9)})
 
@@ -237,9 +240,10 @@ payloads = st.fixed_dictionaries({}, optional={"reason": st.just(GOOD_REASON), "
 def named_actor(transition, caller, subject):
     """Spelled out from the definition: is the caller one of the actors the transition names?"""
     if caller.user_id in subject.author_ids:
-        return any(a.role == "author" for a in transition.by)
+        return any(a.role == "author" or (a.role == "submitter" and caller.user_id == subject.submitter_id)
+                   for a in transition.by)
     levels = {"grassroots": -1, "upper_grassroots": -2, "top_level": 1, "national": 0}
-    return any(a.role != "author" and a.role in caller.roles and len(subject.unit_path) >= 3
+    return any(a.role not in ("author", "submitter") and a.role in caller.roles and len(subject.unit_path) >= 3
                and subject.unit_path[levels[a.level]] == caller.unit_id for a in transition.by)
 
 
@@ -271,7 +275,7 @@ def test_the_engine_allows_exactly_the_edges_the_definition_draws(subject, calle
     assert decision.from_state == subject.status and subject.status in transition.sources
     assert decision.to_state == transition.target and decision.event == event
     assert named_actor(transition, caller, subject)
-    assert caller.user_id not in subject.author_ids or any(a.role == "author" for a in transition.by)
+    assert caller.user_id not in subject.author_ids or any(a.role in ("author", "submitter") for a in transition.by)
     assert decision.input == {k: v for k, v in payload.items() if k in transition.input}
     assert decision.effects == transition.effects
     level = WORKFLOW.states[decision.to_state].queue
@@ -289,7 +293,8 @@ def test_the_engine_allows_exactly_the_edges_the_definition_draws(subject, calle
     max_size=25))
 def test_walking_the_engine_never_leaves_the_definition(path, steps):
     # GIVEN an initiative just submitted, held in memory
-    subject = engine.Subject(status=WORKFLOW.start_at, version=1, unit_path=path, author_ids=frozenset({"worker-a"}))
+    subject = engine.Subject(status=WORKFLOW.start_at, version=1, unit_path=path, author_ids=frozenset({"worker-a"}),
+                             submitter_id="worker-a")
     # WHEN random decisions are applied one after another
     for event, caller, payload, offset in steps:
         try:
@@ -297,7 +302,7 @@ def test_walking_the_engine_never_leaves_the_definition(path, steps):
         except DomainError:
             continue
         subject = engine.Subject(status=decision.to_state, version=subject.version + 1, unit_path=path,
-                                 author_ids=subject.author_ids)
+                                 author_ids=subject.author_ids, submitter_id=subject.submitter_id)
         # THEN it only ever sits in states of the definition, and a final state is the end of it
         assert subject.status in WORKFLOW.states
     if WORKFLOW.states[subject.status].final:

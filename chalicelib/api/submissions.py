@@ -1,4 +1,5 @@
-"""Initiatives: POST /submissions, GET /submissions/{id}, GET /me/submissions."""
+"""Initiatives: POST /submissions, GET /submissions/{id}, GET /me/submissions, and a named
+member's invitation to co-author: GET and POST /submissions/{id}/invitation."""
 from chalice import Blueprint
 
 from chalicelib.api.http import api_view, json_body, json_response, query_params
@@ -36,3 +37,19 @@ def my_submissions(caller):
     from chalicelib.submissions import service
 
     return json_response(200, service.list_mine(caller, query_params(bp.current_request)))
+
+
+@bp.route("/submissions/{submission_id}/invitation", methods=["GET"])
+@api_view(bp)
+def my_invitation(caller, submission_id):
+    from chalicelib.submissions import service
+
+    return json_response(200, service.invitation(submission_id, caller))
+
+
+@bp.route("/submissions/{submission_id}/invitation", methods=["POST"], content_types=["application/json"])
+@api_view(bp)
+def answer_invitation(caller, submission_id):
+    from chalicelib.submissions import service
+
+    return json_response(200, service.answer_invitation(submission_id, caller, json_body(bp.current_request)))

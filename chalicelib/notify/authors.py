@@ -1,8 +1,8 @@
 """`notify_author`: tell the authors that their initiative changed state.
 
 For one history event (a plain dict, as the stream delivers it):
-- an in-app notification for each author who is a user (`member_id` naming a
-  user) and for the submitter, once each;
+- an in-app notification for the submitter and each co-author who accepted
+  their invitation (`member_id` naming a user), once each;
 - one email through SES to each author with an email address, in the author's
   language (`language` in the initiative; Vietnamese by default).
 
@@ -24,8 +24,14 @@ TEMPLATE = "author_update"
 
 
 def in_app_recipients(submission: dict, users: set) -> list:
-    """The submitter, then every author whose member id is one of `users`, once each."""
-    ids = [submission["submitter_id"]] + [a["member_id"] for a in submission["authors"] if a.get("member_id") in users]
+    """The submitter, then every co-author who accepted (a member merely named
+    is not told about an initiative that is not theirs), once each; only
+    members who are users (`users`)."""
+    from chalicelib.submissions.rules import accepted_members
+
+    accepted = accepted_members(submission)
+    ids = [submission["submitter_id"]] + [a["member_id"] for a in submission["authors"]
+                                          if a.get("member_id") in users and a["member_id"] in accepted]
     return list(dict.fromkeys(ids))
 
 

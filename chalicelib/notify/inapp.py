@@ -35,6 +35,7 @@ SORT_KEY = re.compile(r"^N#[0-9T:.+-]{20,40}#[0-9A-Z]{26}#[0-9]{6}$", re.ASCII)
 
 AUTHOR_UPDATE = "author_update"  # an author's initiative changed state
 RESUBMITTED = "resubmitted"  # an initiative came back to a reviewer's queue
+INVITATION = "invitation"  # a member was named as a co-author: accept or decline
 
 
 def user_key(user_id: str) -> str:
@@ -64,6 +65,11 @@ def sort_key_of(notification_id: str) -> str | None:
 def link(submission_id: str) -> str:
     """Where people open an initiative: its web page."""
     return f"{settings.link_base()}/app/initiatives/{submission_id}"
+
+
+def invitation_link(submission_id: str) -> str:
+    """Where an invited member answers: the invitation's page (the initiative's is not theirs until they accept)."""
+    return f"{settings.link_base()}/app/invitations/{submission_id}"
 
 
 # ------------------------------------------------------------ what a notification says

@@ -11,7 +11,7 @@ from chalicelib import idempotency, validation
 from chalicelib.dynamo_json import plain
 from chalicelib.errors import DomainError, Forbidden, Invalid, Malformed, Problem
 from chalicelib.submissions import service as submissions
-from chalicelib.submissions import store
+from chalicelib.submissions import rules, store
 from chalicelib.submissions.rules import EDITABLE
 from chalicelib.workflow import definition, engine
 from chalicelib.workflow.definition import EDITED, FINDINGS
@@ -73,7 +73,9 @@ def _decide_and_apply(submission_id, principal, body, client_token) -> dict:
                       changes={name: decision.input[name] for name in FINDINGS if name in decision.input})
 
     def respond(after, event):
-        return {"submission": submissions.present(store.plain_values(after)), "event": event_json(event)}
+        after = store.plain_values(after)
+        return {"submission": submissions.present(after, contacts=submissions.sees_contacts(principal, after)),
+                "event": event_json(event)}
     return store.append_event(record, step, principal, respond, client_token=client_token, idempotency_scope=scope,
                               body_hash=body_hash)
 
@@ -145,10 +147,17 @@ def edit(submission_id: str, principal, raw_body, if_match: str | None) -> dict:
         expected = int(match.group(1))
     if expected != int(record.version):
         raise store.lost_race(submission_id)
+    before = store.plain(record)
+    # Members the edit names anew are invited; those it keeps keep their answer; accepted ones it drops lose
+    # their rights and their link at once.
+    authors = submissions.stored_authors(body["authors"], before["submitter_id"], before["authors"])
+    after = dict(before, authors=authors)
     step = store.Step(event=EDITED, to_state=record.status,
-                      changes={**{name: body.get(name) for name in EDITABLE}, "authors": body["authors"]})
+                      changes={**{name: body.get(name) for name in EDITABLE}, "authors": authors},
+                      invited=tuple(m for m in rules.invited_members(after) if rules.invitation_of(before, m) is None),
+                      unlinked=tuple(sorted(rules.accepted_members(before) - rules.accepted_members(after))))
     return store.append_event(record, step, principal,
-                              lambda after, event: submissions.present(store.plain_values(after)))
+                              lambda after, event: submissions.present(store.plain_values(after), contacts=True))
 
 
 def edit_and_send(submission_id: str, principal, raw_body, version: int, client_token: str) -> tuple[dict, str]:

@@ -75,6 +75,44 @@ def stored_form(body: dict, *, submission_id: str, code: str, program: Program, 
     }
 
 
+# A named member's answer to being made a co-author (stored on their author entry).
+INVITED, ACCEPTED, DECLINED = "invited", "accepted", "declined"
+ANSWERS = {"accept": ACCEPTED, "decline": DECLINED}
+
+
+def with_invitations(authors: list, submitter_id: str, users, before: list | None = None) -> list:
+    """`authors` as stored: every entry whose member id names a user (one of
+    `users`) other than the submitter carries that member's invitation. On an
+    edit, `before` (the stored authors) keeps each member's answer; a member
+    new to the list is invited. Nobody is made an author by being named: the
+    member accepts first (and a request can never set `invitation` itself)."""
+    answered = {a["member_id"]: a["invitation"] for a in before or () if a.get("member_id") and a.get("invitation")}
+    stored = []
+    for author in authors:
+        author = {k: v for k, v in author.items() if k != "invitation"}
+        member = author.get("member_id")
+        if member and member != submitter_id and member in users:
+            author["invitation"] = answered.get(member, INVITED)
+        stored.append(author)
+    return stored
+
+
+def invitation_of(data: dict, user_id: str) -> str | None:
+    """`user_id`'s invitation to co-author (invited, accepted, declined), or None if they were not named."""
+    return next((a["invitation"] for a in data["authors"]
+                 if a.get("member_id") == user_id and a.get("invitation")), None)
+
+
+def invited_members(data: dict) -> list:
+    """The members still waiting to answer their invitation, once each, in the authors' order."""
+    return list(dict.fromkeys(a["member_id"] for a in data["authors"] if a.get("invitation") == INVITED))
+
+
+def accepted_members(data: dict) -> set:
+    return {a["member_id"] for a in data["authors"] if a.get("invitation") == ACCEPTED}
+
+
 def author_ids(data: dict) -> set:
-    """User ids that own an initiative: the submitter and authors who gave a member id."""
-    return {data["submitter_id"]} | {a["member_id"] for a in data["authors"] if a.get("member_id")}
+    """User ids that own an initiative: the submitter, and the members named as
+    co-authors who accepted. A member named but not (yet) accepting has no right on it."""
+    return {data["submitter_id"]} | accepted_members(data)

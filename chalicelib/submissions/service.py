@@ -9,7 +9,7 @@ import re
 from chalicelib import clock, idempotency, validation
 from chalicelib.auth.principal import may_see
 from chalicelib.dynamo_json import plain
-from chalicelib.errors import Forbidden, Invalid, Malformed, NotFound, Problem
+from chalicelib.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Problem
 from chalicelib.reference import catalog
 from chalicelib.submissions import identifiers, rules, store
 from chalicelib.workflow import definition, engine
@@ -54,10 +54,12 @@ def create(raw_body, principal, idem_key: str | None):
         body, submission_id=identifiers.new_id(), code=identifiers.new_tracking_code(), program=program,
         phase=phase, unit=unit, submitter_id=principal.user_id, created_at=clock.timestamp(),
         initial_state=workflow.start_at)
+    # Members named as co-authors are invited, not made authors (rules.with_invitations).
+    attributes["authors"] = stored_authors(attributes["authors"], principal.user_id)
     first_queue = engine.queue_unit(workflow, workflow.start_at, unit.path)
     try:
-        return 201, store.create(attributes, principal, idem_key, idempotency.request_hash(body), present,
-                                 first_queue)
+        return 201, store.create(attributes, principal, idem_key, idempotency.request_hash(body),
+                                 lambda stored: present(stored, contacts=True), first_queue)
     except idempotency.Replay as replay:
         return replay.status, replay.body
 
@@ -83,7 +85,7 @@ def subject_of(data: dict) -> engine.Subject:
     unit = catalog.unit(data["unit_id"])
     path = tuple(unit.path) if unit else tuple(data["unit_path"])
     return engine.Subject(status=data["status"], version=int(data["version"]), unit_path=path,
-                          author_ids=frozenset(rules.author_ids(data)))
+                          author_ids=frozenset(rules.author_ids(data)), submitter_id=data["submitter_id"])
 
 
 def caller_of(principal) -> engine.Caller:
@@ -95,15 +97,107 @@ def read(submission_id: str, principal) -> dict:
     _, data, subject = load(submission_id, principal)
     allowed = [{"event": t.event, "label": t.label, "input": t.input}
                for t in engine.allowed_events(definition.default(), caller_of(principal), subject)]
-    return {**present(data), "allowed_events": allowed}
+    return {**present(data, contacts=sees_contacts(principal, data, subject)), "allowed_events": allowed}
+
+
+# ------------------------------------------------------------------ authors, invitations, contacts
+
+CONTACTS = ("phone", "email")  # an author's contact details: shown only to who needs them to act
+
+
+def sees_contacts(principal, data: dict, subject: engine.Subject | None = None) -> bool:
+    """Whether the caller may see the authors' phones and emails: the authors
+    themselves (the submitter and accepted co-authors), and the reviewers who
+    may act on the initiative now (those of the unit whose queue it waits in).
+    Leaders, admins, other reviewers and members named but not accepting get
+    the initiative without them."""
+    subject = subject or subject_of(data)
+    return principal.user_id in subject.author_ids or engine.acts_on_it_now(
+        definition.default(), caller_of(principal), subject)
+
+
+def stored_authors(authors: list, submitter_id: str, before: list | None = None) -> list:
+    """The authors as stored, with each named member's invitation (kept from
+    `before`, the stored authors, on an edit): one BatchGetItem of the users
+    named besides the submitter, none when nobody else is named."""
+    # The submitter naming themself is no invitation: only others are looked up (a solo entry reads nothing).
+    users = catalog.users(a.get("member_id") for a in authors if a.get("member_id") != submitter_id)
+    return rules.with_invitations(authors, submitter_id, users, before)
+
+
+def invitation(submission_id: str, principal) -> dict:
+    """GET /submissions/{id}/invitation: the caller's own invitation to
+    co-author, with just enough to decide (title, code, unit, who entered it),
+    never the content or anyone's contact details. NotFound when the caller
+    was not named (whoever else was, and whether the initiative exists, stays
+    unsaid)."""
+    record = store.get(submission_id)
+    data = store.plain(record) if record is not None else None
+    if data is None or rules.invitation_of(data, principal.user_id) is None:
+        raise NotFound()
+    return invitation_view(data, principal.user_id)
+
+
+def invitation_view(data: dict, user_id: str) -> dict:
+    submitter = catalog.users([data["submitter_id"]]).get(data["submitter_id"])
+    return {"submission_id": data["id"], "code": data["code"], "title": data["title"],
+            "unit_id": data["unit_id"], "unit_name": unit_name(data["unit_id"]),
+            "submitted_by": submitter.full_name if submitter else data["submitter_id"],
+            "status": data["status"], "status_name": state_name(data["status"]),
+            "invitation": rules.invitation_of(data, user_id)}
+
+
+def my_invitations(principal, submission_ids) -> dict:
+    """{submission id: the caller's answer (invited, accepted, declined)} for
+    those of `submission_ids` that name them (the notifications page shows
+    accept and decline only while they are open): one BatchGetItem."""
+    found = {}
+    for sid, record in store.get_many(submission_ids).items():
+        answer = rules.invitation_of(store.plain(record), principal.user_id)
+        if answer:
+            found[sid] = answer
+    return found
+
+
+ANSWER_ATTEMPTS = 5
+
+
+def answer_invitation(submission_id: str, principal, raw_body) -> dict:
+    """POST /submissions/{id}/invitation {"answer": "accept" | "decline"}:
+    the caller answers their own invitation. Accepting makes them an author
+    (and puts the initiative on their "my initiatives"); declining leaves them
+    without any right on it. The same answer again is answered as the first
+    time (a double tap); the other answer after one was given is a Conflict.
+    Written with the initiative's version as condition, so an answer racing
+    an author's edit of the list is decided on what was really stored."""
+    body = validation.normalized("invitation-answer", raw_body)
+    wanted = rules.ANSWERS[body["answer"]]
+    for attempt in range(ANSWER_ATTEMPTS):
+        record = store.get(submission_id)
+        data = store.plain(record) if record is not None else None
+        now = rules.invitation_of(data, principal.user_id) if data else None
+        if now is None:
+            raise NotFound()
+        if now == wanted:
+            return invitation_view(data, principal.user_id)
+        if now != rules.INVITED:
+            raise Conflict([Problem("/answer", "invitation_answered", {"answer": now})])
+        try:
+            after = store.answer_invitation(record, principal, wanted)
+            return invitation_view(after, principal.user_id)
+        except store.Raced:
+            continue  # someone changed the initiative meanwhile: read it again and decide again
+    raise store.lost_race(submission_id)
 
 
 def list_mine(principal, params: dict) -> dict:
-    """GET /me/submissions: one page of the caller's initiatives, newest first."""
+    """GET /me/submissions: one page of the caller's initiatives, newest first:
+    those they entered and those they accepted to co-author (`coauthor`: true)."""
     params = validation.normalized("list-query", params)
     items, next_cursor = store.list_by_submitter(principal.user_id, int(params.get("limit", "20")),
                                                  params.get("cursor"))
-    return {"items": [summary(store.plain(item)) for item in items], "next_cursor": next_cursor}
+    return {"items": [dict(summary(store.plain(item)), **({"coauthor": True} if coauthored else {}))
+                      for item, coauthored in items], "next_cursor": next_cursor}
 
 
 def unit_name(unit_id: str) -> str | None:
@@ -117,8 +211,9 @@ def state_name(state: str) -> dict:
     return dict(known.title) if known else {"vi": state, "en": state}
 
 
-def present(data: dict) -> dict:
-    """An initiative as the API returns it."""
+def present(data: dict, contacts: bool = False) -> dict:
+    """An initiative as the API returns it; the authors' phones and emails
+    only with `contacts` (see `sees_contacts`)."""
     return {
         "id": data["id"], "code": data["code"], "status": data["status"],
         "status_name": state_name(data["status"]),
@@ -132,7 +227,8 @@ def present(data: dict) -> dict:
         **({"scores": plain(data["scores"])} if data.get("scores") else {}),
         **({"confirmed_benefit_vnd": int(data["confirmed_benefit_vnd"])}
            if data.get("confirmed_benefit_vnd") is not None else {}),
-        "authors": [{k: v for k, v in author.items() if v is not None} for author in data["authors"]],
+        "authors": [{k: v for k, v in author.items() if v is not None and (contacts or k not in CONTACTS)}
+                    for author in data["authors"]],
         "submitter_id": data["submitter_id"],
         "created_at": data["created_at"], "updated_at": data["updated_at"], "version": int(data["version"]),
     }

@@ -6,9 +6,11 @@ writes its items (`docs/data-model.md` lists them).
 | an initiative | `SUB#<id>` | `META` |
 | its history events | `SUB#<id>` | `EVT#<seq, 6 digits>` |
 | a tracking-code claim | `CODE#<code>` | `CODE` |
+| an accepted co-author's link | `SUB#<id>` | `AUTHOR#<user>` |
 
-and two indexes: `by_submitter` (`USER#<user>`, newest first) and the sparse
-`queue` (`QUEUE#<unit>`, oldest first).
+and two indexes: `by_submitter` (`USER#<user>`, newest first: the initiatives
+a person entered, and the links of those they accepted to co-author) and the
+sparse `queue` (`QUEUE#<unit>`, oldest first).
 
 Every write is ONE TransactWriteItems whose actions have names
 (chalicelib/tables.py), each guarded by a condition named below with the race
@@ -16,15 +18,20 @@ it closes:
 - a new initiative: the initiative, its first history event, its tracking-code
   claim and (with an Idempotency-Key) the idempotency record;
 - every later step (a transition, an author's edit): `append_event`, the
-  initiative changed and one history event appended.
+  initiative changed and one history event appended (an edit that drops an
+  accepted co-author also deletes their link);
+- a named member's answer to their invitation: `answer_invitation`, the
+  initiative's authors changed, one history event, and on "accept" their link.
 """
 import time
 from dataclasses import dataclass, field
 
 from chalicelib import clock, idempotency
 from chalicelib.errors import Busy
+from chalicelib.submissions import rules
 from chalicelib.submissions.identifiers import new_tracking_code
-from chalicelib.workflow.definition import SUBMITTED
+from chalicelib.workflow.definition import COAUTHOR_ACCEPTED, COAUTHOR_DECLINED, SUBMITTED
+from chalicelib.workflow.effects import INVITE_COAUTHORS
 from chalicelib.workflow.exceptions import StateChanged
 
 MAX_ATTEMPTS = 5
@@ -37,6 +44,21 @@ def key(submission_id: str) -> str:
 
 def event_key(seq: int) -> str:
     return f"EVT#{seq:06d}"
+
+
+def coauthor_key(user_id: str) -> str:
+    """The sort key of an accepted co-author's link, beside the initiative's items."""
+    return f"AUTHOR#{user_id}"
+
+
+def person_keys(user_id: str, created_at: str, submission_id: str) -> dict:
+    """The `by_submitter` index keys: on `user_id`'s "my initiatives", by when it was entered."""
+    return {"submitter_pk": f"USER#{user_id}", "submitter_sk": f"{created_at}#{submission_id}"}
+
+
+def invitations(invited: list) -> dict:
+    """What a history event that names new co-authors carries: whom, and the effect that tells them."""
+    return {"invited": list(invited), "effects": [INVITE_COAUTHORS]} if invited else {}
 
 
 def queue_partition(unit_id: str) -> str:
@@ -93,6 +115,13 @@ def code_is_free():
     return TrackingCode.pk.does_not_exist()
 
 
+def link_is_new():
+    """Closes: two accepts of one invitation (a double tap on two phones) both
+    writing the co-author's link; with the version condition only one commits."""
+    from chalicelib.tables import CoauthorLink
+    return CoauthorLink.pk.does_not_exist()
+
+
 def still_in(state: str):
     """Closes: two officials deciding on one initiative at once. With the version
     condition PynamoDB adds (the version the actor saw), exactly one of them wins."""
@@ -113,8 +142,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
         attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
         sub_id, created_at = attributes["id"], attributes["created_at"]
         record = SubmissionRecord(
-            pk=key(sub_id), sk="META", last_event_seq=1,
-            submitter_pk=f"USER#{actor.user_id}", submitter_sk=f"{created_at}#{sub_id}",
+            pk=key(sub_id), sk="META", last_event_seq=1, **person_keys(actor.user_id, created_at, sub_id),
             **queue_keys(queue_unit, created_at, sub_id),
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
@@ -122,7 +150,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
             pk=key(sub_id), sk=event_key(1), submission_id=sub_id, seq=1, event=SUBMITTED,
             from_state=None, to_state=attributes["status"], actor_id=actor.user_id,
             actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=created_at,
-            input={}, effects=[], client_token=idem_key)
+            input={}, client_token=idem_key, **({"effects": []} | invitations(rules.invited_members(attributes))))
         response = respond(attributes | {"version": 1})
         transaction = Transaction()
         transaction.put("initiative", record, condition=initiative_is_new())
@@ -157,6 +185,8 @@ class Step:
     changes: dict = field(default_factory=dict)
     moves_queue: bool = False
     queue_unit: str | None = None
+    invited: tuple = ()  # members newly invited to co-author (an edit of the authors)
+    unlinked: tuple = ()  # accepted co-authors the step removes (their links go)
 
 
 def append_event(record, step: Step, actor, respond, *, client_token: str | None = None,
@@ -167,7 +197,7 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
     it is kept in the same transaction, so a retry gets it again. Raises
     StateChanged when someone else changed the initiative first,
     idempotency.Replay for a token used before."""
-    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, Transaction, Cancelled
+    from chalicelib.tables import Author, CoauthorLink, HistoryEvent, SubmissionRecord, Transaction, Cancelled
 
     now = clock.timestamp()
     seq = int(record.last_event_seq) + 1
@@ -176,6 +206,8 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         from_state=record.status, to_state=step.to_state, actor_id=actor.user_id,
         actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=now, input=step.input,
         effects=list(step.effects), client_token=client_token)
+    if step.invited:
+        event.invited, event.effects = list(step.invited), list(dict.fromkeys([*step.effects, INVITE_COAUTHORS]))
     changes = dict(step.changes, status=step.to_state, updated_at=now, last_event_seq=seq)
     if step.moves_queue:
         changes |= queue_keys(step.queue_unit, now, record.id) or {"queue_pk": None, "queue_sk": None}
@@ -194,6 +226,8 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         idempotency.add_to(transaction, actor.user_id, idempotency_scope, client_token, body_hash, 200, response,
                            now)
     transaction.update("initiative", record, actions, condition=still_in(record.status))
+    for user_id in step.unlinked:
+        transaction.delete(f"unlink {user_id}", CoauthorLink(record.pk, coauthor_key(user_id)))
     try:
         transaction.commit()
     except Cancelled as cancelled:
@@ -203,6 +237,48 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
             raise lost_race(record.id)
         raise
     return response
+
+
+class Raced(Exception):
+    """Someone changed the initiative between the read and the write: read it again."""
+
+
+def answer_invitation(record, actor, answer: str) -> dict:
+    """`actor` answers their invitation to co-author `record` (rules.ACCEPTED
+    or DECLINED): their author entries take the answer, a history event says
+    so, and on acceptance their link puts the initiative on their "my
+    initiatives". ONE transaction, conditioned on the version read (PynamoDB's
+    lock), so it cannot undo an edit of the authors made meanwhile. Returns
+    the initiative's attributes after; Raced when it lost a race."""
+    from chalicelib.tables import Author, Cancelled, CoauthorLink, HistoryEvent, SubmissionRecord, Transaction
+
+    data = plain(record)
+    now = clock.timestamp()
+    seq = int(record.last_event_seq) + 1
+    authors = [dict(a, invitation=answer) if a.get("member_id") == actor.user_id and a.get("invitation") else a
+               for a in data["authors"]]
+    event = HistoryEvent(
+        pk=record.pk, sk=event_key(seq), submission_id=record.id, seq=seq,
+        event=COAUTHOR_ACCEPTED if answer == rules.ACCEPTED else COAUTHOR_DECLINED,
+        from_state=record.status, to_state=record.status, actor_id=actor.user_id,
+        actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=now, input={}, effects=[])
+    transaction = Transaction()
+    transaction.put("event", event, condition=event_is_new())
+    transaction.update("initiative", record, [
+        SubmissionRecord.authors.set([Author(**{k: v for k, v in a.items() if v is not None}) for a in authors]),
+        SubmissionRecord.last_event_seq.set(seq)], condition=still_in(record.status))
+    if answer == rules.ACCEPTED:
+        transaction.put("link", CoauthorLink(record.pk, coauthor_key(actor.user_id), submission_id=record.id,
+                                             **person_keys(actor.user_id, record.created_at, record.id)),
+                        condition=link_is_new())
+    try:
+        transaction.commit()
+    except Cancelled as cancelled:
+        if cancelled.failed("initiative") or cancelled.failed("event") or cancelled.failed("link") \
+                or cancelled.conflict:
+            raise Raced() from cancelled
+        raise
+    return dict(data, authors=authors, last_event_seq=seq, version=int(record.version))
 
 
 def lost_race(submission_id: str) -> StateChanged:
@@ -226,12 +302,32 @@ def get(submission_id: str):
 
 
 def list_by_submitter(user_id: str, limit: int, cursor: str | None):
-    """One page of a person's initiatives, newest first: one Query on `by_submitter`."""
-    from chalicelib.tables import SubmissionRecord, query_page
+    """One page of a person's initiatives, newest first, as (record, whether
+    they co-author it rather than entered it): one Query on `by_submitter`,
+    and for the rows that are co-author links one BatchGetItem of those
+    initiatives. A link whose initiative no longer counts them as an accepted
+    author is left out (cannot happen: links change with the authors, in one
+    transaction)."""
+    from chalicelib.tables import BatchRead, SubmissionRecord, query_page
 
     partition = f"USER#{user_id}"
-    return query_page(SubmissionRecord.by_submitter, partition, limit=limit, cursor=cursor,
-                      belongs=lambda start: start.get("submitter_pk") == partition, scan_index_forward=False)
+    rows, next_cursor = query_page(SubmissionRecord.by_submitter, partition, limit=limit, cursor=cursor,
+                                   belongs=lambda start: start.get("submitter_pk") == partition,
+                                   scan_index_forward=False)
+    linked = [row for row in rows if row.sk != "META"]
+    if linked:
+        read = BatchRead()
+        wanted = {row.pk: read.want(SubmissionRecord, row.pk, "META") for row in linked}
+        read.run()
+    found = []
+    for row in rows:
+        if row.sk == "META":
+            found.append((row, False))
+            continue
+        record = read.found(wanted[row.pk])
+        if record is not None and user_id in rules.accepted_members(plain(record)):
+            found.append((record, True))
+    return found, next_cursor
 
 
 QUEUE_FILTERS = ("state", "phase", "subject_group", "field")
@@ -253,6 +349,20 @@ def queue_page(unit_id: str, filters: dict, limit: int, cursor: str | None):
     partition = queue_partition(unit_id)
     return query_page(SubmissionRecord.queue, partition, limit=limit, cursor=cursor, filter_condition=condition,
                       belongs=lambda start: start.get("queue_pk") == partition)
+
+
+def get_many(submission_ids) -> dict:
+    """{id: stored initiative} for those of `submission_ids` that exist: one
+    BatchGetItem per 100 (eventually consistent)."""
+    from chalicelib.tables import BatchRead, SubmissionRecord
+
+    ids = list(dict.fromkeys(submission_ids))
+    if not ids:
+        return {}
+    read = BatchRead()
+    wanted = {sid: read.want(SubmissionRecord, key(sid), "META") for sid in ids}
+    read.run()
+    return {sid: read.found(k) for sid, k in wanted.items() if read.found(k) is not None}
 
 
 def history(submission_id: str) -> list:

@@ -184,12 +184,12 @@ def scores_of(page, scores: dict) -> list:
 def history_step(page, step: dict, workflow, names: dict | None = None) -> dict:
     """One history event as the timeline shows it: who acted by name (`names`:
     user id → full name), in which seat and unit."""
-    from chalicelib.workflow.definition import EDITED, SUBMITTED
+    from chalicelib.workflow.definition import HISTORY_ONLY
 
     transition = workflow.transitions.get(step["event"])
     if transition is not None:
         label = page.name(transition.label)
-    elif step["event"] in (SUBMITTED, EDITED):
+    elif step["event"] in HISTORY_ONLY:
         label = page.t(f"web.review.event.{step['event']}")
     else:
         label = step["event"]
@@ -203,7 +203,7 @@ def history_step(page, step: dict, workflow, names: dict | None = None) -> dict:
             if transition is not None else []
         if seats:
             role = ", ".join(page.t(f"web.role.{seat}") for seat in dict.fromkeys(seats))
-        elif transition is not None or step["event"] in (SUBMITTED, EDITED):
+        elif transition is not None or step["event"] in HISTORY_ONLY:
             role = page.t("web.review.role_author")
         else:
             role = ", ".join(page.t(f"web.role.{name}") for name in actor["roles"])

@@ -228,8 +228,14 @@ def my_initiatives(page):
 def notifications(page):
     from chalicelib.notify import service
 
+    from chalicelib.notify.inapp import INVITATION
+    from chalicelib.submissions import service as submissions
+
     listed = service.page_for(page.principal, _page_of_20(page), page.lang)
-    return page.render("notifications.html", items=listed["items"], next_cursor=listed["next_cursor"])
+    invitations = submissions.my_invitations(
+        page.principal, [item["submission_id"] for item in listed["items"] if item["kind"] == INVITATION])
+    return page.render("notifications.html", items=listed["items"], next_cursor=listed["next_cursor"],
+                       invitations=invitations)
 
 
 def _page_of_20(page) -> dict:

@@ -30,8 +30,11 @@ SCORES = ("novelty", "applicability", "effectiveness")
 # The reviewers' findings: kept on the initiative itself, not only in its history.
 FINDINGS = ("scores", "confirmed_benefit_vnd")
 # History events that are not transitions of any definition: an initiative
-# entered, and an author's edit. No transition may take these names.
+# entered, an author's edit, and a named member accepting or declining to
+# co-author it. No transition may take these names.
 SUBMITTED, EDITED = "submitted", "edited"
+COAUTHOR_ACCEPTED, COAUTHOR_DECLINED = "coauthor_accepted", "coauthor_declined"
+HISTORY_ONLY = (SUBMITTED, EDITED, COAUTHOR_ACCEPTED, COAUTHOR_DECLINED)
 
 
 class DefinitionError(Exception):
@@ -44,7 +47,7 @@ class DefinitionError(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    role: str  # author | reviewer | leader | admin
+    role: str  # author (the submitter or an accepted co-author) | submitter | reviewer | leader | admin
     level: Level | None = None
 
 
@@ -111,7 +114,7 @@ class Definition:
             for name in (*t["from"], t["to"]):
                 if name not in self.states:
                     problems.append((f"/transitions/{index}", f"unknown state {name!r}"))
-            if t["event"] in (SUBMITTED, EDITED):
+            if t["event"] in HISTORY_ONLY:
                 problems.append((f"/transitions/{index}/event", f"{t['event']!r} names a history event of its own"))
             for name in t.get("effects", []):
                 if name not in EFFECTS:
@@ -187,7 +190,7 @@ class Definition:
             flags = [flag for flag in ("recognized", "confirms_benefit", "author_may_edit") if getattr(state, flag)]
             lines.append(f"    {name}: {name} ({state.title['vi']})" + (f" {', '.join(flags)}" if flags else ""))
         for t in self.transitions.values():
-            actors = ", ".join(a.role if a.role == "author" else f"{a.role}@{a.level.value}" for a in t.by)
+            actors = ", ".join(a.role if a.level is None else f"{a.role}@{a.level.value}" for a in t.by)
             needs = [f for f, need in t.input.items() if need == "required"]
             for source in t.sources:
                 note = f"{t.event} [{actors}]" + (f" needs {'+'.join(needs)}" if needs else "") \

@@ -19,11 +19,17 @@ class Effect:
     needs_state: str | None = None
 
 
+INVITE_COAUTHORS = "invite_coauthors"
+
+
 EFFECTS = {effect.name: effect for effect in (
     Effect("notify_author", "chalicelib.notify.authors:on_event",
            "tells each author: an email through SES in their language, and an in-app notification"),
     Effect("notify_reviewers", "chalicelib.notify.reviewers:on_event",
            "tells the reviewers of the queue the initiative is now in (in-app)"),
+    Effect("invite_coauthors", "chalicelib.notify.invitations:on_event",
+           "invites the members an initiative newly names as co-authors (in-app, with accept and decline); "
+           "set by the `submitted` and `edited` history events, never by a transition"),
     Effect("award_candidate", "chalicelib.awards.candidates:on_event",
            "makes the recognised initiative a candidate for the award lists of every unit on its path",
            needs_state="recognized"),

@@ -24,7 +24,8 @@ class Subject:
     status: str
     version: int
     unit_path: tuple  # the grassroots unit's path on the current tree, national first
-    author_ids: frozenset  # the submitter and authors with a member id
+    author_ids: frozenset  # the submitter and the co-authors who accepted their invitation
+    submitter_id: str = ""  # who entered it: the one "submitter" actor (withdraw is theirs alone)
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,14 @@ def is_author(caller: Caller, subject: Subject) -> bool:
 
 def may_fire(transition: Transition, caller: Caller, subject: Subject) -> bool:
     """Whether `caller` is one of the actors the transition names, for this
-    initiative. Nobody reviews their own work: an author acts only as author."""
+    initiative. Nobody reviews their own work: an author (the submitter or an
+    accepted co-author; a member merely named is not one) acts only as author."""
     for actor in transition.by:
         if actor.role == "author":
             if is_author(caller, subject):
+                return True
+        elif actor.role == "submitter":
+            if subject.submitter_id and caller.user_id == subject.submitter_id:
                 return True
         elif actor.role in caller.roles and not is_author(caller, subject):
             if caller.unit_id == level_unit(actor.level, subject.unit_path):
@@ -83,6 +88,17 @@ def allowed_events(definition: Definition, caller: Caller, subject: Subject) -> 
 def queue_unit(definition: Definition, state: str, unit_path) -> str | None:
     level = definition.states[state].queue
     return level_unit(level, unit_path) if level else None
+
+
+REVIEWER = "reviewer"
+
+
+def acts_on_it_now(definition: Definition, caller: Caller, subject: Subject) -> bool:
+    """Whether `caller` is a reviewer of the unit whose queue the initiative
+    waits in now (the state's `queue` level, resolved on its path), and not
+    one of its authors: the reviewers who may need to call its authors."""
+    unit = queue_unit(definition, subject.status, subject.unit_path) if subject.status in definition.states else None
+    return unit is not None and REVIEWER in caller.roles and caller.unit_id == unit and not is_author(caller, subject)
 
 
 def check_input(transition: Transition, payload: dict) -> list[Problem]:

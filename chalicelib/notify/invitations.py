@@ -1,0 +1,34 @@
+"""`invite_coauthors`: tell each member an initiative newly names as a
+co-author that they are invited, with accept and decline (in-app only).
+
+Set by the `submitted` and `edited` history events, which list whom they
+invited (`invited`). A member who has answered meanwhile, or whom an edit has
+since dropped, is not told. Idempotent like every listener: a redelivered
+event writes nothing new (chalicelib/notify/inapp.py).
+"""
+import logging
+
+from chalicelib.notify import inapp
+
+logger = logging.getLogger(__name__)
+
+# The invitation's own name, as the notification's event_name.
+EVENT_NAME = {"vi": "Mời làm đồng tác giả", "en": "Invitation to co-author"}
+
+
+def on_event(event: dict) -> None:
+    from chalicelib.submissions import rules, store
+    from chalicelib.workflow import definition
+
+    record = store.get(event["submission_id"])
+    if record is None:  # cannot happen (initiatives are never deleted)
+        logger.warning("event %s/%s names no initiative", event["submission_id"], event["seq"])
+        return
+    submission = store.plain(record)
+    waiting = set(rules.invited_members(submission))
+    recipients = [member for member in event.get("invited") or () if member in waiting]
+    if not recipients:
+        return
+    note = inapp.content(inapp.INVITATION, event, submission, definition.default())
+    note.update(event_name=dict(EVENT_NAME), link=inapp.invitation_link(event["submission_id"]))
+    inapp.deliver(recipients, note)
