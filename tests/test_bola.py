@@ -250,7 +250,7 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
     api_attempts(("/award-lists/{list_id}", "GET"), READS_HA_NOI,
                  lambda u: api.json("GET", f"/award-lists/{award}", user=u))
     api_attempts(("/award-lists/{list_id}/approve", "POST"), APPROVES_HA_NOI,
-                 lambda u: api.json("POST", f"/award-lists/{award}/approve", user=u))
+                 lambda u: api.json("POST", f"/award-lists/{award}/approve", {"confirm": True}, user=u))
 
     # ---- the same on the pages
     page_attempts(("/app/initiatives/{submission_id}", "GET"), READ_A,
