@@ -13,7 +13,6 @@ import time
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -21,8 +20,8 @@ schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
-    content_type_conformance, negative_data_rejection, positive_data_acceptance, response_headers_conformance,
-    response_schema_conformance, status_code_conformance,
+    content_type_conformance, negative_data_rejection, response_headers_conformance, response_schema_conformance,
+    status_code_conformance,
 )
 
 from tests.conftest import initiative  # noqa: E402
@@ -31,10 +30,13 @@ from tests.test_openapi import DOC_PATH  # noqa: E402
 MIN_REQUESTS = 1000
 ROLES = {"member": "worker-rang-dong", "reviewer": "reviewer-rang-dong", "leader": "leader-ha-noi", "admin": "admin"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance, negative_data_rejection, positive_data_acceptance]
-# Examples per operation, role and mode (positive, negative): 20 operations x 4 roles x 2 modes x 7 = 1,120
+          response_schema_conformance, negative_data_rejection]
+# Not positive_data_acceptance: the rules past the schema (a unit that exists, shares adding to 100, a
+# cursor the app handed out, a search word of two letters) refuse requests the schema allows, as the
+# document says in those parameters' descriptions; tests/test_openapi.py checks those refusals one by one.
+# Examples per operation, role and mode (positive, negative): 20 operations x 4 roles x 2 modes x 8 = 1,280
 # requests at most; an operation whose inputs are few (GET /health) runs out of new ones sooner.
-EXAMPLES = 7
+EXAMPLES = 8
 TIME_BUDGET_SECONDS = 240  # a generous ceiling on 2 shared cores; the run takes ~40 s alone
 
 
@@ -58,6 +60,11 @@ def wsgi(client):
         start_response(f"{status} {HTTPStatus(status).phrase}", [(k, str(v)) for k, v in response.headers.items()])
         return [response.body if isinstance(response.body, bytes) else (response.body or "").encode("utf-8")]
     return app
+
+
+def _negatable(operation) -> bool:
+    """True when the operation takes something the document constrains (a body, a query, a path parameter)."""
+    return bool(operation.body or operation.query or operation.path_parameters)
 
 
 @pytest.fixture
@@ -84,6 +91,8 @@ def test_fuzzing_the_document_finds_no_server_error_and_no_drift(api, schema):
         op_started, op_sent = time.monotonic(), sent[0]
         for role, token in tokens.items():
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                if mode is GenerationMode.NEGATIVE and not _negatable(operation):
+                    continue  # GET /health, GET /dev/users: one free-form header, nothing can break the document
                 strategy = operation.as_strategy(generation_mode=mode)
 
                 @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
@@ -104,11 +113,7 @@ def test_fuzzing_the_document_finds_no_server_error_and_no_drift(api, schema):
                                                transport_kwargs={"app": app})
                     except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collected, then reported at once
                         failures.append(f"{role} {mode.value} {operation.label}: {error}"[:1500])
-                try:
-                    run()
-                except Unsatisfiable:
-                    # Nothing of the operation can break the document (GET /health takes one free-form header).
-                    assert mode is GenerationMode.NEGATIVE, operation.label
+                run()
         print(f"{operation.label}: {sent[0] - op_sent} requests, {time.monotonic() - op_started:.1f} s")
 
     elapsed = time.monotonic() - started
