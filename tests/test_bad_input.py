@@ -143,3 +143,23 @@ def test_markup_is_stored_as_typed_and_escaped_where_shown(api, pages):
     page = pages.get(f"/app/initiatives/{stored['id']}/sent", user=MEMBER).body.decode("utf-8")
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_invisible_characters_go_before_nfc_so_letters_and_accents_join():
+    from chalicelib import text
+
+    assert text.normalize("e\u200b\u0301") == "\u00e9"  # the accent joins its letter once the space between goes
+    assert text.normalize({"a": ["\ufeff  Đèn\u200d LED \u2060"]}) == {"a": ["Đèn LED"]}
+    assert text.normalize("\u202e\u200b\u3164") == ""
+    assert text.normalize("Tab\tand\nnewline stay") == "Tab\tand\nnewline stay"
+
+
+def test_depth_is_measured_without_recursion():
+    from chalicelib.api.http import depth_over
+
+    deep = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert depth_over(deep, 32)
+    assert not depth_over({"authors": [{"full_name": "An"}]}, 3)
+    assert depth_over({"authors": [{"x": []}]}, 3)

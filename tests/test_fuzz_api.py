@@ -15,17 +15,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-schemathesis = pytest.importorskip("schemathesis")
-
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+import schemathesis
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
     content_type_conformance, negative_data_rejection, response_headers_conformance, response_schema_conformance,
     status_code_conformance,
 )
 
-from tests.conftest import initiative  # noqa: E402
-from tests.test_openapi import DOC_PATH  # noqa: E402
+from tests.conftest import initiative
+from tests.test_openapi import DOC_PATH
 
 MIN_REQUESTS = 1000
 ROLES = {"member": "worker-rang-dong", "reviewer": "reviewer-rang-dong", "leader": "leader-ha-noi", "admin": "admin"}
@@ -33,11 +32,11 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, negative_data_rejection]
 # Not positive_data_acceptance: the rules past the schema (a unit that exists, shares adding to 100, a
 # cursor the app handed out, a search word of two letters) refuse requests the schema allows, as the
-# document says in those parameters' descriptions; tests/test_openapi.py checks those refusals one by one.
+# document says in those parameters' descriptions; tests/test_openapi_drift.py checks those refusals one by one.
 # Examples per operation, role and mode (positive, negative): 20 operations x 4 roles x 2 modes x 8 = 1,280
 # requests at most; an operation whose inputs are few (GET /health) runs out of new ones sooner.
 EXAMPLES = 8
-TIME_BUDGET_SECONDS = 240  # a generous ceiling on 2 shared cores; the run takes ~40 s alone
+TIME_BUDGET_SECONDS = 240  # a ceiling, not the aim: 75 s measured on 2 cores shared with other jobs (load ~7)
 
 
 def wsgi(client):
