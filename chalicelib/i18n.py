@@ -19,10 +19,14 @@ def catalogue() -> dict:
         return json.load(f)
 
 
+# A header is never refused for its length: what follows this many characters is not read.
+ACCEPT_LANGUAGE_READ = 200
+
+
 def pick_language(accept_language: str | None) -> str:
     """The best of our languages for an Accept-Language header; Vietnamese when unsure."""
     best, best_q = DEFAULT_LANGUAGE, -1.0
-    for part in (accept_language or "").split(","):
+    for part in (accept_language or "")[:ACCEPT_LANGUAGE_READ].split(","):
         tag, _, params = part.strip().partition(";")
         primary = tag.strip().lower().split("-")[0]
         if primary not in LANGUAGES:

@@ -14,6 +14,8 @@ PUBLIC_ROUTES = {("/health", "GET"), ("/dev/users", "GET"), ("/dev/token", "POST
                  # pages: the front door, signing in and out, the language switch, CSS and JS
                  ("/", "GET"), ("/app/sign-in", "GET"), ("/app/sign-in", "POST"), ("/app/auth/callback", "GET"),
                  ("/app/sign-out", "POST"), ("/app/language", "GET"), ("/app/static/{name}", "GET")}
+# The answer to every unknown URL (chalicelib/web/fallback.py): a 404, for anyone.
+PUBLIC_ROUTES |= {("/{proxy+}", method) for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 
 
 def claims(**overrides):

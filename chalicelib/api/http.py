@@ -17,7 +17,7 @@ import json
 
 from chalice import Response
 
-from chalicelib import i18n
+from chalicelib import i18n, text
 from chalicelib.auth.principal import Principal
 from chalicelib.errors import (
     Busy, Conflict, DomainError, Forbidden, Invalid, Malformed, NotFound, Problem, TooLarge, Unauthenticated,
@@ -25,6 +25,9 @@ from chalicelib.errors import (
 )
 
 MAX_BODY_BYTES = 64 * 1024
+# No body the API takes nests deeper than 4 (a submission's authors' fields); 32 leaves room and keeps
+# every recursive walk after parsing (normalisation, the schema) far from Python's recursion limit.
+MAX_BODY_DEPTH = 32
 JSON_TYPE = "application/json; charset=utf-8"
 
 # Each kind of domain error and the HTTP status that answers it.
@@ -66,14 +69,42 @@ def json_response(status: int, body, headers: dict | None = None) -> Response:
 
 
 def json_body(request):
-    """The parsed request body; 413 past 64 KiB, 400 when it is not JSON."""
+    """The parsed request body; 413 past 64 KiB, 400 when it is not JSON, nests
+    deeper than MAX_BODY_DEPTH, or holds a lone surrogate ("\\ud800", which
+    JSON can spell but no text can store) in a string, named by its path."""
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise TooLarge([Problem("", "body_too_large", {"limit": MAX_BODY_BYTES})])
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError):
+        # ValueError: JSONDecodeError, NaN/Infinity (Python's extension, not JSON), an integer past 4,300 digits
         raise Malformed([Problem("", "invalid_json")])
+    except RecursionError:  # deeper than the parser's own limit
+        raise Malformed([Problem("", "too_deep", {"limit": MAX_BODY_DEPTH})])
+    if depth_over(body, MAX_BODY_DEPTH):
+        raise Malformed([Problem("", "too_deep", {"limit": MAX_BODY_DEPTH})])
+    surrogates = [Problem(path, "lone_surrogate") for path in text.lone_surrogate_paths(body)]
+    if surrogates:
+        raise Malformed(surrogates)
+    return body
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def depth_over(value, limit: int) -> bool:
+    """True when `value` (parsed JSON) nests arrays and objects deeper than
+    `limit`; without recursion, so any depth the parser let through is safe."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def query_params(request) -> dict:
