@@ -76,6 +76,13 @@ NO_OBJECT = {
     ("/units", "GET"): "the public catalogue of units (search)",
     ("/dev/users", "GET"): "local stage only (not deployed): the demo users",
     ("/dev/token", "POST"): "local stage only (not deployed): a demo user's token",
+    ("/{proxy+}", "DELETE"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
+    ("/{proxy+}", "GET"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
+    ("/{proxy+}", "HEAD"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
+    ("/{proxy+}", "OPTIONS"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
+    ("/{proxy+}", "PATCH"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
+    ("/{proxy+}", "POST"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
+    ("/{proxy+}", "PUT"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
 }
 
 MIN_ATTEMPTS = 100

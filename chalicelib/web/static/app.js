@@ -77,12 +77,23 @@
         pressed.dataset.pressed = "";
         form.appendChild(pressed);
       }
+      // form.submit() also ignores the tapped button's own target (formaction, formmethod): carry them over.
+      ["action", "method"].forEach(function (name) {
+        if (!submitter || !submitter.hasAttribute("form" + name)) return;
+        if (!("own" + name in form.dataset)) form.dataset["own" + name] = form.getAttribute(name) || "";
+        form.setAttribute(name, name === "action" ? submitter.formAction : submitter.formMethod);
+      });
       HTMLFormElement.prototype.submit.call(form);
     });
   });
   // Back to a page the browser kept: its forms were left mid-send.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted) all("form[data-once]").forEach(function (form) { lock(form, false); });
+    if (event.persisted) all("form[data-once]").forEach(function (form) {
+      lock(form, false);
+      ["action", "method"].forEach(function (name) {  // as the page wrote it, not as the last button left it
+        if ("own" + name in form.dataset) form.setAttribute(name, form.dataset["own" + name]);
+      });
+    });
   });
 
   /* ---- money grouped as typed, by the server's rule: digits, or digits in
