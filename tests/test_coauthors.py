@@ -236,6 +236,30 @@ def test_until_they_accept_a_named_member_has_nothing_and_is_told_nothing(api, s
     assert "problem" not in view and PHONE not in str(view) and EMAIL not in str(view)
 
 
+def test_a_named_member_is_emailed_about_the_initiative_only_once_they_accept(api, stream):
+    from tests.conftest import sent_mail
+
+    member_email = "thuha.le@example.vn"
+    authors = [dict(a, email=member_email) if a["member_id"] == "worker-so-y-te" else a for a in AUTHORS]
+    sid = enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=authors)["id"]
+    deliver(stream)
+    before = len(sent_mail())
+    # WHEN the initiative is returned while the member has not answered
+    fire(api, sid, "request_revision", 1, "reviewer-fpt", reason=REASON)
+    deliver(stream)
+    # THEN the submitter is mailed, the member named is not
+    mailed = [m.destinations["ToAddresses"][0] for m in sent_mail()[before:]]
+    assert EMAIL in mailed and member_email not in mailed
+    # WHEN they accept, the next news reaches them too
+    answer(api, sid, "worker-so-y-te", "accept")
+    fire(api, sid, "resubmit", version_of(api, sid), "worker-fpt")
+    deliver(stream)
+    before = len(sent_mail())
+    fire(api, sid, "validate", version_of(api, sid), "reviewer-fpt")
+    deliver(stream)
+    assert member_email in [m.destinations["ToAddresses"][0] for m in sent_mail()[before:]]
+
+
 def test_accept_twice_is_one_answer_and_the_other_answer_after_it_is_refused(api, stream):
     sid = enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=AUTHORS)["id"]
     first = answer(api, sid, "worker-fpt-en", "accept")
@@ -424,3 +448,24 @@ def test_the_local_run_starts_with_an_invitation_waiting_for_a_demo_user(api, pa
     assert "Lê Quang Huy đã ghi tên bạn" in shown and "Nhận lời" in shown
     assert [i["id"] for i in api.json("GET", "/me/submissions", user="worker-fpt")[1]["items"]] == [
         note["submission_id"]]
+
+
+def test_an_answered_invitation_no_longer_waits_in_the_unread_count(api, stream):
+    sid = enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=AUTHORS)["id"]
+    deliver(stream)
+
+    def unread(user):
+        return api.json("GET", "/me/notifications", user=user)[1]["unread"]
+
+    assert unread("worker-fpt-en") == unread("worker-so-y-te") == 1
+    # WHEN one accepts and one declines, and the stream delivers the answers (twice: it redelivers)
+    answer(api, sid, "worker-fpt-en", "accept")
+    answer(api, sid, "worker-so-y-te", "decline")
+    records = stream.records()
+    deliver(stream, records)
+    deliver(stream, records)
+    # THEN their invitations are read; the one still open stays unread
+    assert unread("worker-fpt-en") == unread("worker-so-y-te") == 0
+    assert unread("worker-rang-dong-2") == 1
+    items = api.json("GET", "/me/notifications", user="worker-fpt-en")[1]["items"]
+    assert [(i["kind"], i["read"]) for i in items] == [("invitation", True)]

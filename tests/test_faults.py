@@ -99,11 +99,15 @@ def run_redrive(stream, queue_url):
 
 
 def submit_and_return(api, stream):
-    """An FPT initiative with two authors with an email, returned for revision;
+    """An FPT initiative with two authors with an email (the member named accepted), returned for revision;
     the records of the return (its META change, its history event) not yet delivered."""
     created = enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=AUTHORS)
     deliver(stream)
-    fire(api, created["id"], "request_revision", 1, "reviewer-fpt", reason=REASON)
+    # The member named accepts (until then they are no author, and get no email).
+    status, _ = api.json("POST", f"/submissions/{created['id']}/invitation", {"answer": "accept"}, user="worker-fpt-en")
+    assert status == 200
+    deliver(stream)
+    fire(api, created["id"], "request_revision", 2, "reviewer-fpt", reason=REASON)
     return created, stream.records()
 
 
@@ -198,7 +202,7 @@ def test_throttled_notification_writes_fail_the_record_and_a_redelivery_notifies
                 when=on_table("notifications")) as throttled:
         # WHEN the event is delivered THEN its record is reported failed, after the client's retries
         failed = failures(stream, records, REACT)
-    event_record = next(r for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == "EVT#000002")
+    event_record = next(r for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == "EVT#000003")
     assert failed == [event_record["dynamodb"]["SequenceNumber"]]
     assert throttled.failed == len(ADDRESSES) * 5 and len(throttled.waits) == len(ADDRESSES) * 4
     # AND no email went out unclaimed; the in-app notifications were written (once)

@@ -134,8 +134,10 @@ def test_a_batch_delivered_three_times_notifies_each_author_once(api, stream, se
     # AND the author who is a user, and the submitter, each have one in-app notification
     for user in ("worker-fpt-en", "worker-fpt"):
         page = notifications(api, user)
-        # (the co-author's other one is the invitation they accepted)
-        assert page["unread"] == len(page["items"]) and page["next_cursor"] is None
+        # (the co-author's other one is the invitation they accepted: answered, it is read)
+        invitations = [i for i in page["items"] if i["kind"] == "invitation"]
+        assert all(i["read"] for i in invitations) and page["next_cursor"] is None
+        assert page["unread"] == len(page["items"]) - len(invitations) == 1
         [item] = [i for i in page["items"] if i["kind"] == "author_update"]
         assert (item["kind"], item["submission_id"], item["code"], item["title"]) == (
             "author_update", sid, code, TITLE)
@@ -156,7 +158,7 @@ def test_authors_sharing_an_address_get_one_email_and_authors_without_one_none(a
                                                      member_id=None, email="MinhAnh.Pham@example.vn ")]
     same[1].pop("member_id")
     created = submit(api, stream, authors=same)
-    fire(api, created["id"], "validate", 1, "reviewer-fpt")
+    fire(api, created["id"], "validate", accept(api, created["id"]), "reviewer-fpt")
     assert failures(stream, stream.records(), REACT) == []
     assert [r["Destination"]["ToAddresses"] for r in ses.sent] == [["minhanh.pham@example.vn"]]
 
@@ -170,9 +172,9 @@ def test_authors_sharing_an_address_get_one_email_and_authors_without_one_none(a
 # ------------------------------------------------------------ SES failing
 
 def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api, stream, ses):
-    # GIVEN an event that notifies two authors by email, and SES refusing the sender
+    # GIVEN an event that notifies two authors by email (the named member accepted), and SES refusing the sender
     created = submit(api, stream)
-    fire(api, created["id"], "request_revision", 1, "reviewer-fpt", reason=REASON)
+    fire(api, created["id"], "request_revision", accept(api, created["id"]), "reviewer-fpt", reason=REASON)
     records = stream.records()
     ses.client.delete_identity(Identity=settings.mail_sender())
     mail_before = len(sent_mail())
@@ -182,7 +184,7 @@ def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api
 
     # THEN the event's record is reported failed (and only it), nothing was sent
     # and nothing is marked sent: every claim was released
-    assert failed == [event_record(records, 2)["dynamodb"]["SequenceNumber"]]
+    assert failed == [event_record(records, 3)["dynamodb"]["SequenceNumber"]]
     assert len(sent_mail()) == mail_before and claims() == []
     # (the in-app notifications were written once, and stay once)
     assert notifications(api, "worker-fpt")["unread"] == 1
@@ -204,7 +206,7 @@ def test_an_ses_failure_fails_the_record_and_a_redelivery_sends_exactly_once(api
 
 def test_one_authors_failed_email_does_not_hold_back_the_others(api, stream, ses, monkeypatch):
     created = submit(api, stream)
-    fire(api, created["id"], "request_revision", 1, "reviewer-fpt", reason=REASON)
+    fire(api, created["id"], "request_revision", accept(api, created["id"]), "reviewer-fpt", reason=REASON)
     records = stream.records()
     real_send = ses.send_email
 
@@ -247,10 +249,10 @@ def test_editing_the_authors_between_two_deliveries_mails_each_address_exactly_o
     from tests.conftest import initiative
 
     # GIVEN an initiative returned for revision, its event delivered: the two
-    # authors with an email were mailed
+    # authors with an email (the named member accepted) were mailed
     created = submit(api, stream)
     sid = created["id"]
-    fire(api, sid, "request_revision", 1, "reviewer-fpt", reason=REASON)
+    fire(api, sid, "request_revision", accept(api, sid), "reviewer-fpt", reason=REASON)
     records = stream.records()
     assert failures(stream, records, REACT) == []
     assert sorted(r["Destination"]["ToAddresses"][0] for r in ses.sent) == [
@@ -316,15 +318,16 @@ def test_only_a_new_history_event_is_acted_on_never_a_change_or_removal_of_one(a
 def test_a_resubmitted_initiative_is_announced_to_its_queues_reviewers_in_app_only(api, stream, ses):
     created = submit(api, stream)
     sid = created["id"]
-    fire(api, sid, "request_revision", 1, "reviewer-fpt", reason=REASON)
-    fire(api, sid, "resubmit", 2, "worker-fpt")
+    version = accept(api, sid)
+    fire(api, sid, "request_revision", version, "reviewer-fpt", reason=REASON)
+    fire(api, sid, "resubmit", version + 1, "worker-fpt")
     records = stream.records()
     for _ in range(2):
         assert failures(stream, records, REACT) == []
     # The request_revision emailed the two authors; the resubmit emailed nobody.
     assert len(ses.sent) == 2
     [item] = notifications(api, "reviewer-fpt")["items"]
-    assert (item["kind"], item["event"], item["to"], item["seq"]) == ("resubmitted", "resubmit", "pending", 3)
+    assert (item["kind"], item["event"], item["to"], item["seq"]) == ("resubmitted", "resubmit", "pending", 4)
     assert item["message"].startswith(f"Sáng kiến «{created['title']}» ({created['code']}) đã được tác giả bổ sung")
     # The reviewers of other units, and the author who resubmitted, hear nothing of it.
     assert notifications(api, "reviewer-cau-giay")["items"] == []

@@ -3,8 +3,8 @@
 For one history event (a plain dict, as the stream delivers it):
 - an in-app notification for the submitter and each co-author who accepted
   their invitation (`member_id` naming a user), once each;
-- one email through SES to each author with an email address, in the author's
-  language (`language` in the initiative; Vietnamese by default).
+- one email through SES to each author with an email address (but not to a
+  member named who has not accepted), in the author's language (`language` in the initiative; Vietnamese by default).
 
 Streams redeliver: in-app notifications and emails are each written or sent
 exactly once (chalicelib/notify/inapp.py, chalicelib/notify/mail.py). One
@@ -37,10 +37,17 @@ def in_app_recipients(submission: dict, users: set) -> list:
 
 def mail_recipients(authors: list) -> list:
     """The authors with an email, one per address (the first who gave it): two
-    authors who gave the same address get one email."""
+    authors who gave the same address get one email. A member named but not
+    (yet) accepting, or who declined, is not an author: no email about an
+    initiative they may not read. Authors who are not users (no `member_id`,
+    nothing to accept) are mailed at the address given for them."""
+    from chalicelib.submissions.rules import ACCEPTED
+
     seen, recipients = set(), []
     for author in authors:
         address = mail.address_key(author.get("email"))
+        if author.get("invitation", ACCEPTED) != ACCEPTED:
+            continue
         if address and address not in seen:
             seen.add(address)
             recipients.append(author)

@@ -32,3 +32,18 @@ def on_event(event: dict) -> None:
     note = inapp.content(inapp.INVITATION, event, submission, definition.default())
     note.update(event_name=dict(EVENT_NAME), link=inapp.invitation_link(event["submission_id"]))
     inapp.deliver(recipients, note)
+
+
+def on_answer(event: dict) -> None:
+    """`close_invitation`: the member answered (accepted or declined), so the
+    invitations they were sent for this initiative are marked read: answered,
+    they no longer wait in the unread count. Which notifications those are is
+    read from the initiative's own history (the events that invited them: a
+    handful of items, never the member's whole inbox). Idempotent: marking a
+    read notification changes nothing."""
+    from chalicelib.submissions import store
+
+    member, submission_id = event["actor_id"], event["submission_id"]
+    inviting = [step for step in store.history(submission_id) if member in (step.invited or ())]
+    inapp.mark_read(member, [inapp.public_id(inapp.sort_key(step.at, submission_id, int(step.seq)))
+                             for step in inviting])

@@ -31,7 +31,7 @@ from chalicelib.errors import Busy
 from chalicelib.submissions import rules
 from chalicelib.submissions.identifiers import new_tracking_code
 from chalicelib.workflow.definition import COAUTHOR_ACCEPTED, COAUTHOR_DECLINED, SUBMITTED
-from chalicelib.workflow.effects import INVITE_COAUTHORS
+from chalicelib.workflow.effects import CLOSE_INVITATION, INVITE_COAUTHORS
 from chalicelib.workflow.exceptions import StateChanged
 
 MAX_ATTEMPTS = 5
@@ -261,7 +261,7 @@ def answer_invitation(record, actor, answer: str) -> dict:
         pk=record.pk, sk=event_key(seq), submission_id=record.id, seq=seq,
         event=COAUTHOR_ACCEPTED if answer == rules.ACCEPTED else COAUTHOR_DECLINED,
         from_state=record.status, to_state=record.status, actor_id=actor.user_id,
-        actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=now, input={}, effects=[])
+        actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=now, input={}, effects=[CLOSE_INVITATION])
     transaction = Transaction()
     transaction.put("event", event, condition=event_is_new())
     transaction.update("initiative", record, [

@@ -20,6 +20,7 @@ class Effect:
 
 
 INVITE_COAUTHORS = "invite_coauthors"
+CLOSE_INVITATION = "close_invitation"
 
 
 EFFECTS = {effect.name: effect for effect in (
@@ -30,6 +31,9 @@ EFFECTS = {effect.name: effect for effect in (
     Effect("invite_coauthors", "chalicelib.notify.invitations:on_event",
            "invites the members an initiative newly names as co-authors (in-app, with accept and decline); "
            "set by the `submitted` and `edited` history events, never by a transition"),
+    Effect("close_invitation", "chalicelib.notify.invitations:on_answer",
+           "marks the member's invitation read once they have answered it (it no longer waits in their count); "
+           "set by the `coauthor_accepted` and `coauthor_declined` history events, never by a transition"),
     Effect("award_candidate", "chalicelib.awards.candidates:on_event",
            "makes the recognised initiative a candidate for the award lists of every unit on its path",
            needs_state="recognized"),
