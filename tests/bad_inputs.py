@@ -98,6 +98,12 @@ CASES = [
     # ---- wrong types
     dict(id="title-a-number", send=SUBMIT, body=sub(title=12345), where="/title"),
     dict(id="authors-a-string", send=SUBMIT, body=sub(authors="Nguyễn Văn An"), where="/authors"),
+    # (found by the fuzzer: a list as the event's name was looked up as a dict key, a 500)
+    dict(id="decisions-event-a-list", send=(POST, "/queue/decisions"), user=REVIEWER,
+         json={"event": ["validate"], "items": [{"id": "01M8MX0ZVDBJ9P7HMKWWTKRSN5", "expected_version": 1}]},
+         where="/event"),
+    dict(id="transition-event-a-list", send=FIRE, user=REVIEWER, json={"event": ["validate"], "expected_version": 1},
+         where="/event"),
     dict(id="benefit-a-string", send=SUBMIT, body=sub(benefit_vnd="1.500.000"), where="/benefit_vnd"),
     dict(id="benefit-a-fraction", send=SUBMIT, body=sub(benefit_vnd=1500000.5), where="/benefit_vnd"),
     dict(id="benefit-a-boolean", send=SUBMIT, body=sub(benefit_vnd=True), where="/benefit_vnd"),

@@ -87,7 +87,8 @@ def decide_many(principal, raw_body) -> dict:
     own: {"results": [{"id", "submission"} or {"id", "error"}]}, in order."""
     workflow = definition.default()
     body, found = validation.checked("decisions-request", raw_body)
-    transition = workflow.transitions.get(body.get("event")) if isinstance(body, dict) else None
+    event = body.get("event") if isinstance(body, dict) else None
+    transition = workflow.transitions.get(event) if isinstance(event, str) else None
     if transition is not None:  # an unknown event is refused per initiative, like every other refusal
         found += [p for p in engine.check_input(transition, engine.payload_of(body)) if p not in found]
     if found:
