@@ -26,19 +26,22 @@ def principal(user_id: str):
                      name=user["full_name"])
 
 
-def stored_initiatives() -> list[dict]:
-    """Every initiative as stored now (a Scan: tests may, the app never does)."""
+def stored_initiatives(items: list[dict] | None = None) -> list[dict]:
+    """Every initiative as stored now (a Scan: tests may, the app never does);
+    `items`: the initiatives table's raw items, when read elsewhere."""
     from chalicelib.streams import image
 
-    return [image(raw) for raw in helpers.table_items("initiatives") if raw["sk"]["S"] == "META"]
+    return [image(raw) for raw in (items if items is not None else helpers.table_items("initiatives"))
+            if raw["sk"]["S"] == "META"]
 
 
-def counters() -> dict:
-    """Every counter item, {(unit, phase): counts}, zero counts left out."""
+def counters(items: list[dict] | None = None) -> dict:
+    """Every counter item, {(unit, phase): counts}, zero counts left out;
+    `items`: the counters table's raw items, when read elsewhere."""
     from chalicelib.tables import CounterRecord
 
     found = {}
-    for raw in helpers.table_items("counters"):
+    for raw in (items if items is not None else helpers.table_items("counters")):
         if raw["pk"]["S"].startswith("COUNT#"):
             item = CounterRecord.from_raw_data(raw)
             counts = {name: n for name, n in item.counts.items() if n}

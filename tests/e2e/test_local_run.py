@@ -15,9 +15,9 @@ import uuid
 import boto3
 
 from chalicelib.counters import core
-from chalicelib.streams import image
 from scripts import emulation
 from tests.e2e.conftest import DIRECT
+from tests.test_counters import counters, stored_initiatives
 
 SETTLE = 10  # seconds within which the stream handlers must have caught up
 SCORES = {"novelty": 8, "applicability": 9, "effectiveness": 7}
@@ -83,19 +83,10 @@ class Tables:
             start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
 
     def initiatives(self) -> list[dict]:
-        return [image(raw) for raw in self.items("initiatives") if raw["sk"]["S"] == "META"]
+        return stored_initiatives(self.items("initiatives"))
 
     def counters(self) -> dict:
-        from chalicelib.tables import CounterRecord
-
-        found = {}
-        for raw in self.items("counters"):
-            if raw["pk"]["S"].startswith("COUNT#"):
-                item = CounterRecord.from_raw_data(raw)
-                counts = {name: n for name, n in item.counts.items() if n}
-                if counts:
-                    found[(item.unit_id, item.phase_id)] = counts
-        return found
+        return counters(self.items("counters"))
 
 
 def settled(check, seconds: float = SETTLE):
