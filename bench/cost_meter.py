@@ -57,17 +57,21 @@ Request units by the AWS rules (on-demand RRU/WRU are priced the same way as RCU
   x0.5 eventually consistent (always so on a GSI), x1 strongly consistent.
 - BatchGetItem: each requested key priced as a GetItem (missing keys cost 1 unit too).
 - TransactGetItems: each item ceil(size / 4 KB), x2.
-- PutItem / BatchWriteItem put: ceil(size / 1 KB), at least 1 (new items: the old item is
-  not read; these writes all create new items). TransactWriteItems: each action x2.
+- Every write (Put, Update, Delete; alone, in a batch or in a transaction) is priced by the
+  item as it was before and as it is after the call, read from the emulator's memory (not
+  through the API, so not counted): ceil(max(size before, size after) / 1 KB), at least 1.
+  TransactWriteItems: each action x2, ConditionCheck included (priced by the item it checks;
+  assumption).
 - A cancelled TransactWriteItems (a condition failed) is priced as if it had succeeded:
   DynamoDB charges the prepare phase of every action (assumption; AWS charges failed
   conditional writes).
-- GSI: a Put adds, for every GSI whose key attributes the item has (sparse indexes
-  skipped), ceil(projected entry size / 1 KB) WCU at the standard rate, NOT doubled inside a
-  transaction (index propagation is asynchronous and outside the transaction; assumption).
-  The projected entry = table key + index key + the projected attributes (INCLUDE list,
-  ALL, or none for KEYS_ONLY). Index definitions are read from DescribeTable.
-- Update/Delete actions whose item size is unknown are priced at 1 KB (not used here)."""
+- Index upkeep, per GSI, from the item's projected entry before and after (entry = table key +
+  index key + the projected attributes: INCLUDE list, ALL, or none for KEYS_ONLY; an item
+  without the index's key attributes has no entry: sparse): unchanged entry, 0; an entry
+  added or removed, ceil(its size / 1 KB); the index key changed, a delete and a put (both);
+  the same key, projected attributes changed, ceil(new entry / 1 KB). At the standard rate,
+  NOT doubled inside a transaction (propagation is asynchronous; assumption). Index
+  definitions are read from DescribeTable."""
 
 
 # --------------------------------------------------------------------------- sizes
@@ -131,37 +135,66 @@ class Schemas:
                                 "include": projection.get("NonKeyAttributes", [])})
             self.tables[name] = {"keys": keys, "indexes": indexes}
 
-    def index_writes(self, table: str, item: dict) -> list[tuple[str, int]]:
-        """(index name, WCU) for each index a new item is projected into."""
+    def entry(self, table: str, index: dict, item: dict | None) -> dict | None:
+        """`item`'s entry in `index`, or None when it has none (no item, or sparse)."""
+        if not item or not all(k in item for k in index["keys"]):
+            return None
+        if index["type"] == "ALL":
+            return item
+        names = set(self.tables[table]["keys"]) | set(index["keys"])
+        if index["type"] == "INCLUDE":
+            names |= set(index["include"])
+        return {k: v for k, v in item.items() if k in names}
+
+    def index_writes(self, table: str, before: dict | None, after: dict | None) -> list[tuple[str, int]]:
+        """(index name, WCU) for each index a write from `before` to `after` touches."""
         schema = self.tables.get(table)
         if not schema:
             return []
         found = []
         for index in schema["indexes"]:
-            if not all(k in item for k in index["keys"]):
-                continue  # sparse: the item is not in this index
-            if index["type"] == "ALL":
-                entry = item
+            old, new = self.entry(table, index, before), self.entry(table, index, after)
+            if old == new:
+                continue
+            if old is None or new is None:
+                units = write_units(item_size(old or new))
+            elif any(old[k] != new[k] for k in index["keys"]):
+                units = write_units(item_size(old)) + write_units(item_size(new))  # moved: delete + put
             else:
-                names = set(schema["keys"]) | set(index["keys"])
-                if index["type"] == "INCLUDE":
-                    names |= set(index["include"])
-                entry = {k: v for k, v in item.items() if k in names}
-            found.append((index["name"], write_units(item_size(entry))))
+                units = write_units(item_size(new))
+            found.append((index["name"], units))
         return found
 
+    def key_of(self, table: str, item: dict) -> dict:
+        return {k: item[k] for k in self.tables.get(table, {}).get("keys", []) if k in item}
 
-def price(op: str, params: dict, response: dict, schemas: Schemas) -> tuple[float, float, list[str], list[dict]]:
-    """(RCU, WCU, notes, parts) by the AWS rules (RULES); `parts` itemises written items."""
+
+def written(op: str, params: dict, schemas: Schemas) -> list[tuple[str, str, dict, dict | None, int]]:
+    """The items a write call touches: (action, table, key, the item it puts or None, factor)."""
+    if op == "PutItem":
+        return [("Put", params["TableName"], schemas.key_of(params["TableName"], params["Item"]), params["Item"], 1)]
+    if op in ("UpdateItem", "DeleteItem"):
+        return [(op[:-4], params["TableName"], params["Key"], None, 1)]
+    if op == "BatchWriteItem":
+        return [("Put", table, schemas.key_of(table, r["PutRequest"]["Item"]), r["PutRequest"]["Item"], 1)
+                if "PutRequest" in r else ("Delete", table, r["DeleteRequest"]["Key"], None, 1)
+                for table, requests in params.get("RequestItems", {}).items() for r in requests]
+    if op == "TransactWriteItems":
+        found = []
+        for action in params.get("TransactItems", []):
+            (kind, body), = action.items()
+            item = body.get("Item")
+            found.append((kind, body["TableName"], body.get("Key") or schemas.key_of(body["TableName"], item), item, 2))
+        return found
+    return []
+
+
+def price(op: str, params: dict, response: dict, schemas: Schemas, before=None, after=None
+          ) -> tuple[float, float, list[str], list[dict]]:
+    """(RCU, WCU, notes, parts) by the AWS rules (RULES); `parts` itemises written items.
+    `before` / `after`: each written item as it was before and is after the call, in order."""
     rcu = wcu = 0.0
     notes, parts = [], []
-
-    def put(table, item, factor):
-        base = factor * write_units(item_size(item))
-        indexes = dict(schemas.index_writes(table, item))
-        parts.append({"table": table, "key": {k: item[k] for k in schemas.tables.get(table, {}).get("keys", [])},
-                      "bytes": item_size(item), "wcu": base, "index_wcu": indexes})
-        return base + sum(indexes.values())
     if op == "GetItem":
         factor = 1.0 if params.get("ConsistentRead") else 0.5
         rcu = read_units(item_size(response.get("Item"))) * factor
@@ -183,27 +216,21 @@ def price(op: str, params: dict, response: dict, schemas: Schemas) -> tuple[floa
     elif op == "TransactGetItems":
         for item in response.get("Responses", []):
             rcu += 2 * read_units(item_size(item.get("Item")))
-    elif op == "PutItem":
-        wcu = put(params["TableName"], params["Item"], 1)
-    elif op == "BatchWriteItem":
-        for table, requests in params.get("RequestItems", {}).items():
-            for request in requests:
-                if "PutRequest" in request:
-                    wcu += put(table, request["PutRequest"]["Item"], 1)
-                else:
-                    wcu += 1
-                    notes.append("delete: size unknown, priced at 1 KB")
-    elif op == "TransactWriteItems":
-        for action in params.get("TransactItems", []):
-            (kind, body), = action.items()
-            if kind == "Put":
-                wcu += put(body["TableName"], body["Item"], 2)
-            else:
-                wcu += 2
-                notes.append(f"{kind}: size unknown, priced at 1 KB")
-    elif op in ("UpdateItem", "DeleteItem"):
-        wcu = 1.0
-        notes.append(f"{op}: size unknown, priced at 1 KB")
+    elif op in WRITES:
+        actions = written(op, params, schemas)
+        for index, (kind, table, key, item, factor) in enumerate(actions):
+            old = before[index] if before else None
+            new = after[index] if after else None
+            if kind == "Put" and new is None:  # refused or cancelled: priced as asked
+                new = item
+            size = max(item_size(old), item_size(new))
+            base = factor * write_units(size)
+            # A refused or cancelled call changed nothing: no index was touched.
+            indexes = dict(schemas.index_writes(table, old, new)) if after is not None and not response.get(
+                "Error") else {}
+            parts.append({"action": kind, "table": table, "key": key, "bytes": size, "wcu": base,
+                          "index_wcu": indexes})
+            wcu += base + sum(indexes.values())
     return rcu, wcu, notes, parts
 
 
@@ -220,6 +247,20 @@ def moto_units(response: dict):
     if isinstance(consumed, dict):
         consumed = [consumed]
     return float(sum(c.get("CapacityUnits", 0) for c in consumed))
+
+
+def stored(table: str, key: dict) -> dict | None:
+    """The item at `key` as the emulator holds it now, read from its memory (no API call, nothing counted)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    from chalicelib import settings
+
+    try:
+        item = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region()].get_item(table, key)
+    except Exception:  # noqa: BLE001 - an unknown table or a malformed key: the call itself will say so
+        return None
+    return item.to_json()["Attributes"] if item is not None else None
 
 
 # --------------------------------------------------------------------------- the hook
@@ -249,14 +290,17 @@ class Meter:
             record = {"operation": operation_name, "table": params.get("TableName"),
                       "index": params.get("IndexName"), "error": None}
             calls.append(record)
+            touched = [(table, key) for _, table, key, _, _ in written(operation_name, params, meter.schemas)]
+            before = [stored(table, key) for table, key in touched]
             try:
                 response = original(client, operation_name, params)
             except Exception as error:  # ClientError: price what was asked, then re-raise
                 body = getattr(error, "response", {}) or {}
                 record["error"] = body.get("Error", {}).get("Code", type(error).__name__)
-                self._price(record, operation_name, params, body)
+                self._price(record, operation_name, params, body, before, None)
                 raise
-            self._price(record, operation_name, params, response)
+            self._price(record, operation_name, params, response, before,
+                        [stored(table, key) for table, key in touched])
             if not asked and "ConsumedCapacity" in response:
                 # Give the caller the answer it asked for.
                 response = {k: v for k, v in response.items() if k != "ConsumedCapacity"}
@@ -270,9 +314,9 @@ class Meter:
         if self._original is not None:
             BaseClient._make_api_call = self._original
 
-    def _price(self, record, operation_name, params, response):
+    def _price(self, record, operation_name, params, response, before=None, after=None):
         is_read = operation_name in READS
-        rcu, wcu, notes, parts = price(operation_name, params, response, self.schemas)
+        rcu, wcu, notes, parts = price(operation_name, params, response, self.schemas, before, after)
         moto = moto_units(response) if operation_name in CAPACITY_OPS else None
         record.update({
             "rcu_rules": rcu, "wcu_rules": wcu, "notes": notes, "parts": parts,
@@ -309,10 +353,10 @@ def run() -> dict:
         from chalicelib import clock, settings, tables
         from chalicelib.reference import catalog, loader
 
-        tables.create_tables(wait=False)
+        emulation.prepare()  # the tables, the bucket, the verified mail sender, the failure queue
         client = boto3.client("dynamodb")
         loader.load(loader.read_directory(DEMO_DIR))
-        meter.schemas = Schemas(client, [settings.table_name(k) for k in ("initiatives", "reference", "idempotency")])
+        meter.schemas = Schemas(client, [settings.table_name(k) for k in tables.TABLES])
         clock.set_clock(lambda: DEFAULT_NOW)
 
         from chalice.test import Client
@@ -395,6 +439,8 @@ def run() -> dict:
                                  f"{query.split('&', 1)[-1] if 'rankings' in route else route.rsplit('/', 1)[-1]}, "
                                  f"{size:,} counted", "GET", path, user=user)
 
+                life = measure_life(api, meter, rows)
+
                 measured("program-cold", "GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
                          cold=True)
                 measured("program-warm", "GET /programs/current", "warm", "GET", "/programs/current")
@@ -404,7 +450,66 @@ def run() -> dict:
                         raise SystemExit(f"cost meter: /units?q={q} found nothing")
         finally:
             meter.uninstall()
-    return {"rows": rows, "rules": RULES, "seconds": round(time.monotonic() - started, 2)}
+    return {"rows": rows, "rules": RULES, "life": life, "seconds": round(time.monotonic() - started, 2)}
+
+
+# On-demand prices, us-east-1 (USD): DynamoDB per write / read request unit, Step Functions
+# Standard per state transition.
+USD_PER_WRU = 0.625 / 1_000_000
+USD_PER_RRU = 0.125 / 1_000_000
+USD_PER_STATE_TRANSITION = 0.025 / 1_000
+# One initiative's life in the Step Functions design: start, the three review states with their
+# waits for a task token, and the end (9 state transitions).
+STEP_FUNCTIONS_TRANSITIONS = 9
+LIFE = [("validate", "reviewer-fpt", {}), ("start_review", "reviewer-cau-giay", {}),
+        ("recognize", "reviewer-cau-giay", {"scores": {"novelty": 8, "applicability": 9, "effectiveness": 7},
+                                            "confirmed_benefit_vnd": 150_000_000})]
+
+
+def measure_life(api, meter, rows) -> dict:
+    """One initiative's whole life, consumers included: submitted, validated,
+    taken into review and recognised through the API, and every record of the
+    stream handed to both stream handlers as Lambda would. Reading the stream
+    is not the app's cost (Lambda reads it for free) and is not measured."""
+    from chalicelib import settings
+    from scripts.stream_feeder import StreamFeeder
+    from tests.conftest import initiative
+
+    feeder = StreamFeeder(settings.table_name("initiatives"))
+    feeder.poll()  # what earlier rows wrote is not this life's
+    calls = []
+    with meter.measure():
+        status, created = api.json("POST", "/submissions", initiative(
+            unit_id="cdcs-fpt-cau-giay", authors=[{"full_name": "Phạm Minh Đức", "share_percent": 100,
+                                                   "email": "duc.pham@example.vn"}]), user="worker-fpt")
+        assert status == 201, created
+        for version, (event, user, given) in enumerate(LIFE, start=1):
+            status, answer = api.json("POST", f"/submissions/{created['id']}/transitions",
+                                      {"event": event, "expected_version": version, **given}, user=user)
+            assert status == 200, answer
+    calls += meter.calls_done
+    records = feeder.poll()
+    with meter.measure():
+        for name in ("count_changes", "react_to_events"):
+            answer = api.client.lambda_.invoke(name, StreamFeeder.event(records)).payload
+            assert answer == {"batchItemFailures": []}, answer
+    calls += meter.calls_done
+    row = summarize("life", "a whole life", "submit, validate, start_review, recognize; both stream consumers",
+                    201, calls, 0)
+    rows.append(row)
+    wru, rru = row["wcu_rules"], row["rcu_rules"]
+    # The floor: every item this life leaves behind written once, at its final size, outside any transaction.
+    final = {}
+    for call in calls:
+        for part in call.get("parts", ()):
+            final[(part["table"], json.dumps(part["key"], sort_keys=True))] = part["bytes"]
+    floor_wru = sum(write_units(size) for size in final.values())
+    life_usd = wru * USD_PER_WRU + rru * USD_PER_RRU
+    step_functions_usd = STEP_FUNCTIONS_TRANSITIONS * USD_PER_STATE_TRANSITION + floor_wru * USD_PER_WRU
+    return {"life_wru": wru, "life_rru": rru, "life_usd": round(life_usd, 9), "records": len(records),
+            "items_written": len(final), "floor_wru": floor_wru,
+            "index_wru": sum(sum(p["index_wcu"].values()) for c in calls for p in c.get("parts", ())),
+            "step_functions_usd": round(step_functions_usd, 9), "ratio": round(step_functions_usd / life_usd, 2)}
 
 
 STATS_PHASE = "sk2627-gd1"
@@ -532,6 +637,7 @@ def main(argv=None) -> int:
     failures = checks(result["rows"])
     result["checks"] = {"passed": not failures, "failures": failures}
     if args.json:
+        result.update({k: result["life"][k] for k in ("life_wru", "life_usd", "step_functions_usd", "ratio")})
         json.dump(result, sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")
     else:
@@ -540,6 +646,14 @@ def main(argv=None) -> int:
         print(LEGEND)
         print()
         print(RULES)
+        life = result["life"]
+        print(f"""
+One initiative's whole life (submit, validate, start_review, recognize; both stream consumers):
+  ours: {life['life_wru']:g} WRU (of which index upkeep {life['index_wru']:g}) + {life['life_rru']:g} RRU \
+= ${life['life_usd']:.7f} ({life['items_written']} items written; floor {life['floor_wru']} WRU)
+  Step Functions design: {STEP_FUNCTIONS_TRANSITIONS} state transitions x $0.025/1,000 + its own writes at the \
+floor = ${life['step_functions_usd']:.7f}
+  ratio (Step Functions / ours): {life['ratio']:g}""")
         print(f"\n({result['seconds']} s)")
     for failure in failures:
         print(f"cost meter: FAILED: {failure}", file=sys.stderr)
