@@ -290,7 +290,7 @@ def test_approving_asks_for_a_confirmation_that_works_without_javascript(pages, 
     form = page.body.decode()
     form = form[form.index('data-testid="approve-form"'):]
     form = form[:form.index("</form>")]
-    box = re.search(r'<input type="checkbox" id="([^"]+)" name="confirm" value="yes" required>', form)
+    box = re.search(r'<input type="checkbox" id="([^"]+)" name="confirm" value="yes" required[ >]', form)
     assert box and f'<label for="{box.group(1)}">Tôi xác nhận phê duyệt danh sách này (phiên bản 1)</label>' in form
     assert "Đây là bản dự thảo, chưa được phê duyệt." in section(page, "draft-notice")
     # WHEN the form is posted without the box ticked (a browser that does not check `required`)

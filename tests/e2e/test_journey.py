@@ -151,8 +151,10 @@ def test_an_initiative_from_the_phone_form_to_an_approved_award_list(new_page):
     awards.get_by_role("button", name=re.compile("^Lập")).click()  # "Lập danh sách khen thưởng" (or "… lại")
     leader.locator("[data-testid=award-list]").get_by_role("link", name="Xem danh sách").click()
     expect(leader.locator("main")).to_contain_text(title)
-    # Approving asks for a confirmation: without the box ticked the browser keeps the form.
+    # Approving asks for a confirmation: without the box ticked the form stays, saying so beside the box
+    # in the page's words (not the browser's bubble).
     leader.get_by_role("button", name=re.compile("Phê duyệt")).click()
+    expect(leader.locator("[data-testid=approve-form] .field-error")).to_contain_text("Hãy đánh dấu ô")
     expect(leader.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"))
     leader.get_by_label(re.compile("Tôi xác nhận phê duyệt danh sách này")).check()
     leader.get_by_role("button", name=re.compile("Phê duyệt")).click()

@@ -141,7 +141,8 @@
     return found;
   }
   function check(input, form) {
-    var value = input.value.trim(), messages = form.dataset, problem = "";
+    var ticked = input.type === "checkbox" || input.type === "radio";
+    var value = ticked ? (input.checked ? input.value : "") : input.value.trim(), messages = form.dataset, problem = "";
     var length = Array.from(value).length;
     if (input.required && !value) problem = fill(messages.msgRequired, {field: labelOf(input)});
     else if (value && input.minLength > 0 && length < input.minLength)
