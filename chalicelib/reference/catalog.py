@@ -141,27 +141,42 @@ def _unit(record) -> Unit:
 
 def children(unit_id: str) -> list[Unit]:
     """A unit's direct children, by folded name: one Query of `gsi1`
-    `CHILDREN#<unit>` (pages followed). The units found are cached like any
-    other unit."""
+    `CHILDREN#<unit>` (pages followed), then cached per container like the
+    units themselves (the tree changes only when reference data is loaded)."""
     from chalicelib.tables import UnitRecord
 
-    return [_remember(("unit", record.id), _unit(record)) for record in UnitRecord.gsi1.query(f"CHILDREN#{unit_id}")]
+    def load():
+        return [_remember(("unit", record.id), _unit(record))
+                for record in UnitRecord.gsi1.query(f"CHILDREN#{unit_id}")]
+    return list(_cached(("children", unit_id), load))
 
 
 def want_targets(read, unit_ids, program_id: str, phase_id: str):
     """Add the targets of `unit_ids` in one phase to `read` (a tables.BatchRead,
     run by the caller with other owners' keys); returns what gives them after
-    the run: {unit id: Target} for the units that registered one."""
+    the run: {unit id: Target} for the units that registered one.
+    Targets are cached per container like units (registered targets change
+    only when reference data is loaded): a unit whose target (or its absence)
+    is cached adds no key, so a warm ranking reads the counters alone."""
     from chalicelib.tables import TargetRecord
 
-    keys = {unit_id: read.want(TargetRecord, unit_key(unit_id), f"TARGET#{program_id}#{phase_id}")
-            for unit_id in unit_ids}
+    cached, keys = {}, {}
+    for unit_id in dict.fromkeys(unit_ids):
+        hit = _fresh(("target", program_id, phase_id, unit_id))
+        if hit is _MISSING:
+            keys[unit_id] = read.want(TargetRecord, unit_key(unit_id), f"TARGET#{program_id}#{phase_id}")
+        else:
+            cached[unit_id] = hit
+
+    def target(unit_id, r):
+        return None if r is None else Target(unit_id=unit_id, program_id=program_id, phase_id=phase_id,
+                                             total=int(r.total),
+                                             by_block={k: int(v) for k, v in (plain(r.by_block) or {}).items()})
 
     def found() -> dict:
-        records = {unit_id: read.found(key) for unit_id, key in keys.items()}
-        return {unit_id: Target(unit_id=unit_id, program_id=program_id, phase_id=phase_id, total=int(r.total),
-                                by_block={k: int(v) for k, v in (plain(r.by_block) or {}).items()})
-                for unit_id, r in records.items() if r is not None}
+        for unit_id, key in keys.items():
+            cached[unit_id] = _remember(("target", program_id, phase_id, unit_id), target(unit_id, read.found(key)))
+        return {unit_id: t for unit_id, t in cached.items() if t is not None}
     return found
 
 
