@@ -265,11 +265,17 @@ class IdempotencyRecord(_Bound):
 
 # ================================================================ counters (chalicelib.counters)
 
+# What the rankings read of each counter (counters.core.ENTERED, AUTHORS): all the by_level index holds.
+RANKED_COUNTS = ["entered", "authors"]
+
+
 class LevelIndex(GlobalSecondaryIndex):
-    """Every unit's counters at one level in one phase (rankings): `LEVEL#<level>#<phase>`."""
+    """Every unit's counters at one level in one phase (rankings): `LEVEL#<level>#<phase>`.
+    It projects only what the rankings read (RANKED_COUNTS), so a change of
+    state, which moves other counts, does not write the index again."""
     class Meta:
         index_name = "by_level"
-        projection = AllProjection()
+        projection = IncludeProjection(RANKED_COUNTS)
     level_pk = UnicodeAttribute(hash_key=True)
     level_sk = UnicodeAttribute(range_key=True)  # unit id
 
