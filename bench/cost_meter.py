@@ -480,23 +480,30 @@ def measure_life(api, meter, rows) -> dict:
 
     feeder = StreamFeeder(settings.table_name("initiatives"))
     feeder.poll()  # what earlier rows wrote is not this life's
-    calls = []
-    with meter.measure():
-        status, created = api.json("POST", "/submissions", initiative(
-            unit_id="cdcs-fpt-cau-giay", authors=[{"full_name": "Phạm Minh Đức", "share_percent": 100,
-                                                   "email": "duc.pham@example.vn"}]), user="worker-fpt")
-        assert status == 201, created
-        for version, (event, user, given) in enumerate(LIFE, start=1):
-            status, answer = api.json("POST", f"/submissions/{created['id']}/transitions",
-                                      {"event": event, "expected_version": version, **given}, user=user)
-            assert status == 200, answer
-    calls += meter.calls_done
-    records = feeder.poll()
-    with meter.measure():
-        for name in ("count_changes", "react_to_events"):
-            answer = api.client.lambda_.invoke(name, StreamFeeder.event(records)).payload
-            assert answer == {"batchItemFailures": []}, answer
-    calls += meter.calls_done
+    calls, records = [], []
+
+    def step(method, path, body, user, expect):
+        # A life's steps are days apart: each step's records reach the consumers in a batch of their own
+        # (a campaign's burst, many initiatives in one batch, is what bench/burst.py is for).
+        with meter.measure():
+            status, answer = api.json(method, path, body, user=user)
+        assert status == expect, answer
+        calls.extend(meter.calls_done)
+        fresh = feeder.poll()
+        records.extend(fresh)
+        with meter.measure():
+            for name in ("count_changes", "react_to_events"):
+                delivered = api.client.lambda_.invoke(name, StreamFeeder.event(fresh)).payload
+                assert delivered == {"batchItemFailures": []}, delivered
+        calls.extend(meter.calls_done)
+        return answer
+
+    created = step("POST", "/submissions", initiative(
+        unit_id="cdcs-fpt-cau-giay", authors=[{"full_name": "Phạm Minh Đức", "share_percent": 100,
+                                               "email": "duc.pham@example.vn"}]), "worker-fpt", 201)
+    for version, (event, user, given) in enumerate(LIFE, start=1):
+        step("POST", f"/submissions/{created['id']}/transitions",
+             {"event": event, "expected_version": version, **given}, user, 200)
     row = summarize("life", "a whole life", "submit, validate, start_review, recognize; both stream consumers",
                     201, calls, 0)
     rows.append(row)

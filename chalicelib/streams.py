@@ -6,8 +6,9 @@
   listeners of the effects its transition names (the registry:
   chalicelib/workflow/effects.py).
 
-Each record has its own handler; the batch entry points are thin and report
-failures per record (ReportBatchItemFailures, declared in deploy/resources.json),
+Each record has its own handler (the counting handler sums a whole batch's
+moves per counter before writing: chalicelib/counters/store.apply_changes);
+the batch entry points are thin and report failures per record (ReportBatchItemFailures, declared in deploy/resources.json),
 so one bad record does not hold back the rest. Streams redeliver: every record
 handler is idempotent.
 """
@@ -50,14 +51,23 @@ def kind_of(record) -> str | None:
     return store.item_kind(record.keys)
 
 
-def count_change(record) -> None:
-    """One initiative changed: move the counters by (new − old)."""
+def count_changes_of(event) -> dict:
+    """A batch's initiative changes counted together (counters.store.apply_changes:
+    the moves summed per counter before writing); the failed records reported."""
     from chalicelib.counters import store
     from chalicelib.submissions.store import INITIATIVE
 
-    if kind_of(record) != INITIATIVE:
-        return
-    store.apply_change(image(record.old_image), image(record.new_image))
+    changes, failed = [], {}
+    for record in event:
+        try:
+            if kind_of(record) == INITIATIVE:
+                changes.append((record.sequence_number, image(record.old_image), image(record.new_image)))
+        except Exception as error:  # noqa: BLE001 - a record that cannot be read is reported and retried
+            failed[record.sequence_number] = error
+    failed.update(store.apply_changes(changes))
+    for sequence, error in failed.items():
+        logger.error("stream record %s failed: %r", sequence, error)
+    return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in sorted(failed, key=int)]}
 
 
 def listener(effect: str):
@@ -85,7 +95,7 @@ def react_to_event(record) -> None:
 @bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON",
                        name="count_changes")
 def count_changes(event):
-    return handle_batch(event, count_change)
+    return count_changes_of(event)
 
 
 @bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=50, starting_position="TRIM_HORIZON",

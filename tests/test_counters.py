@@ -398,3 +398,31 @@ def test_tied_values_share_a_rank_and_the_next_rank_skips_the_places_they_share(
     ranked = ranking(rows, lambda r: r["n"], lambda r: r["name"])
     assert [(r["rank"], r["name"]) for r in ranked] == [
         (1, "Cà Mau"), (2, "An Giang"), (2, "Bình Định"), (4, "Đà Nẵng"), (5, "Điện Biên")]
+
+
+def test_a_batch_moves_each_counter_once_and_counts_each_change_once(api, stream):
+    import boto3
+
+    from chalicelib import aws
+
+    # GIVEN thirty initiatives of one union entered, and their records in one batch (a campaign's burst)
+    for n in range(30):
+        enter(api, title=f"Cải tiến số {n} cho dây chuyền đèn LED")
+    records = stream.records()
+    assert len([r for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == "META"]) == 30
+    # WHEN the counting handler gets the batch
+    counting = helpers.Counting(boto3.client("dynamodb"))
+    with aws.replaced(dynamodb=counting):
+        deliver(stream, records, COUNT)
+    # THEN the thirty changes' moves went out summed: one transaction holding the thirty markers and each
+    # counter of the union's path once (national, the upper union, the union), and one for the two authors
+    writes = [params for operation, params in counting.calls if operation == "TransactWriteItems"]
+    assert len(writes) == 2
+    moved = [action["Update"]["Key"]["pk"]["S"] for params in writes for action in params["TransactItems"]
+             if "Update" in action]
+    assert sorted(moved) == sorted([f"COUNT#{unit}#{PHASE}" for unit in ("tld", "cd-cong-thuong", "cdcs-rang-dong")] * 2)
+    # AND every counter equals a recount; a second delivery of the batch changes nothing
+    assert counters() == core.recount(stored_initiatives())
+    assert counters()[("tld", PHASE)]["entered"] == 30
+    deliver(stream, records, COUNT)
+    assert counters() == core.recount(stored_initiatives())

@@ -16,14 +16,17 @@ record reported failed is delivered again with the ones after it, and a slow
 invocation can be retried while it is still running. So each write here is
 guarded by a marker that the same change would write again:
 
-1. The counts: ONE transaction per change, holding the marker of the change
-   (put only if absent, expiring after MARKER_TTL) and, for every counter the
-   change moves, ADD of each move (flat number attributes) with SET of the
-   unit, the phase and the `by_level` keys. A redelivered change's
-   transaction is cancelled by the marker and counts nothing; that is success.
+1. The counts: a stream batch's changes go in as few transactions as fit
+   (100 actions each): every change's marker (put only if absent, expiring
+   after MARKER_TTL) and, for every counter the changes move, ONE ADD of the
+   summed moves (flat number attributes) with SET of the unit, the phase and
+   the `by_level` keys. A counter moved by forty changes of a batch is written
+   once. A change counted before (a redelivery) cancels the transaction by its
+   marker; it is left out and the rest are written again, so each change is
+   counted exactly once whatever the batch boundaries, retries or replays.
    Every write of an initiative bumps its version, so `v<version>` names one change.
-2. The participating authors (see core): for people a change brings, one
-   transaction putting an author marker for each unit on the path, only if
+2. The participating authors (see core): for the people a batch brings,
+   transactions putting an author marker for each unit on the path, only if
    absent, with ADD authors <n> on each of those counters. People already
    counted in a unit cancel it; they are taken out (the cancellation says
    which, by name) and the rest are tried again.
@@ -87,12 +90,88 @@ def apply_change(old: dict | None, new: dict | None) -> None:
     """Count one change of an initiative: the old and new images of its `META`
     item as plain dicts (None for an insert or a removal). Counts it once
     however often it is delivered; raises when it could not, so it is retried."""
-    moves = core.delta(old, new)
-    if moves:
-        count_once(applied_marker(old, new), moves)
-    people = core.new_authors(old, new)
+    failed = apply_changes([("change", old, new)])
+    if failed:
+        raise failed["change"]
+
+
+def apply_changes(changes: list) -> dict:
+    """Count a whole stream batch of changes (`(id, old, new)` each): the
+    moves of as many changes as fit in one transaction are summed per counter
+    before they are written, so a counter moved by forty changes of a batch is
+    written once, not forty times, with every change's marker in the same
+    transaction (a change already counted cancels it, is left out, and the
+    rest are written again). The people the changes bring are counted
+    together (author markers). Returns {id: error} for the changes that could
+    not be counted (to be redelivered); the others are counted exactly once."""
+    failed: dict = {}
+    pending, seen, people, brought = [], set(), {}, {}
+    for change_id, old, new in changes:
+        marker = applied_marker(old, new)
+        moves = core.delta(old, new)
+        if moves and marker not in seen:  # the same change twice in a batch is one change
+            seen.add(marker)
+            pending.append((change_id, marker, moves))
+        for scope, keys in core.new_authors(old, new).items():
+            people.setdefault(scope, set()).update(keys)
+            brought.setdefault(change_id, True)
+    for group in _groups(pending):
+        try:
+            _count_group(group)
+        except Exception as error:  # noqa: BLE001 - these changes are reported and redelivered
+            failed.update({change_id: error for change_id, _, _ in group})
     if people:
-        count_authors(people)
+        try:
+            count_authors(people)
+        except Exception as error:  # noqa: BLE001 - author markers make the redelivery count only the rest
+            failed.update({change_id: error for change_id in brought if change_id not in failed})
+    return failed
+
+
+def _groups(pending: list) -> list:
+    """`pending` changes cut into groups whose markers and counters fit in one transaction."""
+    groups, group, scopes = [], [], set()
+    for change in pending:
+        wanted = scopes | set(change[2])
+        if group and len(group) + 1 + len(wanted) > MAX_ACTIONS:
+            groups.append(group)
+            group, wanted = [], set(change[2])
+        group.append(change)
+        scopes = wanted
+    return groups + ([group] if group else [])
+
+
+def _count_group(group: list) -> None:
+    """One transaction: every change's marker (only if absent) and the sum of
+    their moves per counter. Changes already counted are left out, and the
+    rest tried again, until it commits or none is left."""
+    from chalicelib.tables import CountedMarker, Transaction
+
+    while group:
+        transaction = Transaction()
+        summed: dict = {}
+        for _, marker, moves in group:
+            transaction.put(_marker_action(marker), CountedMarker(*marker, expires_at=clock.now() + MARKER_TTL),
+                            condition=marker_absent())
+            for scope, counts in moves.items():
+                total = summed.setdefault(scope, {})
+                for name, n in counts.items():
+                    total[name] = total.get(name, 0) + n
+        for scope, counts in sorted(summed.items()):
+            counts = {name: n for name, n in counts.items() if n}
+            if counts:
+                _add(transaction, scope, counts)
+        cancelled = _commit(transaction)
+        if cancelled is None:
+            return
+        known = [change for change in group if cancelled.failed(_marker_action(change[1]))]
+        if not known:
+            raise RuntimeError(f"counting a batch was cancelled: {cancelled}")
+        group = [change for change in group if change not in known]
+
+
+def _marker_action(marker: tuple[str, str]) -> str:
+    return f"marker {marker[0]} {marker[1]}"
 
 
 def count_once(marker: tuple[str, str], moves: dict) -> bool:
