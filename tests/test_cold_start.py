@@ -59,3 +59,16 @@ def test_cost_meter_finds_no_scan_and_a_one_write_warm_submission():
     # AND every operation the meter is meant to cover was measured
     assert {"submit-cold", "submit-replay", "read-warm", "mine", "program-cold", "program-warm",
             "units-rang-dong", "units-thanh-hoa"} <= set(rows)
+
+
+def test_the_burst_benchmark_counts_a_small_peak_exactly_and_prices_its_busiest_item():
+    # GIVEN bench/burst.py on a small peak (60 initiatives over 2 s, a tenth of the batches replayed)
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "burst.py"), "--rate", "30", "--seconds", "2",
+                           "--replay", "0.5", "--json"], cwd=ROOT, env=_env(), capture_output=True, text=True,
+                          timeout=300)
+    # THEN it runs, every counter equals a recount despite the replays, and the busiest item is a counter
+    assert done.returncode == 0, done.stderr[-4000:]
+    result = json.loads(done.stdout)
+    assert result["recount_equal"] is True and result["records"] == 60 and result["replayed"] >= 1
+    assert result["busiest_item"]["key"]["pk"]["S"].startswith("COUNT#tld#")
+    assert 0 < result["max_item_wcu_per_s"] and 0 < result["counter_wru_per_initiative"]
