@@ -20,6 +20,7 @@ from tests.markup import CORPUS, FORMULA_STARTS, TEXTS, injected, shown
 
 PHASE = "sk2627-gd1"
 RECOGNIZE = {"scores": {"novelty": 10, "applicability": 10, "effectiveness": 9}}
+FORMULA_SCORES = {"novelty": 10, "applicability": 10, "effectiveness": 10}
 
 
 def body(response) -> str:
@@ -67,8 +68,11 @@ def stored(api, pages, stream):
             fire(api, item["id"], "request_revision", 1, "reviewer-rang-dong", reason=f"Cần bổ sung: {item['text']}")
         else:
             fire(api, item["id"], "start_review", 2, "reviewer-cong-thuong")
+            # The formula-looking cases score highest, so the award list (which keeps the best few, ties cut
+            # by tracking code) always holds them, whatever codes were drawn.
+            scores = FORMULA_SCORES if item["text"].startswith(FORMULA_STARTS) else RECOGNIZE["scores"]
             fire(api, item["id"], "recognize", 3, "reviewer-cong-thuong", reason=f"Công nhận: {item['text']}",
-                 confirmed_benefit_vnd=1_000_000, **RECOGNIZE)
+                 confirmed_benefit_vnd=1_000_000, scores=scores)
     deliver(stream)
     status, award_list = api.json("POST", "/award-lists", {"unit_id": "tld", "phase": PHASE}, user="leader-national")
     assert status == 201, award_list
