@@ -176,7 +176,9 @@ def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, se
             meter.uninstall()
 
         counted = {}
-        for raw in boto3.client("dynamodb").scan(TableName=settings.table_name("counters"))["Items"]:
+        # Every page of the counters table (markers included, it is far past one 1 MB page at full scale).
+        pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=settings.table_name("counters"))
+        for raw in (item for page in pages for item in page["Items"]):
             if raw["pk"]["S"].startswith("COUNT#"):
                 record = tables.CounterRecord.from_raw_data(raw)
                 counts = {name: n for name, n in record.counts.items() if n}
