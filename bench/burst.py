@@ -180,11 +180,13 @@ def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, se
         pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=settings.table_name("counters"))
         for raw in (item for page in pages for item in page["Items"]):
             if raw["pk"]["S"].startswith("COUNT#"):
-                record = tables.CounterRecord.from_raw_data(raw)
-                counts = {name: n for name, n in record.counts.items() if n}
-                if counts:
-                    counted[(record.unit_id, record.phase_id)] = counts
-        recount_equal = counted == core.recount([image for _, image in generated])
+                record = tables.CounterRecord.from_raw_data(raw)  # one shard of a unit's counters: added up
+                summed = counted.setdefault((record.unit_id, record.phase_id), {})
+                for name, n in record.counts.items():
+                    summed[name] = summed.get(name, 0) + n
+        counted = {scope: {name: n for name, n in counts.items() if n} for scope, counts in counted.items()}
+        recount_equal = {scope: counts for scope, counts in counted.items() if counts} == core.recount(
+            [image for _, image in generated])
 
     (busiest, second), most = max(per_second.items(), key=lambda kv: kv[1])
     return {

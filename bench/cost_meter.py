@@ -469,57 +469,128 @@ LIFE = [("validate", "reviewer-fpt", {}), ("start_review", "reviewer-cau-giay", 
                                             "confirmed_benefit_vnd": 150_000_000})]
 
 
+# A campaign's batches: the counting consumer gets up to 100 records at once (the deployed batch
+# size): CAMPAIGN_OTHERS initiatives at the same step as this life, whose batch costs this life a share.
+CAMPAIGN_OTHERS = 100
+
+
+def campaign_records(fresh: list[dict], step: int) -> list[dict]:
+    """The records of CAMPAIGN_OTHERS other initiatives taking the same step as
+    this life's META change in `fresh`: its images copied to other ids, other
+    grassroots unions (every one of the demo tree, round robin: a national
+    spread, the least a batch can share) and other authors (each a new person
+    on submission). Shaped as Lambda delivers them."""
+    from bench.burst import grassroots_paths
+
+    mine = next(r for r in fresh if r["dynamodb"]["Keys"]["sk"]["S"] == "META")
+    paths = grassroots_paths()
+    found = []
+    for n in range(CAMPAIGN_OTHERS):
+        path, block = paths[(n * 37) % len(paths)]
+        sid = f"CAMPAIGN{n:05d}"
+        changed = {"pk": {"S": f"SUB#{sid}"}, "id": {"S": sid}, "unit_id": {"S": path[-1]},
+                   "unit_path": {"L": [{"S": unit} for unit in path]}, "block": {"S": block},
+                   "authors": {"L": [{"M": {"full_name": {"S": f"Tác giả {n}"}, "member_id": {"S": f"campaign-{n}"},
+                                            "share_percent": {"N": "100"}}}]}}
+        record = json.loads(json.dumps(mine))
+        body = record["dynamodb"]
+        body["Keys"] = {"pk": {"S": f"SUB#{sid}"}, "sk": {"S": "META"}}
+        for image in ("OldImage", "NewImage"):
+            if image in body:
+                body[image].update(changed)
+        body["SequenceNumber"] = str(10 ** 20 + step * 1000 + n)
+        record["eventID"] = f"campaign-{step}-{n}"
+        found.append(record)
+    return found
+
+
 def measure_life(api, meter, rows) -> dict:
     """One initiative's whole life, consumers included: submitted, validated,
     taken into review and recognised through the API, and every record of the
     stream handed to both stream handlers as Lambda would. Reading the stream
-    is not the app's cost (Lambda reads it for free) and is not measured."""
+    is not the app's cost (Lambda reads it for free) and is not measured.
+
+    Measured twice at once: on a quiet day (each step's records a batch of
+    their own) and at campaign batch sizes (the counting consumer gets each
+    step's record in a batch of 100 with 99 other initiatives at the same step
+    across the tree, and this life pays a hundredth of that batch; the API and
+    the event consumer cost the same either way)."""
     from chalicelib import settings
     from scripts.stream_feeder import StreamFeeder
     from tests.conftest import initiative
 
     feeder = StreamFeeder(settings.table_name("initiatives"))
     feeder.poll()  # what earlier rows wrote is not this life's
-    calls, records = [], []
+    calls, counting, campaign, records = [], [], [], []
 
-    def step(method, path, body, user, expect):
-        # A life's steps are days apart: each step's records reach the consumers in a batch of their own
-        # (a campaign's burst, many initiatives in one batch, is what bench/burst.py is for).
+    def step(number, method, path, body, user, expect):
+        # A life's steps are days apart: each step's records reach the consumers in a batch of their own.
         with meter.measure():
             status, answer = api.json(method, path, body, user=user)
         assert status == expect, answer
         calls.extend(meter.calls_done)
         fresh = feeder.poll()
         records.extend(fresh)
-        with meter.measure():
-            for name in ("count_changes", "react_to_events"):
+        for name in ("count_changes", "react_to_events"):
+            with meter.measure():
                 delivered = api.client.lambda_.invoke(name, StreamFeeder.event(fresh)).payload
-                assert delivered == {"batchItemFailures": []}, delivered
-        calls.extend(meter.calls_done)
+            assert delivered == {"batchItemFailures": []}, delivered
+            (counting if name == "count_changes" else calls).extend(meter.calls_done)
+        # The same step in a campaign: a full batch of 100 other initiatives at this step (this life's change
+        # is counted already); each of them, this life among them, pays a hundredth of it.
+        with meter.measure():
+            delivered = api.client.lambda_.invoke("count_changes", StreamFeeder.event(
+                campaign_records(fresh, number))).payload
+        assert delivered == {"batchItemFailures": []}, delivered
+        campaign.extend(meter.calls_done)
         return answer
 
-    created = step("POST", "/submissions", initiative(
+    created = step(0, "POST", "/submissions", initiative(
         unit_id="cdcs-fpt-cau-giay", authors=[{"full_name": "Phạm Minh Đức", "share_percent": 100,
                                                "email": "duc.pham@example.vn"}]), "worker-fpt", 201)
     for version, (event, user, given) in enumerate(LIFE, start=1):
-        step("POST", f"/submissions/{created['id']}/transitions",
+        step(version, "POST", f"/submissions/{created['id']}/transitions",
              {"event": event, "expected_version": version, **given}, user, 200)
-    row = summarize("life", "a whole life", "submit, validate, start_review, recognize; both stream consumers",
-                    201, calls, 0)
+    row = summarize("life", "a whole life, quiet day", "submit, validate, start_review, recognize; both stream "
+                    "consumers, each step's records a batch of their own", 201, calls + counting, 0)
     rows.append(row)
-    wru, rru = row["wcu_rules"], row["rcu_rules"]
+    counted = summarize("life-counting-campaign", "counting 100 lives at campaign batch sizes",
+                        f"the 4 steps, each a batch of {CAMPAIGN_OTHERS} (national spread)", 200, campaign, 0)
+    rows.append(counted)
+    quiet_wru = row["wcu_rules"]
+    base = summarize("life-base", "", "", 0, calls, 0)  # the API and the event consumer: the same in a campaign
+    wru = round(base["wcu_rules"] + counted["wcu_rules"] / CAMPAIGN_OTHERS, 2)
+    rru = round(base["rcu_rules"] + counted["rcu_rules"] / CAMPAIGN_OTHERS, 2)
     # The floor: every item this life leaves behind written once, at its final size, outside any transaction.
     final = {}
-    for call in calls:
+    for call in calls + counting:
         for part in call.get("parts", ()):
             final[(part["table"], json.dumps(part["key"], sort_keys=True))] = part["bytes"]
     floor_wru = sum(write_units(size) for size in final.values())
     life_usd = wru * USD_PER_WRU + rru * USD_PER_RRU
+    quiet_usd = quiet_wru * USD_PER_WRU + row["rcu_rules"] * USD_PER_RRU
     step_functions_usd = STEP_FUNCTIONS_TRANSITIONS * USD_PER_STATE_TRANSITION + floor_wru * USD_PER_WRU
-    return {"life_wru": wru, "life_rru": rru, "life_usd": round(life_usd, 9), "records": len(records),
-            "items_written": len(final), "floor_wru": floor_wru,
+    return {"life_wru": wru, "life_rru": rru, "life_usd": round(life_usd, 9),
+            "counting_wru": round(counted["wcu_rules"] / CAMPAIGN_OTHERS, 2),
+            "quiet_day_wru": quiet_wru, "quiet_day_rru": row["rcu_rules"], "quiet_day_usd": round(quiet_usd, 9),
+            "records": len(records), "items_written": len(final), "floor_wru": floor_wru,
             "index_wru": sum(sum(p["index_wcu"].values()) for c in calls for p in c.get("parts", ())),
-            "step_functions_usd": round(step_functions_usd, 9), "ratio": round(step_functions_usd / life_usd, 2)}
+            "wru_by_item": wru_by_item(calls), "counting_wru_by_item": wru_by_item(campaign, CAMPAIGN_OTHERS),
+            "step_functions_usd": round(step_functions_usd, 9), "ratio": round(step_functions_usd / life_usd, 2),
+            "quiet_day_ratio": round(step_functions_usd / quiet_usd, 2)}
+
+
+def wru_by_item(calls, per: int = 1) -> dict:
+    """Where a life's write units go: by table and kind of item (the partition
+    key up to its first '#'), index upkeep included, largest first; divided by `per`."""
+    found: dict = {}
+    for call in calls:
+        for part in call.get("parts", ()):
+            pk = next(iter(part["key"].values()), {})
+            (value,) = pk.values() if isinstance(pk, dict) and pk else ("?",)
+            kind = f"{part['table'].rsplit('-', 1)[-1]} {str(value).split('#', 1)[0]}"
+            found[kind] = found.get(kind, 0) + (part["wcu"] + sum(part["index_wcu"].values())) / per
+    return {kind: round(n, 2) for kind, n in sorted(found.items(), key=lambda kv: -kv[1])}
 
 
 STATS_PHASE = "sk2627-gd1"
@@ -659,12 +730,17 @@ def main(argv=None) -> int:
         print(RULES)
         life = result["life"]
         print(f"""
-One initiative's whole life (submit, validate, start_review, recognize; both stream consumers):
-  ours: {life['life_wru']:g} WRU (of which index upkeep {life['index_wru']:g}) + {life['life_rru']:g} RRU \
+One initiative's whole life (submit, validate, start_review, recognize; both stream consumers),
+at campaign batch sizes (counting in batches of {CAMPAIGN_OTHERS}, national spread):
+  ours: {life['life_wru']:g} WRU (of which counting {life['counting_wru']:g}) + {life['life_rru']:g} RRU \
 = ${life['life_usd']:.7f} ({life['items_written']} items written; floor {life['floor_wru']} WRU)
   Step Functions design: {STEP_FUNCTIONS_TRANSITIONS} state transitions x $0.025/1,000 + its own writes at the \
 floor = ${life['step_functions_usd']:.7f}
-  ratio (Step Functions / ours): {life['ratio']:g}""")
+  ratio (Step Functions / ours): {life['ratio']:g}
+  where the write units go: {', '.join(f"{k} {v:g}" for k, v in life['wru_by_item'].items())}
+    + counting: {', '.join(f"{k} {v:g}" for k, v in life['counting_wru_by_item'].items())}
+  on a quiet day (each step's records a batch of their own): {life['quiet_day_wru']:g} WRU + \
+{life['quiet_day_rru']:g} RRU = ${life['quiet_day_usd']:.7f}, ratio {life['quiet_day_ratio']:g}""")
         print(f"\n({result['seconds']} s)")
     for failure in failures:
         print(f"cost meter: FAILED: {failure}", file=sys.stderr)

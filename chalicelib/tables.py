@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pynamodb.attributes import (
     BinaryAttribute, BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, TTLAttribute,
-    UnicodeAttribute, VersionAttribute,
+    UnicodeAttribute, UnicodeSetAttribute, VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -311,9 +311,17 @@ class CounterRecord(CountersItem):
 
 
 class CountedMarker(CountersItem):
-    """Makes each counting happen once: `APPLIED#<submission>` / `v<version>`
-    (a change counted) and `AUTHORS#<unit>#<phase>` / `<author key>` (a person
-    counted as a participating author of a unit)."""
+    """Makes each counting happen once: `APPLIED#<submission>` / `v<version>`,
+    a change counted."""
+
+
+class PersonMarker(CountersItem):
+    """A person counted as a participating author in one phase:
+    `PERSON#<phase>#<author key>` / `UNITS`, with the units whose `authors`
+    count them (`units`) and a `version` bumped by every change of it (the
+    condition that keeps two batches from counting the same person twice)."""
+    units = UnicodeSetAttribute(null=True)
+    version = NumberAttribute(null=True)
 
 
 # ================================================================ notifications (chalicelib.notify)
@@ -595,9 +603,10 @@ class BatchRead:
     Keys DynamoDB leaves unprocessed (throttling) are asked again with
     backoff; Busy if they stay so."""
 
-    def __init__(self):
+    def __init__(self, consistent: bool = False):
         self._keys: list = []
         self._found: dict = {}
+        self._consistent = consistent  # strongly consistent: 1 RCU per item instead of 0.5
 
     def want(self, model, hash_key: str, range_key: str) -> tuple:
         key = (model, hash_key, range_key)
@@ -619,7 +628,7 @@ class BatchRead:
             for model, hash_key, range_key in unique[start:start + BATCH_KEYS]:
                 hash_name, range_name = names[model.Meta.table_name]
                 # Every key of these tables is a string.
-                request.setdefault(model.Meta.table_name, {"Keys": []})["Keys"].append(
+                request.setdefault(model.Meta.table_name, {"Keys": [], "ConsistentRead": self._consistent})["Keys"].append(
                     {hash_name: {"S": hash_key}, range_name: {"S": range_key}})
             for attempt in range(BATCH_ATTEMPTS + 1):
                 answer = aws.dynamodb().batch_get_item(RequestItems=request)

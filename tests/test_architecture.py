@@ -48,10 +48,10 @@ KEY_PREFIXES = {
     "USER#": {"submissions", "notify", "reference"},  # three tables, each owner its own partition
     "UNIT#": {"reference"}, "TARGET#": {"reference"}, "CHILDREN#": {"reference"}, "USERS#": {"reference"},
     "TOKEN#": {"reference"},
-    "COUNT#": {"counters"}, "APPLIED#": {"counters"}, "AUTHORS#": {"counters"}, "LEVEL#": {"counters"},
+    "COUNT#": {"counters"}, "APPLIED#": {"counters"}, "PERSON#": {"counters"}, "LEVEL#": {"counters"},
     "CAND#": {"awards"}, "LIST#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
 }
-WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "#UNREAD": {"notify"}, "#STAT": {"reference"},
+WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "UNITS": {"counters"}, "#UNREAD": {"notify"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}
 
 

@@ -36,17 +36,22 @@ def stored_initiatives(items: list[dict] | None = None) -> list[dict]:
 
 
 def counters(items: list[dict] | None = None) -> dict:
-    """Every counter item, {(unit, phase): counts}, zero counts left out;
-    `items`: the counters table's raw items, when read elsewhere."""
+    """Every unit's counters, {(unit, phase): counts}, its shards added up and
+    zero counts left out; `items`: the counters table's raw items, when read elsewhere."""
     from chalicelib.tables import CounterRecord
 
-    found = {}
+    summed: dict = {}
     for raw in (items if items is not None else helpers.table_items("counters")):
         if raw["pk"]["S"].startswith("COUNT#"):
             item = CounterRecord.from_raw_data(raw)
-            counts = {name: n for name, n in item.counts.items() if n}
-            if counts:
-                found[(item.unit_id, item.phase_id)] = counts
+            total = summed.setdefault((item.unit_id, item.phase_id), {})
+            for name, n in item.counts.items():
+                total[name] = total.get(name, 0) + n
+    found = {}
+    for scope, counts in summed.items():
+        counts = {name: n for name, n in counts.items() if n}
+        if counts:
+            found[scope] = counts
     return found
 
 
@@ -169,17 +174,16 @@ def test_a_batch_delivered_three_times_counts_each_change_once(api, stream):
         "benefit_estimated": 3_000_000_000, "authors": 2}
 
 
-def test_counters_know_their_level_by_the_units_kind_not_its_depth(api, stream):
+def test_the_nationwide_ranking_index_holds_top_level_counters_by_kind_not_depth(api, stream):
     # GIVEN Rạng Đông's union, a grassroots union directly under a top-level unit
     enter(api)
     # WHEN the change is counted
     deliver(stream, handlers=COUNT)
-    # THEN each counter is listed under its unit's level for the rankings
-    levels = {raw["pk"]["S"]: raw.get("level_pk", {}).get("S") for raw in helpers.table_items("counters")
+    # THEN the top-level unit's counter is listed for the nationwide ranking (one shard of it written), and
+    # the others are not in that index (they are ranked within a unit, read by key)
+    levels = {raw["pk"]["S"].split("#")[1]: raw.get("level_pk", {}).get("S") for raw in helpers.table_items("counters")
               if raw["pk"]["S"].startswith("COUNT#")}
-    assert levels == {f"COUNT#tld#{PHASE}": f"LEVEL#national#{PHASE}",
-                      f"COUNT#cd-cong-thuong#{PHASE}": f"LEVEL#top_level#{PHASE}",
-                      f"COUNT#cdcs-rang-dong#{PHASE}": f"LEVEL#grassroots#{PHASE}"}
+    assert levels == {"tld": None, "cd-cong-thuong": f"LEVEL#top_level#{PHASE}", "cdcs-rang-dong": None}
 
 
 def test_a_change_that_cannot_be_counted_is_reported_and_counted_when_retried(api, stream, monkeypatch):
@@ -414,13 +418,14 @@ def test_a_batch_moves_each_counter_once_and_counts_each_change_once(api, stream
     counting = helpers.Counting(boto3.client("dynamodb"))
     with aws.replaced(dynamodb=counting):
         deliver(stream, records, COUNT)
-    # THEN the thirty changes' moves went out summed: one transaction holding the thirty markers and each
-    # counter of the union's path once (national, the upper union, the union), and one for the two authors
+    # THEN the thirty changes' moves went out summed: ONE transaction holding the thirty markers, the two
+    # authors once each (one marker per person for the phase), and each counter of the union's path once
+    # (national, the top-level union, the union; one shard of each)
     writes = [params for operation, params in counting.calls if operation == "TransactWriteItems"]
-    assert len(writes) == 2
-    moved = [action["Update"]["Key"]["pk"]["S"] for params in writes for action in params["TransactItems"]
-             if "Update" in action]
-    assert sorted(moved) == sorted([f"COUNT#{unit}#{PHASE}" for unit in ("tld", "cd-cong-thuong", "cdcs-rang-dong")] * 2)
+    assert len(writes) == 1
+    moved = [action["Update"]["Key"]["pk"]["S"] for action in writes[0]["TransactItems"] if "Update" in action]
+    assert sorted(key.split("#")[0] + "#" + key.split("#")[1] for key in moved) == [
+        "COUNT#cd-cong-thuong", "COUNT#cdcs-rang-dong", "COUNT#tld", "PERSON#sk2627-gd1", "PERSON#sk2627-gd1"]
     # AND every counter equals a recount; a second delivery of the batch changes nothing
     assert counters() == core.recount(stored_initiatives())
     assert counters()[("tld", PHASE)]["entered"] == 30

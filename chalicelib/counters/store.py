@@ -5,37 +5,50 @@ targets) are functions here too.
 
 | item | pk | sk |
 |---|---|---|
-| a unit's counters in a phase | `COUNT#<unit>#<phase>` | `TOTAL` |
+| a unit's counters in a phase (one shard of them) | `COUNT#<unit>#<phase>` (shard 0), `COUNT#<unit>#<phase>#<k>` | `TOTAL` |
 | a change counted | `APPLIED#<submission>` | `v<version>` (`v<version>-removed`) |
-| a person counted as an author of a unit | `AUTHORS#<unit>#<phase>` | `<author key>` |
+| a person counted as an author, with the units that count them | `PERSON#<phase>#<author key>` | `UNITS` |
 
-and the index `by_level` (`LEVEL#<level>#<phase>` / `<unit>`) for rankings.
+and the index `by_level` (`LEVEL#<level>#<phase>` / `<unit>`, top-level units' counters only)
+for the nationwide ranking.
+
+Shards: every change counts in the national unit, and in a campaign a
+province's or a sector's top-level unit takes a large share of them too. One
+item takes at most 1,000 WCU a second, and transactions on one item conflict,
+so the counters of those levels are spread over SHARDS items (8 national, 4
+per top-level unit; 1 below), each a partition of its own. A write goes to
+one shard (chosen by the changes it carries); a read sums the shards (they are
+read together, so a unit's counts stay one call, and what they cost depends
+on the number of units read, never on the number of initiatives).
 
 The stream delivers every change at least once: a failed batch is retried, a
 record reported failed is delivered again with the ones after it, and a slow
-invocation can be retried while it is still running. So each write here is
-guarded by a marker that the same change would write again:
+invocation can be retried while it is still running. So every write here is
+guarded by a marker the same change would write again, in ONE transaction per
+group of changes (as many as fit in 100 actions):
 
-1. The counts: a stream batch's changes go in as few transactions as fit
-   (100 actions each): every change's marker (put only if absent, expiring
-   after MARKER_TTL) and, for every counter the changes move, ONE ADD of the
-   summed moves (flat number attributes) with SET of the unit, the phase and
-   the `by_level` keys. A counter moved by forty changes of a batch is written
-   once. A change counted before (a redelivery) cancels the transaction by its
-   marker; it is left out and the rest are written again, so each change is
-   counted exactly once whatever the batch boundaries, retries or replays.
-   Every write of an initiative bumps its version, so `v<version>` names one change.
-2. The participating authors (see core): for the people a batch brings,
-   transactions putting an author marker for each unit on the path, only if
-   absent, with ADD authors <n> on each of those counters. People already
-   counted in a unit cancel it; they are taken out (the cancellation says
-   which, by name) and the rest are tried again.
+- each change's marker, put only if absent (expiring after MARKER_TTL);
+- each person the changes bring (core.new_authors), once per phase: their
+  `PERSON` marker gains the units that had not counted them yet, only if its
+  `version` is the one just read (a concurrent batch counting the same person
+  cancels one of the two, which reads again);
+- for every counter the changes move, ONE ADD of the summed moves (flat
+  number attributes, `authors` included) with SET of the unit, the phase and
+  the `by_level` keys. A counter moved by forty changes of a batch is written
+  once, not forty times.
 
-Anything else that fails raises, so the stream handler reports the record and
-it is retried; both steps are safe to run again.
+A change counted before (a redelivery) cancels the transaction by its marker;
+it is left out and the rest are written again, so each change is counted
+exactly once whatever the batch boundaries, retries or replays; a person
+already counted in a unit is never counted there again, whichever change
+brings them. Every write of an initiative bumps its version, so
+`v<version>` names one change. Anything else that fails raises, so the stream
+handler reports the records and they are retried.
 """
 import random
 import time
+import zlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from chalicelib import clock
@@ -47,15 +60,38 @@ MARKER_TTL = timedelta(days=8)
 MAX_ACTIONS = 100
 MAX_ATTEMPTS = 6
 TOTAL = "TOTAL"
+UNITS = "UNITS"
+# How many items a unit's counters are spread over, by the unit's level (others: 1).
+SHARDS = {"national": 8, "top_level": 4}
+# The levels ranked through the `by_level` index (the nationwide ranking of top-level units); the
+# units of other levels are ranked within a unit by key, so their counters stay out of the index
+# and a new initiative does not write an index entry for each of them.
+INDEXED_LEVELS = ("top_level",)
 
 
-def counter_key(unit_id: str, phase_id: str) -> str:
-    return f"COUNT#{unit_id}#{phase_id}"
+def counter_key(unit_id: str, phase_id: str, shard: int = 0) -> str:
+    """The partition key of one shard of a unit's counters (shard 0 has no suffix)."""
+    base = f"COUNT#{unit_id}#{phase_id}"
+    return f"{base}#{shard}" if shard else base
+
+
+def shards_of(unit_id: str) -> int:
+    """How many items the unit's counters are spread over."""
+    return SHARDS.get(level_of(unit_id), 1)
+
+
+def counter_keys(unit_id: str, phase_id: str) -> list[str]:
+    """Every shard of a unit's counters in a phase."""
+    return [counter_key(unit_id, phase_id, shard) for shard in range(shards_of(unit_id))]
 
 
 def level_key(level: str, phase_id: str) -> str:
     """The `by_level` partition of one level's counters in one phase (rankings)."""
     return f"LEVEL#{level}#{phase_id}"
+
+
+def person_key(phase_id: str, author_key: str) -> str:
+    return f"PERSON#{phase_id}#{author_key}"
 
 
 def marker_absent():
@@ -65,6 +101,14 @@ def marker_absent():
     the second is cancelled as a TransactionConflict, retried, and then finds it."""
     from chalicelib.tables import CountedMarker
     return CountedMarker.pk.does_not_exist()
+
+
+def person_unchanged(version: int | None):
+    """Closes: one person counted twice in a unit. The units a person counts in
+    were read at `version` (None: never counted); two batches bringing the same
+    person at once both read it, and only the first to write keeps that version."""
+    from chalicelib.tables import PersonMarker
+    return PersonMarker.pk.does_not_exist() if version is None else PersonMarker.version == version
 
 
 # ------------------------------------------------------------ counting
@@ -86,6 +130,16 @@ def applied_marker(old: dict | None, new: dict | None) -> tuple[str, str]:
     return f"APPLIED#{old['id']}", f"v{int(old['version'])}-removed"
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change to count: its id in the batch, its marker, how it moves each
+    counter, and the people it may bring ({(phase, author key): units})."""
+    id: str
+    marker: tuple
+    moves: dict
+    people: dict
+
+
 def apply_change(old: dict | None, new: dict | None) -> None:
     """Count one change of an initiative: the old and new images of its `META`
     item as plain dicts (None for an insert or a removal). Counts it once
@@ -98,91 +152,144 @@ def apply_change(old: dict | None, new: dict | None) -> None:
 def apply_changes(changes: list) -> dict:
     """Count a whole stream batch of changes (`(id, old, new)` each): the
     moves of as many changes as fit in one transaction are summed per counter
-    before they are written, so a counter moved by forty changes of a batch is
-    written once, not forty times, with every change's marker in the same
-    transaction (a change already counted cancels it, is left out, and the
-    rest are written again). The people the changes bring are counted
-    together (author markers). Returns {id: error} for the changes that could
-    not be counted (to be redelivered); the others are counted exactly once."""
+    before they are written, with every change's marker and every person they
+    bring in the same transaction. Returns {id: error} for the changes that
+    could not be counted (to be redelivered); the others are counted exactly once."""
     failed: dict = {}
-    pending, seen, people, brought = [], set(), {}, {}
+    pending, seen = [], set()
     for change_id, old, new in changes:
         marker = applied_marker(old, new)
-        moves = core.delta(old, new)
-        if moves and marker not in seen:  # the same change twice in a batch is one change
+        moves, people = core.delta(old, new), _people(core.new_authors(old, new))
+        if (moves or people) and marker not in seen:  # the same change twice in a batch is one change
             seen.add(marker)
-            pending.append((change_id, marker, moves))
-        for scope, keys in core.new_authors(old, new).items():
-            people.setdefault(scope, set()).update(keys)
-            brought.setdefault(change_id, True)
+            pending.append(Change(change_id, marker, moves, people))
     for group in _groups(pending):
         try:
             _count_group(group)
         except Exception as error:  # noqa: BLE001 - these changes are reported and redelivered
-            failed.update({change_id: error for change_id, _, _ in group})
-    if people:
-        try:
-            count_authors(people)
-        except Exception as error:  # noqa: BLE001 - author markers make the redelivery count only the rest
-            failed.update({change_id: error for change_id in brought if change_id not in failed})
+            failed.update({change.id: error for change in group})
     return failed
 
 
+def _people(brought: dict) -> dict:
+    """{(unit, phase): author keys} turned around: {(phase, author key): units}."""
+    people: dict = {}
+    for (unit_id, phase_id), keys in brought.items():
+        for key in keys:
+            people.setdefault((phase_id, key), set()).add(unit_id)
+    return people
+
+
 def _groups(pending: list) -> list:
-    """`pending` changes cut into groups whose markers and counters fit in one transaction."""
-    groups, group, scopes = [], [], set()
+    """`pending` changes cut into groups whose markers, people and counters fit
+    in one transaction (every person counted as if new: the most it can take)."""
+    groups, group, scopes, people = [], [], set(), set()
     for change in pending:
-        wanted = scopes | set(change[2])
-        if group and len(group) + 1 + len(wanted) > MAX_ACTIONS:
+        wanted, brought = scopes | set(change.moves) | _scopes_of(change.people), people | set(change.people)
+        if group and len(group) + 1 + len(wanted) + len(brought) > MAX_ACTIONS:
             groups.append(group)
-            group, wanted = [], set(change[2])
+            group, wanted, brought = [], set(change.moves) | _scopes_of(change.people), set(change.people)
         group.append(change)
-        scopes = wanted
+        scopes, people = wanted, brought
     return groups + ([group] if group else [])
 
 
-def _count_group(group: list) -> None:
-    """One transaction: every change's marker (only if absent) and the sum of
-    their moves per counter. Changes already counted are left out, and the
-    rest tried again, until it commits or none is left."""
-    from chalicelib.tables import CountedMarker, Transaction
+def _scopes_of(people: dict) -> set:
+    return {(unit_id, phase_id) for (phase_id, _), units in people.items() for unit_id in units}
 
+
+def _count_group(group: list) -> None:
+    """One transaction: every change's marker (only if absent), the people they
+    bring (only if unchanged since read) and the sum of their moves per
+    counter. Changes already counted are left out and the rest tried again;
+    people counted meanwhile by another batch are read again."""
+    from chalicelib.tables import CountedMarker, PersonMarker, Transaction
+
+    raced = 0
     while group:
+        wanted: dict = {}
+        for change in group:
+            for person, units in change.people.items():
+                wanted.setdefault(person, set()).update(units)
+        counted = _read_people(wanted)
         transaction = Transaction()
         summed: dict = {}
-        for _, marker, moves in group:
-            transaction.put(_marker_action(marker), CountedMarker(*marker, expires_at=clock.now() + MARKER_TTL),
+        for change in group:
+            transaction.put(_marker_action(change.marker),
+                            CountedMarker(*change.marker, expires_at=clock.now() + MARKER_TTL),
                             condition=marker_absent())
-            for scope, counts in moves.items():
-                total = summed.setdefault(scope, {})
-                for name, n in counts.items():
-                    total[name] = total.get(name, 0) + n
+            _sum(summed, change.moves)
+        for (phase_id, key), units in sorted(wanted.items()):
+            version, known = counted.get((phase_id, key), (None, set()))
+            fresh = units - known
+            if not fresh:
+                continue
+            transaction.update(_person_action(phase_id, key), PersonMarker(person_key(phase_id, key), UNITS),
+                               [PersonMarker.units.add(fresh), PersonMarker.version.set((version or 0) + 1)],
+                               condition=person_unchanged(version))
+            _sum(summed, {(unit_id, phase_id): {core.AUTHORS: 1} for unit_id in fresh})
+        shard = zlib.crc32("|".join(change.marker[0] + change.marker[1] for change in group).encode())
         for scope, counts in sorted(summed.items()):
             counts = {name: n for name, n in counts.items() if n}
             if counts:
-                _add(transaction, scope, counts)
+                _add(transaction, scope, counts, shard)
         cancelled = _commit(transaction)
         if cancelled is None:
             return
-        known = [change for change in group if cancelled.failed(_marker_action(change[1]))]
-        if not known:
+        known = [change for change in group if cancelled.failed(_marker_action(change.marker))]
+        crossed = any(cancelled.failed(_person_action(*person)) for person in wanted)
+        if not known and not crossed:
             raise RuntimeError(f"counting a batch was cancelled: {cancelled}")
+        if crossed:
+            raced += 1
+            if raced >= MAX_ATTEMPTS:
+                raise RuntimeError("people kept being counted by another batch meanwhile")
         group = [change for change in group if change not in known]
+
+
+def _sum(summed: dict, moves: dict) -> None:
+    for scope, counts in moves.items():
+        total = summed.setdefault(scope, {})
+        for name, n in counts.items():
+            total[name] = total.get(name, 0) + n
+
+
+def _read_people(wanted: dict) -> dict:
+    """{(phase, author key): (version, units)} for the people of `wanted`
+    counted before (strongly consistent, read together: 1 RCU each)."""
+    from chalicelib.tables import BatchRead, PersonMarker
+
+    if not wanted:
+        return {}
+    read = BatchRead(consistent=True)
+    keys = {person: read.want(PersonMarker, person_key(*person), UNITS) for person in wanted}
+    read.run()
+    found = {}
+    for person, key in keys.items():
+        marker = read.found(key)
+        if marker is not None:
+            found[person] = (int(marker.version or 0), set(marker.units or ()))
+    return found
 
 
 def _marker_action(marker: tuple[str, str]) -> str:
     return f"marker {marker[0]} {marker[1]}"
 
 
-def count_once(marker: tuple[str, str], moves: dict) -> bool:
-    """ADD `moves` ({(unit, phase): {count: n}}) to the counters, together with
-    `marker`; False when the marker was there already (counted before)."""
+def _person_action(phase_id: str, key: str) -> str:
+    return f"person {phase_id} {key}"
+
+
+def count_once(marker: tuple[str, str], moves: dict, shard: int = 0) -> bool:
+    """ADD `moves` ({(unit, phase): {count: n}}) to the counters (to `shard`
+    of each), together with `marker`; False when the marker was there already
+    (counted before). For seeding counters as counting would leave them."""
     from chalicelib.tables import CountedMarker, Transaction
 
     transaction = Transaction()
     transaction.put("marker", CountedMarker(*marker, expires_at=clock.now() + MARKER_TTL), condition=marker_absent())
     for scope, counts in sorted(moves.items()):
-        _add(transaction, scope, counts)
+        _add(transaction, scope, counts, shard)
     cancelled = _commit(transaction)
     if cancelled is None:
         return True
@@ -191,54 +298,11 @@ def count_once(marker: tuple[str, str], moves: dict) -> bool:
     raise RuntimeError(f"counting {marker} was cancelled: {cancelled}")
 
 
-def count_authors(people: dict) -> int:
-    """Count the people of `people` ({(unit, phase): {author key}}) each
-    counter has not counted yet; returns how many (unit, person) were new."""
-    from chalicelib.tables import CountedMarker, Transaction
-
-    pending = sorted((scope, key) for scope, keys in people.items() for key in keys)
-    counted = 0
-    while pending:
-        batch = _fitting(pending)
-        per_scope: dict = {}
-        transaction = Transaction()
-        for (unit_id, phase_id), key in batch:
-            per_scope[(unit_id, phase_id)] = per_scope.get((unit_id, phase_id), 0) + 1
-            transaction.put(_author_action(unit_id, phase_id, key),
-                            CountedMarker(f"AUTHORS#{unit_id}#{phase_id}", key), condition=marker_absent())
-        for scope, n in sorted(per_scope.items()):
-            _add(transaction, scope, {core.AUTHORS: n})
-        cancelled = _commit(transaction)
-        if cancelled is None:
-            counted += len(batch)
-            pending = pending[len(batch):]
-            continue
-        known = {pair for pair in batch if cancelled.failed(_author_action(pair[0][0], pair[0][1], pair[1]))}
-        if not known:
-            raise RuntimeError(f"counting authors was cancelled: {cancelled}")
-        # Already counted in that unit (by an earlier initiative or delivery): leave them out, try the rest.
-        pending = [pair for pair in pending if pair not in known]
-    return counted
-
-
-def _author_action(unit_id: str, phase_id: str, key: str) -> str:
-    return f"author {unit_id} {phase_id} {key}"
-
-
-def _fitting(pending: list) -> list:
-    """The longest head of `pending` whose markers and counter updates fit in one transaction."""
-    scopes: set = set()
-    for size, (scope, _) in enumerate(pending):
-        if size + 1 + len(scopes | {scope}) > MAX_ACTIONS:
-            return pending[:size]
-        scopes.add(scope)
-    return pending
-
-
-def _add(transaction, scope: tuple, counts: dict) -> None:
-    """ADD each count to a unit's counter; SET what the counter belongs to.
-    The level is SET on every change, so a unit whose kind changed in the tree
-    ranks at its new level from its next change on."""
+def _add(transaction, scope: tuple, counts: dict, shard: int) -> None:
+    """ADD each count to one shard of a unit's counters (`shard` modulo the
+    unit's shards); SET what the counter belongs to. The `by_level` keys (for
+    INDEXED_LEVELS only) are SET on every change, so a unit whose kind changed
+    in the tree ranks at its new level from its next change on."""
     from pynamodb.expressions.operand import Path
 
     from chalicelib.tables import CounterRecord
@@ -249,16 +313,18 @@ def _add(transaction, scope: tuple, counts: dict) -> None:
     actions = [Path([name]).add(int(n)) for name, n in sorted(counts.items())]
     actions += [CounterRecord.unit_id.set(unit_id), CounterRecord.phase_id.set(phase_id)]
     level = level_of(unit_id)
-    if level:
+    if level in INDEXED_LEVELS:
         actions += [CounterRecord.level_pk.set(level_key(level, phase_id)), CounterRecord.level_sk.set(unit_id)]
-    transaction.update(f"counter {unit_id} {phase_id}", CounterRecord(counter_key(unit_id, phase_id), TOTAL), actions)
+    elif level:
+        actions += [CounterRecord.level_pk.remove(), CounterRecord.level_sk.remove()]
+    key = counter_key(unit_id, phase_id, shard % SHARDS.get(level, 1))
+    transaction.update(f"counter {unit_id} {phase_id}", CounterRecord(key, TOTAL), actions)
 
 
 def _commit(transaction):
     """Commit; None when it committed, the Cancelled when a condition failed.
-    A conflict with another transaction in flight on the same item (every
-    change touches the national counter) is retried here with jittered
-    backoff; anything else raises."""
+    A conflict with another transaction in flight on the same item is retried
+    here with jittered backoff; anything else raises."""
     from chalicelib.tables import Cancelled
 
     for attempt in range(MAX_ATTEMPTS):
@@ -276,35 +342,59 @@ def _commit(transaction):
 
 # ------------------------------------------------------------ reading
 
+def _summed(records) -> dict:
+    """The counts of several shards of one unit added up."""
+    total: dict = {}
+    for record in records:
+        for name, n in record.counts.items():
+            total[name] = total.get(name, 0) + n
+    return total
+
+
 def unit_counts(unit_id: str, phase_id: str) -> dict:
     """One unit's counts in one phase, for its whole subtree, as the stream last
-    left them (seconds behind the initiatives table): ONE GetItem of its
-    counter, eventually consistent, 0.5 RCU (the item stays well under 4 KB).
-    {} when nothing was counted there yet."""
-    from chalicelib.tables import CounterRecord
+    left them (seconds behind the initiatives table): its counter's shards,
+    eventually consistent, 0.5 RCU each (ONE GetItem below the top level, one
+    BatchGetItem of 4 or 8 keys above). {} when nothing was counted there yet."""
+    from chalicelib.tables import BatchRead, CounterRecord
 
-    try:
-        return CounterRecord.get(counter_key(unit_id, phase_id), TOTAL).counts
-    except CounterRecord.DoesNotExist:
-        return {}
+    keys = counter_keys(unit_id, phase_id)
+    if len(keys) == 1:
+        try:
+            return CounterRecord.get(keys[0], TOTAL).counts
+        except CounterRecord.DoesNotExist:
+            return {}
+    read = BatchRead()
+    found = want_counts(read, [unit_id], phase_id)
+    read.run()
+    return found().get(unit_id, {})
 
 
 def want_counts(read, unit_ids, phase_id: str):
-    """Add the counters of `unit_ids` in one phase to `read` (a tables.BatchRead,
-    run by the caller with other owners' keys); returns what gives them after
-    the run: {unit id: counts} for the units with anything counted."""
+    """Add the counters of `unit_ids` in one phase (every shard) to `read` (a
+    tables.BatchRead, run by the caller with other owners' keys); returns what
+    gives them after the run: {unit id: counts} for the units with anything counted."""
     from chalicelib.tables import CounterRecord
 
-    keys = {unit_id: read.want(CounterRecord, counter_key(unit_id, phase_id), TOTAL) for unit_id in unit_ids}
+    keys = {unit_id: [read.want(CounterRecord, key, TOTAL) for key in counter_keys(unit_id, phase_id)]
+            for unit_id in unit_ids}
 
     def found() -> dict:
-        return {unit_id: read.found(key).counts for unit_id, key in keys.items() if read.found(key) is not None}
+        counted = {}
+        for unit_id, shards in keys.items():
+            records = [read.found(key) for key in shards if read.found(key) is not None]
+            if records:
+                counted[unit_id] = _summed(records)
+        return counted
     return found
 
 
 def level_counts(level: str, phase_id: str) -> dict:
-    """Every counter of one level in one phase, by unit: one Query on `by_level`
-    (pages followed)."""
+    """Every counter of one level in one phase, by unit (shards added up): one
+    Query on `by_level` (pages followed)."""
     from chalicelib.tables import CounterRecord
 
-    return {record.level_sk: record.counts for record in CounterRecord.by_level.query(level_key(level, phase_id))}
+    by_unit: dict = {}
+    for record in CounterRecord.by_level.query(level_key(level, phase_id)):
+        by_unit.setdefault(record.level_sk, []).append(record)
+    return {unit_id: _summed(records) for unit_id, records in by_unit.items()}
