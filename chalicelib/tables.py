@@ -24,7 +24,7 @@ from pynamodb.attributes import (
     BinaryAttribute, BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, TTLAttribute,
     UnicodeAttribute, UnicodeSetAttribute, VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib import aws, settings
@@ -326,15 +326,28 @@ class PersonMarker(CountersItem):
 
 # ================================================================ notifications (chalicelib.notify)
 
+class UnreadIndex(GlobalSecondaryIndex):
+    """A user's unread notifications (sparse: `unread_pk` is set while a
+    notification is unread and removed when it is read), keys only: counting
+    them reads ~100 bytes an entry, and a notification costs no transaction."""
+    class Meta:
+        index_name = "unread"
+        projection = KeysOnlyProjection()
+    unread_pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 class NotificationRecord(_Bound):
     """The notifications table: in-app notifications (`USER#<user>` /
-    `N#<at>#<submission>#<seq>`), each user's unread count (`USER#<user>` /
-    `#UNREAD`) and email delivery claims (`MAIL#<submission>#<seq>` /
-    `<casefolded address>`, `MAIL#AWARD-LIST#<list id>` / `<leader id>`)."""
+    `N#<at>#<submission>#<seq>`, in the `unread` index while unread) and email
+    delivery claims (`MAIL#<submission>#<seq>` / `<casefolded address>`,
+    `MAIL#AWARD-LIST#<list id>` / `<leader id>`)."""
     Meta = _meta("notifications")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     expires_at = TTLAttribute(null=True)
+    unread_pk = UnicodeAttribute(null=True)  # `USER#<user>` while unread
+    unread = UnreadIndex()
 
 
 class Notification(NotificationRecord):
@@ -358,11 +371,6 @@ class Notification(NotificationRecord):
     read = BooleanAttribute(default=False)
     read_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
-
-
-class UnreadCount(NotificationRecord):
-    """How many of a user's notifications are unread: `USER#<user>` / `#UNREAD`."""
-    unread = NumberAttribute(default=0)
 
 
 class MailClaim(NotificationRecord):

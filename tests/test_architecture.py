@@ -51,7 +51,7 @@ KEY_PREFIXES = {
     "COUNT#": {"counters"}, "APPLIED#": {"counters"}, "PERSON#": {"counters"}, "LEVEL#": {"counters"},
     "CAND#": {"awards"}, "LIST#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
 }
-WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "UNITS": {"counters"}, "#UNREAD": {"notify"}, "#STAT": {"reference"},
+WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "UNITS": {"counters"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}
 
 

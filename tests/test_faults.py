@@ -131,6 +131,11 @@ def on_table(kind: str):
     return lambda body: f'"{name}"' in body
 
 
+def in_app_notifications(body: str) -> bool:
+    """Only the puts of in-app notifications (they carry `unread_pk`; email claims do not)."""
+    return on_table("notifications")(body) and '"unread_pk"' in body
+
+
 # ------------------------------------------------------------ DynamoDB throttling: the counters
 
 def test_throttled_counter_writes_are_retried_with_backoff_inside_the_invocation(api, stream):
@@ -197,9 +202,9 @@ def test_counters_throttled_for_good_end_in_the_failure_queue_and_a_redrive_coun
 def test_throttled_notification_writes_fail_the_record_and_a_redelivery_notifies_each_once(api, stream):
     created, records = submit_and_return(api, stream)
     before = len(sent_mail())
-    # GIVEN DynamoDB throttles the email claims (every PutItem on the notifications table)
+    # GIVEN DynamoDB throttles the email claims (every PutItem of a `MAIL#` claim on the notifications table)
     with Faulty("dynamodb", "PutItem", "ProvisionedThroughputExceededException",
-                when=on_table("notifications")) as throttled:
+                when=lambda body: on_table("notifications")(body) and '"MAIL#' in body) as throttled:
         # WHEN the event is delivered THEN its record is reported failed, after the client's retries
         failed = failures(stream, records, REACT)
     event_record = next(r for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == "EVT#000003")
@@ -208,8 +213,8 @@ def test_throttled_notification_writes_fail_the_record_and_a_redelivery_notifies
     # AND no email went out unclaimed; the in-app notifications were written (once)
     assert mailed(before) == [] and unread(api, "worker-fpt-en") == 1
 
-    # GIVEN DynamoDB now throttles the in-app notifications' transactions instead
-    with Faulty("dynamodb", "TransactWriteItems", "ThrottlingException", when=on_table("notifications")):
+    # GIVEN DynamoDB now throttles the in-app notifications' puts instead
+    with Faulty("dynamodb", "PutItem", "ThrottlingException", when=in_app_notifications):
         # THEN the record fails again (each in-app write is tried, however often it was written before)
         assert failures(stream, records, REACT) == failed
     # WHEN it is delivered again, twice, with DynamoDB back
@@ -223,8 +228,8 @@ def test_throttled_notification_writes_fail_the_record_and_a_redelivery_notifies
 
 def test_a_throttled_in_app_notification_is_written_once_when_retried(api, stream):
     created, records = submit_and_return(api, stream)
-    # GIVEN the in-app notifications' transactions are throttled for good
-    with Faulty("dynamodb", "TransactWriteItems", "ThrottlingException", when=on_table("notifications")):
+    # GIVEN the in-app notifications' puts are throttled for good
+    with Faulty("dynamodb", "PutItem", "ThrottlingException", when=in_app_notifications):
         assert len(failures(stream, records, REACT)) == 1
     assert unread(api, "worker-fpt") == 0
     # WHEN redelivered THEN each user has exactly one, and the unread count says so
