@@ -474,23 +474,35 @@ LIFE = [("validate", "reviewer-fpt", {}), ("start_review", "reviewer-cau-giay", 
 CAMPAIGN_OTHERS = 100
 
 
-def campaign_records(fresh: list[dict], step: int) -> list[dict]:
-    """The records of CAMPAIGN_OTHERS other initiatives taking the same step as
-    this life's META change in `fresh`: its images copied to other ids, other
-    grassroots unions (every one of the demo tree, round robin: a national
-    spread, the least a batch can share) and other authors (each a new person
-    on submission). Shaped as Lambda delivers them."""
+def national_spread() -> list:
+    """Every grassroots union of the demo tree (368, under all 83 top-level
+    units), round robin: a batch's initiatives share the fewest counters."""
     from bench.burst import grassroots_paths
 
-    mine = next(r for r in fresh if r["dynamodb"]["Keys"]["sk"]["S"] == "META")
     paths = grassroots_paths()
+    return [paths[(n * 37) % len(paths)] for n in range(CAMPAIGN_OTHERS)]
+
+
+def province_spread() -> list:
+    """One province's campaign: every initiative in another grassroots union of
+    Thanh Hóa, ten to each of its upper unions (a province has thousands of
+    grassroots unions; the demo tree has 59, so the lower ones are made up)."""
+    return [(["tld", "ldld-thanh-hoa", f"campaign-upper-{n % 10}", f"campaign-grassroots-{n}"], "enterprise")
+            for n in range(CAMPAIGN_OTHERS)]
+
+
+def campaign_records(fresh: list[dict], step: int, spread: list, tag: str) -> list[dict]:
+    """The records of CAMPAIGN_OTHERS other initiatives taking the same step as
+    this life's META change in `fresh`: its images copied to other ids, the
+    grassroots unions of `spread` ((path, block) each) and other authors (each
+    a new person on submission). Shaped as Lambda delivers them."""
+    mine = next(r for r in fresh if r["dynamodb"]["Keys"]["sk"]["S"] == "META")
     found = []
-    for n in range(CAMPAIGN_OTHERS):
-        path, block = paths[(n * 37) % len(paths)]
-        sid = f"CAMPAIGN{n:05d}"
+    for n, (path, block) in enumerate(spread):
+        sid = f"CAMPAIGN{tag}{n:05d}"
         changed = {"pk": {"S": f"SUB#{sid}"}, "id": {"S": sid}, "unit_id": {"S": path[-1]},
                    "unit_path": {"L": [{"S": unit} for unit in path]}, "block": {"S": block},
-                   "authors": {"L": [{"M": {"full_name": {"S": f"Tác giả {n}"}, "member_id": {"S": f"campaign-{n}"},
+                   "authors": {"L": [{"M": {"full_name": {"S": f"Tác giả {n}"}, "member_id": {"S": f"campaign-{tag}{n}"},
                                             "share_percent": {"N": "100"}}}]}}
         record = json.loads(json.dumps(mine))
         body = record["dynamodb"]
@@ -499,7 +511,7 @@ def campaign_records(fresh: list[dict], step: int) -> list[dict]:
             if image in body:
                 body[image].update(changed)
         body["SequenceNumber"] = str(10 ** 20 + step * 1000 + n)
-        record["eventID"] = f"campaign-{step}-{n}"
+        record["eventID"] = f"campaign-{tag}-{step}-{n}"
         found.append(record)
     return found
 
@@ -521,7 +533,8 @@ def measure_life(api, meter, rows) -> dict:
 
     feeder = StreamFeeder(settings.table_name("initiatives"))
     feeder.poll()  # what earlier rows wrote is not this life's
-    calls, counting, campaign, records = [], [], [], []
+    calls, counting, campaign, province, records = [], [], [], [], []
+    spreads = ((campaign, national_spread(), "N"), (province, province_spread(), "P"))
 
     def step(number, method, path, body, user, expect):
         # A life's steps are days apart: each step's records reach the consumers in a batch of their own.
@@ -538,11 +551,12 @@ def measure_life(api, meter, rows) -> dict:
             (counting if name == "count_changes" else calls).extend(meter.calls_done)
         # The same step in a campaign: a full batch of 100 other initiatives at this step (this life's change
         # is counted already); each of them, this life among them, pays a hundredth of it.
-        with meter.measure():
-            delivered = api.client.lambda_.invoke("count_changes", StreamFeeder.event(
-                campaign_records(fresh, number))).payload
-        assert delivered == {"batchItemFailures": []}, delivered
-        campaign.extend(meter.calls_done)
+        for measured, spread, tag in spreads:
+            with meter.measure():
+                delivered = api.client.lambda_.invoke("count_changes", StreamFeeder.event(
+                    campaign_records(fresh, number, spread, tag))).payload
+            assert delivered == {"batchItemFailures": []}, delivered
+            measured.extend(meter.calls_done)
         return answer
 
     created = step(0, "POST", "/submissions", initiative(
@@ -557,6 +571,10 @@ def measure_life(api, meter, rows) -> dict:
     counted = summarize("life-counting-campaign", "counting 100 lives at campaign batch sizes",
                         f"the 4 steps, each a batch of {CAMPAIGN_OTHERS} (national spread)", 200, campaign, 0)
     rows.append(counted)
+    in_province = summarize("life-counting-province", "counting 100 lives at campaign batch sizes",
+                            f"the 4 steps, each a batch of {CAMPAIGN_OTHERS} (one province's campaign)", 200,
+                            province, 0)
+    rows.append(in_province)
     quiet_wru = row["wcu_rules"]
     base = summarize("life-base", "", "", 0, calls, 0)  # the API and the event consumer: the same in a campaign
     wru = round(base["wcu_rules"] + counted["wcu_rules"] / CAMPAIGN_OTHERS, 2)
@@ -572,6 +590,8 @@ def measure_life(api, meter, rows) -> dict:
     step_functions_usd = STEP_FUNCTIONS_TRANSITIONS * USD_PER_STATE_TRANSITION + floor_wru * USD_PER_WRU
     return {"life_wru": wru, "life_rru": rru, "life_usd": round(life_usd, 9),
             "counting_wru": round(counted["wcu_rules"] / CAMPAIGN_OTHERS, 2),
+            "province_life_wru": round(base["wcu_rules"] + in_province["wcu_rules"] / CAMPAIGN_OTHERS, 2),
+            "province_counting_wru": round(in_province["wcu_rules"] / CAMPAIGN_OTHERS, 2),
             "quiet_day_wru": quiet_wru, "quiet_day_rru": row["rcu_rules"], "quiet_day_usd": round(quiet_usd, 9),
             "records": len(records), "items_written": len(final), "floor_wru": floor_wru,
             "index_wru": sum(sum(p["index_wcu"].values()) for c in calls for p in c.get("parts", ())),
@@ -739,6 +759,8 @@ floor = ${life['step_functions_usd']:.7f}
   ratio (Step Functions / ours): {life['ratio']:g}
   where the write units go: {', '.join(f"{k} {v:g}" for k, v in life['wru_by_item'].items())}
     + counting: {', '.join(f"{k} {v:g}" for k, v in life['counting_wru_by_item'].items())}
+  in one province's campaign (its 100 records a batch in 100 of its unions): {life['province_life_wru']:g} WRU \
+(counting {life['province_counting_wru']:g})
   on a quiet day (each step's records a batch of their own): {life['quiet_day_wru']:g} WRU + \
 {life['quiet_day_rru']:g} RRU = ${life['quiet_day_usd']:.7f}, ratio {life['quiet_day_ratio']:g}""")
         print(f"\n({result['seconds']} s)")
