@@ -5,9 +5,9 @@
     .venv/bin/python bench/burst.py --rate 200 --seconds 10
 
 Generates the stream a peak writes: `rate` new initiatives a second for
-`seconds` seconds, spread over the demo tree's grassroots unions (every
-province and sector), each a record shaped as Lambda delivers it (an INSERT of
-the initiative's META item). Records go to `shards` shards by initiative, and
+`seconds` seconds, spread over the country (`national_path`: the demo tree's
+83 top-level units, made-up upper and grassroots unions below them), each a
+record shaped as Lambda delivers it (an INSERT of the initiative's META item). Records go to `shards` shards by initiative, and
 each shard's records are cut into batches as Lambda's event source mapping
 cuts them (at most `batch` records, or what arrived within the batching
 window). The batches, in time order, go through the real counting handler
@@ -57,32 +57,44 @@ emulation.apply(emulation.environment())
 
 PHASE = "sk2627-gd1"
 GROUPS = ["enterprise-workers", "works-and-technical", "public-service", "officials", "new-countryside"]
-WINDOW_SECONDS = 0.5  # the mapping's batching window: a batch leaves at `batch` records or after this
+# The counting mapping as deployed (chalicelib/streams.py): a batch leaves at COUNT_BATCH records, or
+# COUNT_WINDOW seconds after its first record arrived (--batch, --window).
+BATCH, WINDOW_SECONDS = 1000, 5.0
 
 
-def grassroots_paths() -> list[tuple[list[str], str]]:
-    """(path from the national unit, block) of every grassroots union of the demo tree."""
+def top_level_units() -> list[tuple[str, str]]:
+    """(id, block) of the demo tree's 83 top-level units (provinces' federations, sectors, corporations)."""
     with open(os.path.join(ROOT, "data", "demo", "organisation.json"), encoding="utf-8") as f:
-        units = {u["id"]: u for u in json.load(f)["units"]}
-    found = []
-    for unit in units.values():
-        if unit["kind"] != "grassroots":
-            continue
-        path, at = [], unit
-        while at is not None:
-            path.insert(0, at["id"])
-            at = units.get(at.get("parent_id"))
-        found.append((path, unit.get("block") or "enterprise"))
-    return sorted(found)
+        units = json.load(f)["units"]
+    return sorted((u["id"], u.get("block") or "enterprise") for u in units if u.get("parent_id") == "tld")
+
+
+UPPER_PER_TOP, GRASSROOTS_PER_UPPER = 8, 150  # 83 x 8 x 150: about the country's hundred thousand
+
+
+def national_path(n: int, tops: list) -> tuple[list[str], str]:
+    """(path, block) of grassroots union number n (0 ≤ n < grassroots(tops)) of
+    a national tree: the 83 top-level units (the demo tree's) in turn, each with
+    8 upper unions (about 660 in all), each with 150 grassroots unions (about a
+    hundred thousand, as in the country). The demo tree has 368 grassroots
+    unions in all, which would make a peak's batches share far more counters
+    than the country's do, so the lower units here are made up."""
+    top, block = tops[n % len(tops)]
+    upper = (n // len(tops)) % UPPER_PER_TOP
+    return ["tld", top, f"peak-upper-{top}-{upper}", f"peak-grassroots-{n}"], block
+
+
+def grassroots(tops: list) -> int:
+    return len(tops) * UPPER_PER_TOP * GRASSROOTS_PER_UPPER
 
 
 def initiatives(rate: int, seconds: int, seed: int) -> list[tuple[float, dict]]:
     """(when, META image) of every initiative of the peak, in time order."""
     rng = random.Random(seed)
-    paths = grassroots_paths()
+    tops = top_level_units()
     found = []
     for n in range(rate * seconds):
-        path, block = rng.choice(paths)
+        path, block = national_path(rng.randrange(grassroots(tops)), tops)
         author = f"m{rng.randrange(rate * seconds * 2)}"
         found.append((n / rate, {
             "id": f"B{n:09d}", "version": 1, "status": "pending", "phase_id": PHASE, "unit_id": path[-1],
@@ -104,7 +116,8 @@ def lambda_record(image: dict, sequence: int, when: float, arn: str) -> dict:
                          "SequenceNumber": str(sequence), "SizeBytes": 1000, "StreamViewType": "NEW_AND_OLD_IMAGES"}}
 
 
-def batches(generated, shards: int, size: int, arn: str) -> list[tuple[float, list[dict]]]:
+def batches(generated, shards: int, size: int, arn: str, window: float = WINDOW_SECONDS
+            ) -> list[tuple[float, list[dict]]]:
     """(when it leaves, records) of every batch, in time order: per shard, at most
     `size` records, or what arrived within the batching window."""
     per_shard = defaultdict(list)
@@ -115,7 +128,7 @@ def batches(generated, shards: int, size: int, arn: str) -> list[tuple[float, li
     for records in per_shard.values():
         batch, opened = [], None
         for when, record in records:
-            if batch and (len(batch) == size or when - opened >= WINDOW_SECONDS):
+            if batch and (len(batch) == size or when - opened >= window):
                 found.append((last, batch))
                 batch = []
             if not batch:
@@ -127,7 +140,8 @@ def batches(generated, shards: int, size: int, arn: str) -> list[tuple[float, li
     return sorted(found, key=lambda b: b[0])
 
 
-def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, seed: int) -> dict:
+def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, seed: int,
+        window: float = WINDOW_SECONDS) -> dict:
     from moto import mock_aws
 
     from bench.cost_meter import Meter, Schemas
@@ -149,7 +163,7 @@ def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, se
 
         generated = initiatives(rate, seconds, seed)
         arn = "arn:aws:dynamodb:ap-southeast-1:123456789012:table/sangkien-local-initiatives/stream/burst"
-        cut = batches(generated, shards, size, arn)
+        cut = batches(generated, shards, size, arn, window)
         rng = random.Random(seed + 1)
         again = sorted(rng.sample(range(len(cut)), k=int(len(cut) * replay_share)))
         deliveries = cut + [(cut[i][0] + 1.0, cut[i][1]) for i in again]  # replays a second after the first
@@ -194,6 +208,7 @@ def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, se
                                                      "second": second},
         "counter_wru_per_initiative": round(total / len(generated), 2), "recount_equal": recount_equal,
         "records": len(generated), "batches": len(cut), "replayed": len(again), "shards": shards,
+        "batch": size, "window_seconds": window,
         "rate_per_s": rate, "seconds_simulated": seconds, "seconds": round(time.monotonic() - started, 1),
     }
 
@@ -203,12 +218,14 @@ def main(argv=None) -> int:
     parser.add_argument("--rate", type=int, default=1000, help="submissions a second (1000)")
     parser.add_argument("--seconds", type=int, default=60, help="how long the peak lasts (60)")
     parser.add_argument("--shards", type=int, default=4, help="stream shards (4)")
-    parser.add_argument("--batch", type=int, default=100, help="records per batch at most (100, as deployed)")
+    parser.add_argument("--batch", type=int, default=BATCH, help=f"records per batch at most ({BATCH}, as deployed)")
+    parser.add_argument("--window", type=float, default=WINDOW_SECONDS,
+                        help=f"the batching window in seconds ({WINDOW_SECONDS:g}, as deployed)")
     parser.add_argument("--replay", type=float, default=0.1, help="share of the batches delivered again (0.1)")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--json", action="store_true", help="the figures as one JSON object")
     args = parser.parse_args(argv)
-    result = run(args.rate, args.seconds, args.shards, args.batch, args.replay, args.seed)
+    result = run(args.rate, args.seconds, args.shards, args.batch, args.replay, args.seed, args.window)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

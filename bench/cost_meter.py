@@ -469,25 +469,26 @@ LIFE = [("validate", "reviewer-fpt", {}), ("start_review", "reviewer-cau-giay", 
                                             "confirmed_benefit_vnd": 150_000_000})]
 
 
-# A campaign's batches: the counting consumer gets up to 100 records at once (the deployed batch
-# size): CAMPAIGN_OTHERS initiatives at the same step as this life, whose batch costs this life a share.
-CAMPAIGN_OTHERS = 100
+# A campaign's batches: the counting consumer gets up to streams.COUNT_BATCH records at once (the
+# deployed batch size, which a campaign fills within the batching window): CAMPAIGN_OTHERS
+# initiatives at the same step as this life, whose batch costs this life a share (--campaign-batch).
+CAMPAIGN_OTHERS = 1000
 
 
 def national_spread() -> list:
-    """Every grassroots union of the demo tree (368, under all 83 top-level
-    units), round robin: a batch's initiatives share the fewest counters."""
-    from bench.burst import grassroots_paths
+    """A national peak (bench/burst.national_path): every initiative in a
+    grassroots union of its own, round robin over the 83 top-level units, each
+    with 8 upper unions (only the top-level units are the demo tree's)."""
+    from bench.burst import national_path, top_level_units
 
-    paths = grassroots_paths()
-    return [paths[(n * 37) % len(paths)] for n in range(CAMPAIGN_OTHERS)]
+    tops = top_level_units()
+    return [national_path(n, tops) for n in range(CAMPAIGN_OTHERS)]
 
 
 def province_spread() -> list:
-    """One province's campaign: every initiative in another grassroots union of
-    Thanh Hóa, ten to each of its upper unions (a province has thousands of
-    grassroots unions; the demo tree has 59, so the lower ones are made up)."""
-    return [(["tld", "ldld-thanh-hoa", f"campaign-upper-{n % 10}", f"campaign-grassroots-{n}"], "enterprise")
+    """One province's campaign: every initiative in a grassroots union of its
+    own, in Thanh Hóa, spread over 30 upper unions (the lower ones made up)."""
+    return [(["tld", "ldld-thanh-hoa", f"campaign-upper-{n % 30}", f"campaign-grassroots-{n}"], "enterprise")
             for n in range(CAMPAIGN_OTHERS)]
 
 
@@ -499,7 +500,7 @@ def campaign_records(fresh: list[dict], step: int, spread: list, tag: str) -> li
     mine = next(r for r in fresh if r["dynamodb"]["Keys"]["sk"]["S"] == "META")
     found = []
     for n, (path, block) in enumerate(spread):
-        sid = f"CAMPAIGN{tag}{n:05d}"
+        sid = f"CAMPAIGN{tag}{n:06d}"
         changed = {"pk": {"S": f"SUB#{sid}"}, "id": {"S": sid}, "unit_id": {"S": path[-1]},
                    "unit_path": {"L": [{"S": unit} for unit in path]}, "block": {"S": block},
                    "authors": {"L": [{"M": {"full_name": {"S": f"Tác giả {n}"}, "member_id": {"S": f"campaign-{tag}{n}"},
@@ -510,7 +511,7 @@ def campaign_records(fresh: list[dict], step: int, spread: list, tag: str) -> li
         for image in ("OldImage", "NewImage"):
             if image in body:
                 body[image].update(changed)
-        body["SequenceNumber"] = str(10 ** 20 + step * 1000 + n)
+        body["SequenceNumber"] = str(10 ** 20 + step * 100_000 + n)
         record["eventID"] = f"campaign-{tag}-{step}-{n}"
         found.append(record)
     return found
@@ -568,10 +569,10 @@ def measure_life(api, meter, rows) -> dict:
     row = summarize("life", "a whole life, quiet day", "submit, validate, start_review, recognize; both stream "
                     "consumers, each step's records a batch of their own", 201, calls + counting, 0)
     rows.append(row)
-    counted = summarize("life-counting-campaign", "counting 100 lives at campaign batch sizes",
+    counted = summarize("life-counting-campaign", f"counting {CAMPAIGN_OTHERS:,} lives at campaign batch sizes",
                         f"the 4 steps, each a batch of {CAMPAIGN_OTHERS} (national spread)", 200, campaign, 0)
     rows.append(counted)
-    in_province = summarize("life-counting-province", "counting 100 lives at campaign batch sizes",
+    in_province = summarize("life-counting-province", f"counting {CAMPAIGN_OTHERS:,} lives at campaign batch sizes",
                             f"the 4 steps, each a batch of {CAMPAIGN_OTHERS} (one province's campaign)", 200,
                             province, 0)
     rows.append(in_province)
@@ -734,7 +735,10 @@ RCU rules, WCU rules: every call priced by the AWS rules from the serialized ite
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="write the figures as JSON to stdout")
+    parser.add_argument("--campaign-batch", type=int, default=CAMPAIGN_OTHERS,
+                        help=f"records a campaign's counting batch holds ({CAMPAIGN_OTHERS}, as deployed)")
     args = parser.parse_args(argv)
+    globals()["CAMPAIGN_OTHERS"] = args.campaign_batch
     result = run()
     failures = checks(result["rows"])
     result["checks"] = {"passed": not failures, "failures": failures}
@@ -751,7 +755,7 @@ def main(argv=None) -> int:
         life = result["life"]
         print(f"""
 One initiative's whole life (submit, validate, start_review, recognize; both stream consumers),
-at campaign batch sizes (counting in batches of {CAMPAIGN_OTHERS}, national spread):
+at campaign batch sizes (counting in batches of {CAMPAIGN_OTHERS:,}, national spread):
   ours: {life['life_wru']:g} WRU (of which counting {life['counting_wru']:g}) + {life['life_rru']:g} RRU \
 = ${life['life_usd']:.7f} ({life['items_written']} items written; floor {life['floor_wru']} WRU)
   Step Functions design: {STEP_FUNCTIONS_TRANSITIONS} state transitions x $0.025/1,000 + its own writes at the \
@@ -759,7 +763,7 @@ floor = ${life['step_functions_usd']:.7f}
   ratio (Step Functions / ours): {life['ratio']:g}
   where the write units go: {', '.join(f"{k} {v:g}" for k, v in life['wru_by_item'].items())}
     + counting: {', '.join(f"{k} {v:g}" for k, v in life['counting_wru_by_item'].items())}
-  in one province's campaign (its 100 records a batch in 100 of its unions): {life['province_life_wru']:g} WRU \
+  in one province's campaign (its batches in {CAMPAIGN_OTHERS:,} of its unions): {life['province_life_wru']:g} WRU \
 (counting {life['province_counting_wru']:g})
   on a quiet day (each step's records a batch of their own): {life['quiet_day_wru']:g} WRU + \
 {life['quiet_day_rru']:g} RRU = ${life['quiet_day_usd']:.7f}, ratio {life['quiet_day_ratio']:g}""")

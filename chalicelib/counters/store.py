@@ -138,6 +138,7 @@ class Change:
     marker: tuple
     moves: dict
     people: dict
+    place: tuple  # (phase, unit path): changes are grouped in this order
 
 
 def apply_change(old: dict | None, new: dict | None) -> None:
@@ -162,7 +163,11 @@ def apply_changes(changes: list) -> dict:
         moves, people = core.delta(old, new), _people(core.new_authors(old, new))
         if (moves or people) and marker not in seen:  # the same change twice in a batch is one change
             seen.add(marker)
-            pending.append(Change(change_id, marker, moves, people))
+            item = new or old
+            pending.append(Change(change_id, marker, moves, people, (item["phase_id"], tuple(item["unit_path"]))))
+    # Changes of the same province, upper union and union side by side: a group (one transaction)
+    # then writes each of their counters once for many changes, not once per change.
+    pending.sort(key=lambda change: change.place)
     for group in _groups(pending):
         try:
             _count_group(group)
