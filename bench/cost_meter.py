@@ -518,8 +518,9 @@ def campaign_records(fresh: list[dict], step: int, spread: list, tag: str) -> li
 
 
 def measure_life(api, meter, rows) -> dict:
-    """One initiative's whole life, consumers included: submitted, validated,
-    taken into review and recognised through the API, and every record of the
+    """One initiative's whole life, consumers included: submitted (with an
+    Idempotency-Key, as the form sends it), validated, taken into review and
+    recognised through the API, and every record of the
     stream handed to both stream handlers as Lambda would. Reading the stream
     is not the app's cost (Lambda reads it for free) and is not measured.
 
@@ -537,10 +538,10 @@ def measure_life(api, meter, rows) -> dict:
     calls, counting, campaign, province, records = [], [], [], [], []
     spreads = ((campaign, national_spread(), "N"), (province, province_spread(), "P"))
 
-    def step(number, method, path, body, user, expect):
+    def step(number, method, path, body, user, expect, headers=None):
         # A life's steps are days apart: each step's records reach the consumers in a batch of their own.
         with meter.measure():
-            status, answer = api.json(method, path, body, user=user)
+            status, answer = api.json(method, path, body, user=user, headers=headers)
         assert status == expect, answer
         calls.extend(meter.calls_done)
         fresh = feeder.poll()
@@ -562,7 +563,9 @@ def measure_life(api, meter, rows) -> dict:
 
     created = step(0, "POST", "/submissions", initiative(
         unit_id="cdcs-fpt-cau-giay", authors=[{"full_name": "Phạm Minh Đức", "share_percent": 100,
-                                               "email": "duc.pham@example.vn"}]), "worker-fpt", 201)
+                                               "email": "duc.pham@example.vn"}]), "worker-fpt", 201,
+        # as the phone's form sends it: with its one-use Idempotency-Key (a double tap stores one initiative)
+        headers={"Idempotency-Key": "cost-meter-life-1"})
     for version, (event, user, given) in enumerate(LIFE, start=1):
         step(version, "POST", f"/submissions/{created['id']}/transitions",
              {"event": event, "expected_version": version, **given}, user, 200)

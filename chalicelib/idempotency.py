@@ -9,6 +9,7 @@ read.
 """
 import hashlib
 import json
+import zlib
 from datetime import timedelta
 
 from chalicelib import settings
@@ -47,7 +48,8 @@ def add_to(transaction, user_id: str, scope: str, key: str, body_hash: str, stat
 
     transaction.put(ACTION, IdempotencyRecord(
         key=record_key(user_id, scope, key), request_hash=body_hash, status_code=status,
-        response=json.dumps(response, ensure_ascii=False), created_at=created_at,
+        response_z=zlib.compress(json.dumps(response, ensure_ascii=False, separators=(",", ":")).encode(), 9),
+        created_at=created_at,
         expires_at=timedelta(seconds=settings.idempotency_ttl_seconds())),
         condition=key_is_new(), return_old_on_failure=True)
 
@@ -69,7 +71,7 @@ def replay(raw_item, user_id: str, scope: str, key: str, body_hash: str) -> Exce
         record = IdempotencyRecord.get(record_key(user_id, scope, key), consistent_read=True)
     if record.request_hash != body_hash:
         return Invalid([Problem("", "idempotency_key_reused")])
-    return Replay(int(record.status_code), json.loads(record.response))
+    return Replay(int(record.status_code), json.loads(zlib.decompress(record.response_z)))
 
 
 def lookup(user_id: str, scope: str, key: str, body_hash: str) -> Exception | None:
