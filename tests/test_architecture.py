@@ -32,8 +32,8 @@ LAYERS = [
     {"review", "notify"},
     # award lists (read candidates, counters, reference data)
     {"awards"},
-    # edges: HTTP API, stream consumers, schedules
-    {"api", "streams", "schedules"},
+    # edges: HTTP API, stream consumers, schedules, queue consumers
+    {"api", "streams", "schedules", "queues"},
     # the web pages (they use the API's HTTP helpers)
     {"web"},
 ]
@@ -49,7 +49,8 @@ KEY_PREFIXES = {
     "UNIT#": {"reference"}, "TARGET#": {"reference"}, "CHILDREN#": {"reference"}, "USERS#": {"reference"},
     "TOKEN#": {"reference"},
     "COUNT#": {"counters"}, "APPLIED#": {"counters"}, "AUTHORS#": {"counters"}, "LEVEL#": {"counters"},
-    "CAND#": {"awards"}, "LIST#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
+    "CAND#": {"awards"}, "LIST#": {"awards"}, "PERSON#": {"awards"}, "GRASSROOTS#": {"awards"},
+    "COLLECTIVE#": {"awards"}, "COMPILE#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
 }
 WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "#UNREAD": {"notify"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}
