@@ -10,13 +10,17 @@ compiling); the last attempt records `failed` instead. Locally the same
 handler is fed by scripts/queue_feeder.py.
 """
 import logging
+import os
 
 from chalice import Blueprint
 
-from chalicelib import settings
-
 logger = logging.getLogger(__name__)
 bp = Blueprint(__name__)
+
+# The real ARN is set in the packaged template (deploy/resources.json: the
+# AwardListQueue's); locally and in tests the handler is fed by
+# scripts/queue_feeder.py and tests/helpers.run_compiles.
+QUEUE_ARN = os.environ.get("AWARD_LIST_QUEUE_ARN", "arn:aws:sqs:ap-southeast-1:000000000000:sangkien-award-lists")
 
 
 def delivery_of(record) -> int:
@@ -35,7 +39,7 @@ def compile_from(record) -> str:
     return service.run_request(queue.parse(record.body), delivery_of(record))
 
 
-@bp.on_sqs_message(queue=settings.award_list_queue(), batch_size=1, name="compile_requested_list")
+@bp.on_sqs_message(queue_arn=QUEUE_ARN, batch_size=1, name="compile_requested_list")
 def compile_requested_list(event):
     done = [compile_from(record) for record in event]
     logger.info("award-list messages: %s", done)
