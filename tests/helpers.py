@@ -315,7 +315,8 @@ def queued_compiles() -> list[dict]:
 
 
 def run_compiles(api, records: list[dict] | None = None) -> list:
-    """Hand each queued compile (default: every message waiting) to the
+    """`api`: the `api` or `pages` fixture (anything with chalice's test `client`).
+    Hand each queued compile (default: every message waiting) to the
     `compile_requested_list` handler through chalice's test client, one message
     per invocation as Lambda does (batch size 1). Returns the handler's answers."""
     records = queued_compiles() if records is None else records
