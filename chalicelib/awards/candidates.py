@@ -112,6 +112,13 @@ def on_event(event: dict) -> None:
         logger.warning("award candidate: event %s#%s has no scores or confirmed benefit; skipped",
                        event["submission_id"], event.get("seq"))
         return
+    write(attributes)
+
+
+def write(attributes: dict) -> None:
+    """Write a recognised initiative's candidates and aggregates (its
+    `candidate_attributes`) for every unit on its path; each write guarded,
+    so running it again changes nothing."""
     path = attributes["unit_path"]
     for unit_id in path:
         _count_authors(unit_id, attributes)
