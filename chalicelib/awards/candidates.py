@@ -13,7 +13,8 @@ grassroots), in the awards table:
 - per author, `PERSON#<phase>#<unit>` / `<author key>`: recognised count,
   score and benefit totals and one entry per initiative (its code, and the
   name as written there), in the `by_recognized` index under its own
-  partition, so "authors with at least N" is one Query reading only those;
+  partition once it holds two (INDEX_FLOOR), so "authors with at least N" is
+  one Query reading only those;
 
 and once, for the grassroots union, `GRASSROOTS#<phase>#<unit>` / `SUM`: its
 recognised count and benefit, in `by_recognized` under
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 SCORE_CEILING = 999  # scores are 0..30
 BENEFIT_CEILING = 10 ** 16 - 1  # confirmed benefits are at most 10^15 (schemas/transition-request.json)
 SEPARATOR = "\x1f"  # between the fields of a person's entry (never in text people type)
+# An author's aggregate enters `by_recognized` once it holds this many initiatives; criteria
+# asking for fewer (1: every author) read the unit's aggregates without the index.
+INDEX_FLOOR = 2
 SUM = "SUM"
 
 
@@ -133,17 +137,24 @@ def _count_authors(unit_id: str, attributes: dict) -> None:
     from chalicelib.tables import AwardPerson
 
     phase_id = attributes["phase_id"]
+    partition_key = person_partition(phase_id, unit_id)
     for key, author in author_keys(attributes).items():
         value = entry(attributes["code"], author, attributes["grassroots_unit_id"], attributes["top_level_unit_id"])
+        person = AwardPerson(partition_key, key)
         try:
-            AwardPerson(person_partition(phase_id, unit_id), key).update(actions=[
-                AwardPerson.count_pk.set(person_partition(phase_id, unit_id)),
+            person.update(actions=[
                 AwardPerson.recognized.add(1), AwardPerson.score_total.add(attributes["score_total"]),
                 AwardPerson.benefit.add(attributes["confirmed_benefit_vnd"]), AwardPerson.entries.add({value}),
             ], condition=entry_is_new(value))
         except UpdateError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
-                raise  # counted by an earlier delivery, when it is that
+                raise
+            # Counted by an earlier delivery, which may have stopped before indexing it.
+            person = AwardPerson.get(partition_key, key, consistent_read=True)
+        if int(person.recognized or 0) >= INDEX_FLOOR and person.count_pk is None:
+            # Into `by_recognized` once it could be listed: authors of one initiative (most of
+            # them) cost no index upkeep. SET of a constant: a second delivery changes nothing.
+            person.update(actions=[AwardPerson.count_pk.set(partition_key)])
 
 
 def _write_candidate(unit_id: str, attributes: dict, ranked: bool, grassroots: bool) -> None:
@@ -240,13 +251,18 @@ def best(unit_id: str, phase_id: str, limit: int, min_total_score: int) -> list:
 def people(unit_id: str, phase_id: str, min_recognized: int) -> dict:
     """author key → PersonTotal of every author with at least `min_recognized`
     recognised initiatives in `unit_id`'s subtree: a Query of `by_recognized`
-    (paginated) reading only those."""
+    (paginated) reading only those; when the criteria ask for fewer than
+    INDEX_FLOOR (every author is listed), a Query of the unit's aggregates."""
     from chalicelib.tables import AwardPerson
 
-    found = AwardPerson.by_recognized.query(person_partition(phase_id, unit_id),
-                                            AwardPerson.recognized >= min_recognized)
+    if min_recognized >= INDEX_FLOOR:
+        found = AwardPerson.by_recognized.query(person_partition(phase_id, unit_id),
+                                                AwardPerson.recognized >= min_recognized)
+    else:
+        found = AwardPerson.query(person_partition(phase_id, unit_id))
     return {item.sk: PersonTotal.from_entries(int(item.recognized), int(item.score_total), int(item.benefit),
-                                              item.entries, SEPARATOR) for item in found}
+                                              item.entries, SEPARATOR)
+            for item in found if int(item.recognized) >= min_recognized}
 
 
 def collectives(top_level_unit_id: str, phase_id: str, min_recognized: int, within: str | None = None) -> dict:
