@@ -452,3 +452,45 @@ def test_the_recognised_figure_counts_every_state_the_definition_counts_as_recog
     finally:
         monkeypatch.undo()
         definition.default.cache_clear()
+
+
+def test_a_compile_in_progress_then_failed_shows_on_its_page_and_its_progress_json(pages, counted, tmp_path,
+                                                                                  monkeypatch):
+    import json
+
+    list_id = f"{HA_NOI}~{PHASE}~1"
+    # GIVEN a compile asked for and not run yet
+    response = compile_page(pages, run=False)
+    assert location(response) == f"/app/award-lists/{list_id}"
+    page = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi")
+    body = page.body.decode()
+    # THEN its page: no inline script or style (CSP), a refresh for browsers without a script, in Vietnamese
+    assert " style=" not in body and "<script>" not in body and "<style" not in body
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in body
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Danh sách đang được lập" in section(page, "compile-progress")
+    english = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi", lang="en")
+    assert "Compiling" in section(english, "status") and "Reload" in section(english, "compile-progress")
+    # AND the JSON its script polls says compiling, with nowhere to go yet
+    polled = pages.get(f"/app/award-lists/{list_id}/progress", user="leader-ha-noi")
+    assert polled.headers["Content-Type"] == "application/json"
+    assert json.loads(polled.body) == {"status": "compiling", "done": 0, "total": 0, "percent": 0, "next": None}
+    # WHEN every delivery fails (a broken criteria file)
+    broken = tmp_path / "criteria.json"
+    broken.write_text("[]", encoding="utf-8")
+    monkeypatch.setenv("AWARD_CRITERIA_FILE", str(broken))
+    [message] = helpers.queued_compiles()
+    message["attributes"]["ApproximateReceiveCount"] = "3"
+    assert helpers.run_compiles(pages, [message]) == [{"done": ["failed"]}]
+    # THEN the script is sent back to the page, which says it failed and why, and offers to compile again
+    assert json.loads(pages.get(f"/app/award-lists/{list_id}/progress", user="leader-ha-noi").body)["next"] == \
+        f"/app/award-lists/{list_id}"
+    page = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi")
+    assert "Lập danh sách không thành công. Tệp tiêu chí khen thưởng không hợp lệ" in section(page, "compile-failed")
+    assert "Lập lại danh sách" in text_of(page)
+    # WHEN it is mended and asked again THEN the same version is compiled, and the script goes to the list
+    monkeypatch.delenv("AWARD_CRITERIA_FILE")
+    assert location(compile_page(pages)) == f"/app/award-lists/{list_id}"
+    assert json.loads(pages.get(f"/app/award-lists/{list_id}/progress", user="leader-ha-noi").body)["next"] == \
+        f"/app/award-lists/{list_id}?done=compiled"
+    assert "Dự thảo" in section(pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi"), "status")

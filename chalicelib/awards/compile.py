@@ -1,13 +1,15 @@
 """Compiling award lists: candidates + grassroots progress + criteria → the
 three lists. Pure: no AWS, no clock; the same input gives the same output.
 
-Compiling streams: `Tally.add` takes candidates one at a time and keeps only
-what the lists need (the best N per top-level unit, one aggregate per author
-and per grassroots union), so a national list does not hold every recognised
-initiative at once. Then `Tally.units_to_check()` names the grassroots unions
-whose entered count and target decide whether they are a collective, the
-caller reads those, `Tally.lists()` finishes, and `name_units` adds the
-names of the units the entries name (read by the caller).
+The lists are made (`assemble`) from what they need: each top-level unit's
+best N candidates, one aggregate per author (`PersonTotal`) and per
+grassroots union (`CollectiveTotal`), and the progress of the unions that
+qualify. The service reads those through indexes kept from the stream
+(awards/candidates.py); `Tally` makes the same from every candidate, one at a
+time (the reference the indexes are tested against). `units_to_check` names
+the grassroots unions whose entered count and target decide whether they are
+a collective, and `name_units` adds the names of the units the entries name
+(read by the caller).
 
 Every list has a total order, so arrival order never matters:
 - exemplary initiatives: total score desc, confirmed benefit desc, tracking code, id;

@@ -144,15 +144,6 @@ def _asked(principal, raw_body) -> tuple:
     return unit, *found
 
 
-def compile_for(principal, raw_body) -> tuple:
-    """Compile the list a leader asks for, here and now (the schedule's way;
-    requests go through `request_for`). Returns (award list, unit, program,
-    phase, created)."""
-    unit, program, phase = _asked(principal, raw_body)
-    award_list, created = compile_list(unit, program, phase, compiled_by=principal.user_id)
-    return award_list, unit, program, phase, created
-
-
 # ---------------------------------------------------------------- compiling off the request path
 
 # A compile not heard of for this long (no progress reported: its message or
