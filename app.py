@@ -1,7 +1,7 @@
 """Wiring only: the Chalice app and its blueprints. The code is in chalicelib/."""
 from chalice import Chalice
 
-from chalicelib import schedules, settings, streams
+from chalicelib import queues, schedules, settings, streams
 from chalicelib.api import awards, health, http, me, reference, review, stats, submissions
 from chalicelib.web import assets, dashboard, fallback, invitations, signin, worker
 from chalicelib.web import review as review_pages
@@ -18,6 +18,7 @@ app.register_blueprint(stats.bp)
 app.register_blueprint(awards.bp)
 app.register_blueprint(schedules.bp)
 app.register_blueprint(streams.bp)
+app.register_blueprint(queues.bp)
 
 # The web pages, under /app/.
 app.register_blueprint(signin.bp)

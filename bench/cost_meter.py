@@ -443,6 +443,7 @@ def run() -> dict:
                                      f"{what}, {size:,} counted, {warmth}", "GET", path, user=user)
 
                 life = measure_life(api, meter, rows)
+                measure_award_lists(api, meter, rows)
 
                 measured("program-cold", "GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
                          cold=True)
@@ -515,6 +516,148 @@ def campaign_records(fresh: list[dict], step: int, spread: list, tag: str) -> li
         record["eventID"] = f"campaign-{tag}-{step}-{n}"
         found.append(record)
     return found
+
+
+# --------------------------------------------------------------------------- award lists (issue 11, point 4)
+
+AWARD_SCALES = (10_000, 1_000_000)  # recognised initiatives in the phase
+# What one compile of the national list reads, whatever was recognised: each of the 83 top-level units'
+# best 5 (the criteria's N for these phases), 20 authors with 2 or more, one union per top-level unit
+# with 3 or more. What it must not read grows with the scale: more candidates in each partition, and
+# authors of a single initiative, ten times more at the larger scale (seeding a million items in moto
+# takes hours; the property shown is that they are never read).
+AWARD_LISTED_PEOPLE = 20
+
+
+def seed_award_aggregates(phase_id: str, recognized: int, unread_per_partition: int, unread_people: int) -> None:
+    """Leave the awards table as the `award_candidate` listener leaves it after
+    `recognized` recognitions in `phase_id`, for what a national list reads:
+    the items themselves are built with the listener's keys (candidates.partition,
+    score_rank, person_partition, ...), written in batches."""
+    from chalicelib.awards import candidates
+    from chalicelib.reference import catalog
+    from chalicelib.tables import AwardCandidate, AwardCollective, AwardPerson, CandidateAuthor
+
+    tops = sorted(child.id for child in catalog.children("tld"))
+    per_union = recognized // len(tops)
+
+    def candidate(top: str, n: int, score: int):
+        code = f"{n:05d}-{tops.index(top):05d}"
+        item = AwardCandidate(
+            candidates.partition(phase_id, top), f"01BENCH{tops.index(top):04d}{n:06d}", submission_id=f"01BENCH{n:06d}",
+            code=code, title=f"Sáng kiến đo chi phí số {n:06d}", program_id="sang-kien-2026-2027", phase_id=phase_id,
+            unit_path=["tld", top, f"bench-{top}"], grassroots_unit_id=f"bench-{top}", top_level_unit_id=top,
+            authors=[CandidateAuthor(full_name=f"Tác giả {n % 50:02d}")],
+            scores={"novelty": score // 3, "applicability": score // 3, "effectiveness": score - 2 * (score // 3)},
+            score_total=score, confirmed_benefit_vnd=1_000_000 * (n + 1), recognized_at="2026-11-21T10:00:00.000+07:00",
+            event_seq=3)
+        item.score_rank = candidates.score_rank(score, item.confirmed_benefit_vnd, code, item.sk)
+        return item
+
+    with AwardCandidate.batch_write() as batch:
+        for top in tops:
+            for n in range(5):  # the best five: what the list holds
+                batch.save(candidate(top, n, 29 - n))
+            for n in range(5, 5 + unread_per_partition):  # ranked below them (some under the minimum score)
+                batch.save(candidate(top, n, 21 + n % 4 if n % 3 else 12))
+    with AwardCollective.batch_write() as batch:
+        for top in tops:
+            union = f"bench-{top}"
+            batch.save(AwardCollective(candidates.grassroots_key(phase_id, union), candidates.SUM,
+                                       count_pk=candidates.collective_partition(phase_id, top), unit_id=union,
+                                       unit_path=["tld", top, union], top_level_unit_id=top,
+                                       recognized=per_union, benefit=per_union * 1_000_000))
+    with AwardPerson.batch_write() as batch:
+        partition = candidates.person_partition(phase_id, "tld")
+        for k in range(AWARD_LISTED_PEOPLE + unread_people):
+            listed = k < AWARD_LISTED_PEOPLE
+            count = 2 + k % 3 if listed else 1
+            entries = {candidates.SEPARATOR.join((f"{k:05d}-{j:05d}", f"Tác giả {k:05d}", "", f"bench-{tops[k % 83]}",
+                                                  tops[k % 83])) for j in range(count)}
+            # In `by_recognized` from two initiatives on (candidates.INDEX_FLOOR), as the listener leaves them.
+            batch.save(AwardPerson(partition, f"name:bench-{tops[k % 83]}:tac gia {k:05d}",
+                                   count_pk=partition if count >= candidates.INDEX_FLOOR else None,
+                                   recognized=count, score_total=25 * count, benefit=1_000_000 * count,
+                                   entries=entries))
+
+
+def measure_award_compile(api, recognized: int, unread_per_partition: int, unread_people: int, phase_id: str,
+                          meter=None) -> dict:
+    """Seed `phase_id` (seed_award_aggregates), then price POST /award-lists
+    (the national leader asks for the nation's list: 202) and the queue's
+    handler compiling it, as Lambda would hand it the message, each from a
+    cold container (the reference cache empty). Returns the
+    two summarized rows and how many entries of each kind the list has."""
+    from chalicelib import settings, tables
+    from chalicelib.reference import catalog
+    from tests import helpers
+
+    seed_award_aggregates(phase_id, recognized, unread_per_partition, unread_people)
+    # The reference cache must outlive one compile, as it does in AWS (a national compile takes a second or
+    # two there; moto's index Queries scan the whole table, so here it can outlast the local stage's 30 s).
+    cache_seconds = os.environ.get("REFERENCE_CACHE_SECONDS")
+    os.environ["REFERENCE_CACHE_SECONDS"] = "3600"
+    own = meter is None
+    if own:
+        import boto3
+
+        meter = Meter()
+        meter.schemas = Schemas(boto3.client("dynamodb"), [settings.table_name(k) for k in tables.TABLES])
+        meter.install()
+    try:
+        scenario = f"national list, {recognized:,} recognised"
+        catalog.clear_cache()  # each step as a fresh container runs it: the reference reads counted too
+        with meter.measure():
+            t0 = time.perf_counter()
+            status, asked = api.json("POST", "/award-lists", {"unit_id": "tld", "phase": phase_id}, user="leader-national")
+            elapsed = time.perf_counter() - t0
+        if status != 202:
+            raise SystemExit(f"cost meter: POST /award-lists answered {status}: {asked}")
+        request = summarize(f"award-request-{recognized}", "POST /award-lists", scenario + " (202, queued)", status,
+                            meter.calls_done, elapsed)
+        [message] = helpers.queued_compiles()
+        catalog.clear_cache()
+        with meter.measure():
+            t0 = time.perf_counter()
+            done = api.client.lambda_.invoke("compile_requested_list", {"Records": [message]}).payload
+            elapsed = time.perf_counter() - t0
+        if done != {"done": ["compiled"]}:
+            raise SystemExit(f"cost meter: the award-list handler answered {done}")
+        compiled = summarize(f"award-compile-{recognized}", "compile_requested_list (SQS)",
+                             scenario + " (the queue's handler)", 200, meter.calls_done, elapsed)
+    finally:
+        if own:
+            meter.uninstall()
+        if cache_seconds is None:
+            os.environ.pop("REFERENCE_CACHE_SECONDS", None)
+        else:
+            os.environ["REFERENCE_CACHE_SECONDS"] = cache_seconds
+    listed = api.json("GET", f"/award-lists/{asked['id']}", user="leader-national")[1]
+    return {"request": request, "compile": compiled, "entries": listed["counts"]}
+
+
+def measure_award_lists(api, meter, rows) -> None:
+    """The award-list rows: the national list at 10,000 and at 1,000,000
+    recognised (phases sk2627-gd1 and sk2627-gd2, the same criteria)."""
+    for recognized, phase_id, unread_per_partition, unread_people in (
+            (AWARD_SCALES[0], "sk2627-gd1", 1, 50), (AWARD_SCALES[1], "sk2627-gd2", 10, 500)):
+        measured = measure_award_compile(api, recognized, unread_per_partition, unread_people, phase_id, meter)
+        rows += [measured["request"], measured["compile"]]
+
+
+def award_checks(rows) -> list[str]:
+    """The compile of the national list costs the same at both scales."""
+    failures = []
+    for step in ("request", "compile"):
+        few, many = (next((r for r in rows if r["id"] == f"award-{step}-{n}"), None) for n in AWARD_SCALES)
+        if not few or not many:
+            failures.append(f"award-{step}: not measured at both scales")
+        elif (few["calls"], few["rcu_rules"], few["wcu_rules"]) != (many["calls"], many["rcu_rules"], many["wcu_rules"]):
+            failures.append(f"award-{step}: the calls or request units changed with the number of recognised "
+                            f"initiatives ({few['calls']}, {few['rcu_rules']} RRU, {few['wcu_rules']} WRU at "
+                            f"{AWARD_SCALES[0]:,}; {many['calls']}, {many['rcu_rules']} RRU, {many['wcu_rules']} WRU at "
+                            f"{AWARD_SCALES[1]:,})")
+    return failures
 
 
 def measure_life(api, meter, rows) -> dict:
@@ -694,6 +837,7 @@ def checks(rows) -> list[str]:
             few, many = (next((r for r in rows if r["id"] == f"{row_id}-{n}{warmth}"), None) for n in (1_000, 100_000))
             if not few or not many or (few["calls"], few["rcu_rules"]) != (many["calls"], many["rcu_rules"]):
                 failures.append(f"{row_id}{warmth}: the calls or request units changed with the number of initiatives")
+    failures += award_checks(rows)
     for row_id, wanted in (("transition", {"GetItem": 1, "TransactWriteItems": 1}), ("queue", {"Query": 1})):
         row = next((r for r in rows if r["id"] == row_id), None)
         if row is None or row["calls"] != wanted:

@@ -35,7 +35,7 @@ def _config(service: str):
 
 
 def client(service: str):
-    """The container's client for `service` (dynamodb, s3, ses), made once."""
+    """The container's client for `service` (dynamodb, s3, ses, sqs), made once."""
     found = _clients.get(service)
     if found is None:
         import boto3
@@ -54,6 +54,10 @@ def s3():
 
 def ses():
     return client("ses")
+
+
+def sqs():
+    return client("sqs")
 
 
 @contextmanager

@@ -32,6 +32,17 @@ def awards_bucket() -> str:
     return os.environ.get("AWARDS_BUCKET", f"sangkien-{stage()}-awards")
 
 
+def award_list_queue() -> str:
+    """The name of the SQS queue that carries award-list compile requests."""
+    return os.environ.get("AWARD_LIST_QUEUE", f"sangkien-{stage()}-award-lists")
+
+
+def award_list_queue_url() -> str:
+    """Its URL when the deployment knows it (AWARD_LIST_QUEUE_URL); else empty,
+    and the sender asks SQS for it by name once per container."""
+    return os.environ.get("AWARD_LIST_QUEUE_URL", "")
+
+
 def mail_sender() -> str:
     """The From address of every email (verified in SES for the stage)."""
     return os.environ.get("MAIL_SENDER", "sangkien@example.vn")

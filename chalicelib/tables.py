@@ -388,13 +388,46 @@ class MailClaim(NotificationRecord):
 
 # ================================================================ awards (chalicelib.awards)
 
+class ByScoreIndex(GlobalSecondaryIndex):
+    """`by_score`: a unit's candidates best first (`pk` = `CAND#<phase>#<unit>`,
+    `score_rank` = inverted score, inverted benefit, tracking code, id), so a
+    unit's best N is one Query with Limit N. Sparse: only candidates with a
+    `score_rank` (not those of the root of the tree, which no list reads)."""
+    class Meta:
+        index_name = "by_score"
+        projection = AllProjection()
+    pk = UnicodeAttribute(hash_key=True)
+    score_rank = UnicodeAttribute(range_key=True)
+
+
+class ByRecognizedIndex(GlobalSecondaryIndex):
+    """`by_recognized`: award aggregates by how many recognised initiatives they
+    hold (`count_pk` = `PERSON#<phase>#<unit>` for a unit's authors,
+    `COLLECTIVE#<phase>#<top-level unit>` for the grassroots unions under a
+    top-level unit; `recognized` the count), so "at least N" is one Query that
+    reads only those. Sparse: only aggregates have a `count_pk`."""
+    class Meta:
+        index_name = "by_recognized"
+        projection = AllProjection()
+    count_pk = UnicodeAttribute(hash_key=True)
+    recognized = NumberAttribute(range_key=True)
+
+
 class AwardRecord(_Bound):
     """The awards table: award candidates (`CAND#<phase>#<unit>` /
-    `<submission>`) and compiled award lists (`LIST#<unit>#<phase>` /
-    `V#<version, 4 digits>`)."""
+    `<submission>`), per-author and per-grassroots aggregates (`PERSON#`,
+    `COLLECTIVE#`), compiled award lists (`LIST#<unit>#<phase>` /
+    `V#<version, 4 digits>`) and compile requests (`COMPILE#<unit>#<phase>` /
+    `REQUEST`). Its two indexes are declared here, on the model that creates
+    the table."""
     Meta = _meta("awards")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+    score_rank = UnicodeAttribute(null=True)
+    count_pk = UnicodeAttribute(null=True)
+    recognized = NumberAttribute(null=True)
+    by_score = ByScoreIndex()
+    by_recognized = ByRecognizedIndex()
 
 
 class CandidateAuthor(MapAttribute):
@@ -419,6 +452,48 @@ class AwardCandidate(AwardRecord):
     confirmed_benefit_vnd = NumberAttribute()
     recognized_at = UnicodeAttribute()
     event_seq = NumberAttribute()
+    by_score = ByScoreIndex()  # the same index, its instance bound to this model
+
+
+class AwardPerson(AwardRecord):
+    """One author's recognised initiatives in one unit's subtree and phase:
+    `PERSON#<phase>#<unit>` / `<author key>`. `entries` (a string set) holds one
+    `<code>\x1f<name>\x1f<member id>\x1f<grassroots>\x1f<top-level>` per initiative:
+    the codes of the list, the name as written on the first by code, and the
+    guard that counts each initiative once."""
+    score_total = NumberAttribute(null=True)
+    benefit = NumberAttribute(null=True)
+    entries = UnicodeSetAttribute(null=True)
+    by_recognized = ByRecognizedIndex()  # the same index, its instance bound to this model
+
+
+class AwardCollective(AwardRecord):
+    """One grassroots union's recognised initiatives in a phase:
+    `COLLECTIVE#<phase>#<grassroots>` / `SUM`, written in one transaction
+    with the union's own candidate (the candidate is the guard)."""
+    unit_id = UnicodeAttribute(null=True)
+    unit_path = ListAttribute(of=UnicodeAttribute, null=True)
+    top_level_unit_id = UnicodeAttribute(null=True)
+    benefit = NumberAttribute(null=True)
+    by_recognized = ByRecognizedIndex()  # the same index, its instance bound to this model
+
+
+class CompileRequest(AwardRecord):
+    """The latest request to compile one unit's list for one phase:
+    `COMPILE#<unit>#<phase>` / `REQUEST`. What GET /award-lists/{id} shows
+    while the version it names is being compiled (or failed)."""
+    version = NumberAttribute()
+    token = UnicodeAttribute()
+    status = UnicodeAttribute()  # compiling | done | failed
+    program_id = UnicodeAttribute()
+    requested_by = UnicodeAttribute()
+    requested_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    done_steps = NumberAttribute(default=0)
+    total_steps = NumberAttribute(default=0)
+    result_version = NumberAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
 
 
 class AwardListRecord(AwardRecord):

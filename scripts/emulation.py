@@ -34,8 +34,8 @@ def apply(env: dict) -> None:
 
 def prepare() -> None:
     """Make in the emulator what CloudFormation makes in AWS: the tables (with
-    stream and TTL), the award-list bucket, the verified mail sender and the
-    stream's failure queue."""
+    stream and TTL), the award-list bucket, the verified mail sender, the
+    stream's failure queue and the award-list queue."""
     import boto3
 
     from chalicelib import settings, tables
@@ -49,7 +49,11 @@ def prepare() -> None:
     # The stream's failure queue (StreamFailureQueue in AWS): the local feeder sets records aside there.
     from scripts import redrive
 
-    boto3.client("sqs", region_name=settings.region()).create_queue(QueueName=redrive.LOCAL_QUEUE_NAME)
+    sqs = boto3.client("sqs", region_name=settings.region())
+    sqs.create_queue(QueueName=redrive.LOCAL_QUEUE_NAME)
+    # The award-list queue (AwardListQueue in AWS). A short visibility timeout: a
+    # failed compile is delivered again within seconds here (minutes in AWS).
+    sqs.create_queue(QueueName=settings.award_list_queue(), Attributes={"VisibilityTimeout": "5"})
 
 
 # ---------------------------------------------------------------- DynamoDB's guarantees, which moto lacks

@@ -77,6 +77,13 @@ def main(argv) -> int:
                          args=({"count_changes": streams.count_changes, "react_to_events": streams.react_to_events},
                                settings.table_name("initiatives")),
                          kwargs={"stop": stop_feeding}).start()
+        # The award-list queue's handler, as Lambda's SQS poller would run it: compiles requested lists.
+        from chalicelib import queues
+        from scripts import queue_feeder
+
+        threading.Thread(target=queue_feeder.feed_forever, daemon=True, name="queue-feeder",
+                         args=(queues.compile_requested_list, settings.award_list_queue()),
+                         kwargs={"stop": stop_feeding}).start()
         chalice = subprocess.Popen(
             [sys.executable, os.path.join(ROOT, "scripts", "chalice_local.py"), "local", "--stage", "local", "--host", HOST,
              "--port", str(args.port), "--autoreload" if args.reload else "--no-autoreload"], cwd=ROOT, env=os.environ.copy(),

@@ -291,3 +291,51 @@ class Counting:
                    for key in keys):
                 found.append(operation)
         return found
+
+
+# ------------------------------------------------------------------ the award-list queue
+
+def queued_compiles() -> list[dict]:
+    """Take every message waiting on the award-list queue (moto), shaped as
+    Lambda delivers SQS records; the messages are deleted (as Lambda does once
+    its handler returns)."""
+    from scripts.queue_feeder import lambda_shaped
+
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=settings.award_list_queue())["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    records = []
+    while True:
+        answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])
+        if not answer.get("Messages"):
+            return records
+        for message in answer["Messages"]:
+            records.append(lambda_shaped(message, arn))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def run_compiles(api, records: list[dict] | None = None) -> list:
+    """`api`: the `api` or `pages` fixture (anything with chalice's test `client`).
+    Hand each queued compile (default: every message waiting) to the
+    `compile_requested_list` handler through chalice's test client, one message
+    per invocation as Lambda does (batch size 1). Returns the handler's answers."""
+    records = queued_compiles() if records is None else records
+    return [api.client.lambda_.invoke("compile_requested_list", {"Records": [record]}).payload for record in records]
+
+
+def compiled(api, unit: str, phase: str, user: str):
+    """POST /award-lists, the queue's handler run, then the list read back:
+    (201, list) when a new version was written, (200, list) when nothing had
+    changed (the requested id answers 303 to the existing version), or the
+    POST's refusal (status, error body) as answered."""
+    status, answer = api.json("POST", "/award-lists", {"unit_id": unit, "phase": phase}, user=user)
+    if status != 202:
+        return status, answer
+    run_compiles(api)
+    status, body = api.json("GET", f"/award-lists/{answer['id']}", user=user)
+    if status == 303:
+        status, body = api.json("GET", f"/award-lists/{body['id']}", user=user)
+        return status, body
+    if status == 200 and body["status"] in ("compiling", "failed"):
+        return status, body
+    return (201 if status == 200 else status), body

@@ -32,8 +32,8 @@ LAYERS = [
     {"review", "notify"},
     # award lists (read candidates, counters, reference data)
     {"awards"},
-    # edges: HTTP API, stream consumers, schedules
-    {"api", "streams", "schedules"},
+    # edges: HTTP API, stream consumers, schedules, queue consumers
+    {"api", "streams", "schedules", "queues"},
     # the web pages (they use the API's HTTP helpers)
     {"web"},
 ]
@@ -48,8 +48,10 @@ KEY_PREFIXES = {
     "USER#": {"submissions", "notify", "reference"},  # three tables, each owner its own partition
     "UNIT#": {"reference"}, "TARGET#": {"reference"}, "CHILDREN#": {"reference"}, "USERS#": {"reference"},
     "TOKEN#": {"reference"},
-    "COUNT#": {"counters"}, "APPLIED#": {"counters"}, "PERSON#": {"counters"}, "LEVEL#": {"counters"},
-    "CAND#": {"awards"}, "LIST#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
+    "COUNT#": {"counters"}, "APPLIED#": {"counters"}, "LEVEL#": {"counters"},
+    "PERSON#": {"counters", "awards"},  # two tables, each owner its own items
+    "CAND#": {"awards"}, "LIST#": {"awards"}, "GRASSROOTS#": {"awards"},
+    "COLLECTIVE#": {"awards"}, "COMPILE#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
 }
 WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "UNITS": {"counters"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}

@@ -14,6 +14,7 @@ import pytest
 
 from chalicelib.tables import encode_cursor
 from tests.conftest import initiative
+from tests import helpers
 from tests.helpers import deliver
 
 FPT_UNIT = "cdcs-fpt-cau-giay"
@@ -139,8 +140,7 @@ def world(api, pages, stream):
                          {"event": "request_revision", "expected_version": 2, "reason": REASON}, user="reviewer-fpt")
     assert status == 200
     deliver(stream)
-    status, award_list = api.json("POST", "/award-lists", {"unit_id": "ldld-ha-noi", "phase": PHASE},
-                                  user="leader-ha-noi")
+    status, award_list = helpers.compiled(api, "ldld-ha-noi", PHASE, "leader-ha-noi")
     assert status in (200, 201), award_list
     notes = api.json("GET", "/me/notifications", user=VICTIM)[1]
     assert notes["items"], "the victim has notifications to protect"
@@ -313,6 +313,8 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
                   lambda u: pages.post("/app/award-lists", {"phase": PHASE, "unit_id": "ldld-ha-noi"}, user=u))
     page_attempts(("/app/award-lists/{list_id}", "GET"), READS_HA_NOI,
                   lambda u: pages.get(f"/app/award-lists/{award}", user=u))
+    page_attempts(("/app/award-lists/{list_id}/progress", "GET"), READS_HA_NOI,
+                  lambda u: pages.get(f"/app/award-lists/{award}/progress", user=u))
     page_attempts(("/app/award-lists/{list_id}/workbook", "GET"), READS_HA_NOI,
                   lambda u: pages.get(f"/app/award-lists/{award}/workbook", user=u))
     page_attempts(("/app/award-lists/{list_id}/approve", "POST"), APPROVES_HA_NOI,

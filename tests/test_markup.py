@@ -15,6 +15,7 @@ import pytest
 
 from chalicelib import settings
 from tests.conftest import sent_mail
+from tests import helpers
 from tests.helpers import deliver, enter, fire
 from tests.markup import CORPUS, FORMULA_STARTS, TEXTS, injected, shown
 
@@ -74,7 +75,7 @@ def stored(api, pages, stream):
             fire(api, item["id"], "recognize", 3, "reviewer-cong-thuong", reason=f"Công nhận: {item['text']}",
                  confirmed_benefit_vnd=1_000_000, scores=scores)
     deliver(stream)
-    status, award_list = api.json("POST", "/award-lists", {"unit_id": "tld", "phase": PHASE}, user="leader-national")
+    status, award_list = helpers.compiled(api, "tld", PHASE, "leader-national")
     assert status == 201, award_list
     assert api.json("POST", f"/award-lists/{award_list['id']}/approve", {"confirm": True},
                     user="leader-national")[0] == 200

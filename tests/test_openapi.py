@@ -836,16 +836,27 @@ def test_award_list_answers_match_the_document(api, stream):
     def read(list_id, user="leader-ha-noi", status=None):
         return seen(api.request("GET", f"/award-lists/{list_id}", user=user), "get", AWARD_LIST, status)
 
-    # POST /award-lists: a new version (201), then the same list again (200), both with Location
-    response = api.request("POST", AWARD_LISTS, request, user="leader-ha-noi")
-    first = seen(response, "post", AWARD_LISTS, 201)
+    def compiled(user="leader-ha-noi"):
+        """POST (202, with Location), the queue's handler, then GET: the list, or 303 to the same one."""
+        response = api.request("POST", AWARD_LISTS, request, user=user)
+        asked = seen(response, "post", AWARD_LISTS, 202)
+        assert {k.lower(): v for k, v in response.headers.items()}["location"] == f"/award-lists/{asked['id']}"
+        assert asked["status"] == "compiling"
+        assert read(asked["id"], status=200)["status"] == "compiling"  # until the handler has run
+        helpers.run_compiles(api)
+        response = api.request("GET", f"/award-lists/{asked['id']}", user="leader-ha-noi")
+        if response.status_code == 303:
+            moved = seen(response, "get", AWARD_LIST, 303)
+            assert {k.lower(): v for k, v in response.headers.items()}["location"] == f"/award-lists/{moved['id']}"
+            return read(moved["id"], status=200)
+        return seen(response, "get", AWARD_LIST, 200)
+
+    # POST /award-lists: 202 and its progress, then the new version (a draft); then the same list again (303)
+    first = compiled()
     assert first["id"] == f"ldld-ha-noi~{PHASE}~1" and first["status"] == "draft" and first["approved_at"] is None
     assert first["counts"]["exemplary_initiatives"] == len(first["entries"]["exemplary_initiatives"])
-    assert {k.lower(): v for k, v in response.headers.items()}["location"] == f"/award-lists/{first['id']}"
-    response = api.request("POST", AWARD_LISTS, request, user="leader-national")
-    same = seen(response, "post", AWARD_LISTS, 200)
+    same = compiled(user="leader-national")
     assert (same["id"], same["content_hash"]) == (first["id"], first["content_hash"])
-    assert {k.lower(): v for k, v in response.headers.items()}["location"] == f"/award-lists/{first['id']}"
 
     # GET /award-lists/{list_id}
     for user in ("leader-ha-noi", "leader-national", "reviewer-ha-noi", "admin"):
@@ -854,7 +865,7 @@ def test_award_list_answers_match_the_document(api, stream):
     # A newer version supersedes the first: only the latest is approved, once (again: as it was).
     _recognised(api, seen, title="Cải tiến dây chuyền sơn tĩnh điện")
     helpers.deliver(stream)
-    second = compile_list(status=201)
+    second = compiled()
     assert second["version"] == 2
     superseded = approve(first["id"], status=409)
     assert superseded["errors"][0]["code"] == "award_list_superseded"
@@ -900,12 +911,13 @@ def test_award_list_answers_match_the_document(api, stream):
     unconfirmed = approve(second["id"], status=400, body={"confirm": False}, headers={"Accept-Language": "en"})
     assert [(e["path"], e["code"]) for e in unconfirmed["errors"]] == [("/confirm", "approval_unconfirmed")]
     approve(second["id"], status=413, body=None, raw=TOO_LARGE)
-    # POST /award-lists when SES refuses the leader's email: the version is stored (502), and
-    # compiling again finishes it (200)
+    # POST /award-lists when the queue refuses the message: 502, the request failed, and asking again works
     _recognised(api, seen, title="Cải tiến hệ thống chiếu sáng nhà xưởng")
     helpers.deliver(stream)
-    with helpers.Faulty("ses", "SendEmail", "MessageRejected"):
-        assert compile_list(status=502)["errors"][0]["code"] == "award_list_not_mailed"
-    assert compile_list(status=200)["version"] == 3
+    with helpers.Faulty("sqs", "SendMessage", "InternalError"):
+        assert compile_list(status=502)["errors"][0]["code"] == "award_list_not_queued"
+    failed = read(f"ldld-ha-noi~{PHASE}~3", status=200)
+    assert (failed["status"], failed["reason"]["code"]) == ("failed", "queue_unavailable")
+    assert compiled()["version"] == 3
 
     seen.assert_covers([("post", AWARD_LISTS), ("get", AWARD_LIST), ("post", APPROVE)], range(200, 600))

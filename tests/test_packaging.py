@@ -384,3 +384,27 @@ def test_zip_has_the_schemas_and_messages(packaged):
     assert {"app.py", "chalicelib/messages.json", "schemas/submission.json"} <= names
     schemas = {f"schemas/{name}" for name in os.listdir(os.path.join(ROOT, "schemas")) if name.endswith(".json")}
     assert schemas <= names, sorted(schemas - names)
+
+
+def test_the_award_list_compiler_is_fed_by_its_queue_whose_failures_are_kept(packaged):
+    """POST /award-lists queues; CompileRequestedList (its own role and timeout) takes
+    one message at a time from that queue; a message failing every delivery goes to a
+    dead-letter queue, after the handler has recorded the compile as failed."""
+    functions = packaged.of_type("AWS::Serverless::Function")
+    queues = packaged.of_type("AWS::SQS::Queue")
+    compiler = functions["CompileRequestedList"]["Properties"]
+    (source,) = compiler["Events"].values()
+    assert source["Type"] == "SQS" and source["Properties"]["BatchSize"] == 1
+    assert source["Properties"]["Queue"] == {"Fn::GetAtt": ["AwardListQueue", "Arn"]}
+    queue = queues["AwardListQueue"]["Properties"]
+    from chalicelib.awards.service import MAX_ATTEMPTS
+    assert queue["RedrivePolicy"]["maxReceiveCount"] > MAX_ATTEMPTS
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0] in queues
+    assert queue["VisibilityTimeout"] >= 6 * compiler["Timeout"]  # AWS's advice for Lambda consumers
+    role = compiler["Role"]["Fn::GetAtt"][0]
+    assert role != "DefaultRole"
+    granted = {action for policy in packaged.resources[role]["Properties"]["Policies"]
+               for st in as_list(policy["PolicyDocument"]["Statement"]) for action in as_list(st["Action"])}
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "dynamodb:Query"} <= granted
+    api = functions["APIHandler"]["Properties"]
+    assert api["Environment"]["Variables"]["AWARD_LIST_QUEUE_URL"] == {"Ref": "AwardListQueue"}

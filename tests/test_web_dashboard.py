@@ -55,6 +55,14 @@ def section(response, testid: str) -> str:
     return text_of(Html(body[match.start():end]))
 
 
+def section_html(response, testid: str) -> str:
+    """The markup of the element with `data-testid` (up to its closing tag of the same name)."""
+    body = response.body.decode("utf-8")
+    match = re.search(r'<(\w+)[^>]*data-testid="%s"' % re.escape(testid), body)
+    assert match, f"no {testid} on the page"
+    return body[match.start():body.index(f"</{match.group(1)}>", match.end())]
+
+
 def ranking(response, testid: str) -> list[tuple]:
     """(rank, unit name, entered) of each row of a ranking table."""
     body = response.body.decode("utf-8")
@@ -249,8 +257,13 @@ APPROVE_FROM_LIST = {"from": "list", "confirm": "yes"}  # the form, its confirma
 APPROVE_FROM_DASHBOARD = {"from": "dashboard", "confirm": "yes"}
 
 
-def compile_page(pages, user="leader-ha-noi"):
-    return pages.post("/app/award-lists", {"phase": PHASE}, user=user)
+def compile_page(pages, user="leader-ha-noi", run=True):
+    """Post the compile form; unless `run` is False, the queue's handler then compiles
+    (as Lambda would, off the request path). Returns the post's answer."""
+    response = pages.post("/app/award-lists", {"phase": PHASE}, user=user)
+    if run and response.status_code == 303:
+        helpers.run_compiles(pages)
+    return response
 
 
 def test_a_leader_compiles_then_approves_the_list_from_the_dashboard(pages, counted):
@@ -258,12 +271,21 @@ def test_a_leader_compiles_then_approves_the_list_from_the_dashboard(pages, coun
     dashboard = pages.get(f"/app/dashboard?phase={PHASE}", user="leader-ha-noi")
     assert "Chưa có danh sách khen thưởng" in section(dashboard, "award-list")
     # WHEN Hà Nội's leader compiles
-    response = compile_page(pages)
-    # THEN back to the dashboard, which says so and shows version 1, a draft with F1 as exemplary
+    response = compile_page(pages, run=False)
+    # THEN to the list's page, which shows a progress bar while the list is compiled off the request path
     assert response.status_code == 303
-    assert location(response) == f"/app/dashboard?phase={PHASE}&done=compiled"
-    dashboard = pages.get(location(response), user="leader-ha-noi")
-    assert "Đã lập phiên bản mới của danh sách khen thưởng." in section(dashboard, "notice-ok")
+    assert location(response) == f"/app/award-lists/{HA_NOI}~{PHASE}~1"
+    waiting = pages.get(location(response), user="leader-ha-noi")
+    assert waiting.status_code == 200 and "Đang lập" in section(waiting, "status")
+    assert "<progress" in section_html(waiting, "compile-progress") and "Tải lại" in section(waiting, "compile-progress")
+    assert "Đang lập phiên bản 1" in section(pages.get(f"/app/dashboard?phase={PHASE}", user="leader-ha-noi"),
+                                             "award-list-compiling")
+    # WHEN the queue's handler has compiled it THEN the page is the list, and the dashboard shows
+    # version 1, a draft with F1 as exemplary
+    helpers.run_compiles(pages)
+    listed = pages.get(location(response), user="leader-ha-noi")
+    assert "Dự thảo" in section(listed, "status")
+    dashboard = pages.get(f"/app/dashboard?phase={PHASE}", user="leader-ha-noi")
     awards = section(dashboard, "award-list")
     assert "Trạng thái Dự thảo" in awards and "Phiên bản 1" in awards and "Lập lúc 21/11/2026 10:00" in awards
     assert "Sáng kiến tiêu biểu 1" in awards
@@ -273,7 +295,9 @@ def test_a_leader_compiles_then_approves_the_list_from_the_dashboard(pages, coun
     assert "leader-ha-noi" not in awards
     # WHEN they compile again with nothing changed THEN it says so, and it is still version 1
     again = compile_page(pages)
-    assert location(again) == f"/app/dashboard?phase={PHASE}&done=unchanged"
+    asked = pages.get(location(again), user="leader-ha-noi")
+    assert location(asked) == f"/app/award-lists/{HA_NOI}~{PHASE}~1?done=unchanged"
+    assert "Dữ liệu không thay đổi" in section(pages.get(location(asked), user="leader-ha-noi"), "notice-ok")
     # WHEN they approve it from the dashboard, confirming it
     list_id = f"{HA_NOI}~{PHASE}~1"
     response = pages.post(f"/app/award-lists/{list_id}/approve", APPROVE_FROM_DASHBOARD, user="leader-ha-noi")
@@ -354,7 +378,7 @@ def test_an_older_version_says_a_newer_one_exists_and_cannot_be_approved(pages, 
     assert compile_page(pages).status_code == 303
     recognise(api, "Sáng kiến F9", 10_000_000, 10_000_000, {"novelty": 10, "applicability": 10, "effectiveness": 10})
     deliver(stream)
-    assert location(compile_page(pages)).endswith("done=compiled")
+    assert location(compile_page(pages)) == f"/app/award-lists/{HA_NOI}~{PHASE}~2"
     old = f"{HA_NOI}~{PHASE}~1"
     page = pages.get(f"/app/award-lists/{old}", user="leader-ha-noi")
     assert "Đã có phiên bản mới hơn" in section(page, "newer-version")
@@ -436,3 +460,45 @@ def test_the_recognised_figure_counts_every_state_the_definition_counts_as_recog
     finally:
         monkeypatch.undo()
         definition.default.cache_clear()
+
+
+def test_a_compile_in_progress_then_failed_shows_on_its_page_and_its_progress_json(pages, counted, tmp_path,
+                                                                                  monkeypatch):
+    import json
+
+    list_id = f"{HA_NOI}~{PHASE}~1"
+    # GIVEN a compile asked for and not run yet
+    response = compile_page(pages, run=False)
+    assert location(response) == f"/app/award-lists/{list_id}"
+    page = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi")
+    body = page.body.decode()
+    # THEN its page: no inline script or style (CSP), a refresh for browsers without a script, in Vietnamese
+    assert " style=" not in body and "<script>" not in body and "<style" not in body
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in body
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Danh sách đang được lập" in section(page, "compile-progress")
+    english = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi", lang="en")
+    assert "Compiling" in section(english, "status") and "Reload" in section(english, "compile-progress")
+    # AND the JSON its script polls says compiling, with nowhere to go yet
+    polled = pages.get(f"/app/award-lists/{list_id}/progress", user="leader-ha-noi")
+    assert polled.headers["Content-Type"] == "application/json"
+    assert json.loads(polled.body) == {"status": "compiling", "done": 0, "total": 0, "percent": 0, "next": None}
+    # WHEN every delivery fails (a broken criteria file)
+    broken = tmp_path / "criteria.json"
+    broken.write_text("[]", encoding="utf-8")
+    monkeypatch.setenv("AWARD_CRITERIA_FILE", str(broken))
+    [message] = helpers.queued_compiles()
+    message["attributes"]["ApproximateReceiveCount"] = "3"
+    assert helpers.run_compiles(pages, [message]) == [{"done": ["failed"]}]
+    # THEN the script is sent back to the page, which says it failed and why, and offers to compile again
+    assert json.loads(pages.get(f"/app/award-lists/{list_id}/progress", user="leader-ha-noi").body)["next"] == \
+        f"/app/award-lists/{list_id}"
+    page = pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi")
+    assert "Lập danh sách không thành công. Tệp tiêu chí khen thưởng không hợp lệ" in section(page, "compile-failed")
+    assert "Lập lại danh sách" in text_of(page)
+    # WHEN it is mended and asked again THEN the same version is compiled, and the script goes to the list
+    monkeypatch.delenv("AWARD_CRITERIA_FILE")
+    assert location(compile_page(pages)) == f"/app/award-lists/{list_id}"
+    assert json.loads(pages.get(f"/app/award-lists/{list_id}/progress", user="leader-ha-noi").body)["next"] == \
+        f"/app/award-lists/{list_id}?done=compiled"
+    assert "Dự thảo" in section(pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi"), "status")

@@ -1,42 +1,110 @@
-"""Award candidates: what the `award_candidate` effect writes when an
-initiative is recognised, and what compiling reads.
+"""Award candidates and the aggregates compiling reads: what the
+`award_candidate` effect writes when an initiative is recognised, and the
+reads that make a list cost what the list holds, not what was recognised.
 
-One candidate item per unit on the initiative's path (national → top-level →
-… → grassroots): `CAND#<phase>#<unit>` / `<submission id>` in the awards table,
-holding everything compiling needs. So a list for any unit and phase is ONE
-Query of one partition (paginated), never a Scan, and costs what that unit's
-recognised initiatives weigh, not the whole table. The price is up to four
-small puts per recognition, once.
+For every unit on the initiative's path (national → top-level → … →
+grassroots), in the awards table:
+
+- a candidate, `CAND#<phase>#<unit>` / `<submission id>`, with `score_rank`
+  (inverted score, inverted benefit, tracking code, id: best first) for the
+  `by_score` index, so a unit's best N is ONE Query with Limit N. The root's
+  candidates are not ranked (no list reads them: the national list reads each
+  top-level unit's best N), so they cost no index upkeep;
+- per author, `PERSON#<phase>#<unit>` / `<author key>`: recognised count,
+  score and benefit totals and one entry per initiative (its code, and the
+  name as written there), in the `by_recognized` index under its own
+  partition once it holds two (INDEX_FLOOR), so "authors with at least N" is
+  one Query reading only those;
+
+and once, for the grassroots union, `GRASSROOTS#<phase>#<unit>` / `SUM`: its
+recognised count and benefit, in `by_recognized` under
+`COLLECTIVE#<phase>#<top-level unit>`, so the unions of a top-level unit with
+at least N are one Query.
+
+Exactly once under redelivery: an author's aggregate is updated only if its
+`entries` do not hold this initiative's entry yet (the entry is the guard); a
+candidate is put only if absent; the grassroots sum is updated in ONE
+transaction with the grassroots candidate, whose absence is the guard. A run
+interrupted part way is completed by the next delivery, each write guarded.
 """
 import logging
 
-from chalicelib.awards.compile import Candidate, top_level_of
+from chalicelib.awards.compile import Author, Candidate, CollectiveTotal, PersonTotal, top_level_of
 from chalicelib.workflow.definition import SCORES
 
 logger = logging.getLogger(__name__)
+
+# score_rank: the score and the benefit inverted, fixed width, so ascending is best first.
+SCORE_CEILING = 999  # scores are 0..30
+BENEFIT_CEILING = 10 ** 16 - 1  # confirmed benefits are at most 10^15 (schemas/transition-request.json)
+SEPARATOR = "\x1f"  # between the fields of a person's entry (never in text people type)
+# An author's aggregate enters `by_recognized` once it holds this many initiatives; criteria
+# asking for fewer (1: every author) read the unit's aggregates without the index.
+INDEX_FLOOR = 2
+SUM = "SUM"
 
 
 def partition(phase_id: str, unit_id: str) -> str:
     return f"CAND#{phase_id}#{unit_id}"
 
 
+def person_partition(phase_id: str, unit_id: str) -> str:
+    return f"PERSON#{phase_id}#{unit_id}"
+
+
+def grassroots_key(phase_id: str, unit_id: str) -> str:
+    return f"GRASSROOTS#{phase_id}#{unit_id}"
+
+
+def collective_partition(phase_id: str, top_level_unit_id: str) -> str:
+    return f"COLLECTIVE#{phase_id}#{top_level_unit_id}"
+
+
+def score_rank(score_total: int, benefit: int, code: str, submission_id: str) -> str:
+    """The `by_score` sort key: ascending is Candidate.rank_key's order (score
+    desc, benefit desc, tracking code, id)."""
+    return (f"{SCORE_CEILING - score_total:03d}#{BENEFIT_CEILING - min(benefit, BENEFIT_CEILING):016d}"
+            f"#{code}#{submission_id}")
+
+
+def score_bound(min_total_score: int) -> str:
+    """Every score_rank of a score ≥ `min_total_score` sorts below this."""
+    return f"{SCORE_CEILING - min_total_score + 1:03d}"
+
+
+def entry(code: str, author: Author, grassroots_unit_id: str, top_level_unit_id: str) -> str:
+    """One initiative in an author's aggregate; sorting entries sorts them by code."""
+    return SEPARATOR.join((code, author.full_name, author.member_id or "", grassroots_unit_id, top_level_unit_id))
+
+
+# ---------------------------------------------------------------- the guards (named conditions)
+
 def not_yet_written():
     """Closes: a candidate written twice or changed after compiling began.
     Streams redeliver, and a listener may run again after a partial failure: a
     candidate is written once and never touched again, so a replay changes
-    nothing, and an interrupted run is completed by the next delivery."""
+    nothing, and an interrupted run is completed by the next delivery. (For
+    the grassroots candidate it also guards the union's sum, written in the
+    same transaction.)"""
     from chalicelib.tables import AwardCandidate
     return AwardCandidate.pk.does_not_exist()
 
 
+def entry_is_new(value: str):
+    """Closes: one initiative counted twice for an author (a redelivered or
+    replayed record, a listener run again after a partial failure): the
+    author's aggregate moves only if its entries do not hold this one."""
+    from chalicelib.tables import AwardPerson
+    return AwardPerson.entries.does_not_exist() | ~AwardPerson.entries.contains(value)
+
+
+# ---------------------------------------------------------------- the listener
+
 def on_event(event: dict) -> None:
     """The `award_candidate` listener: `event` is the history event (a plain
     dict) of a recognition. Reads the initiative (one GetItem) and writes its
-    candidate for every unit on its path. Idempotent."""
-    from pynamodb.exceptions import PutError
-
+    candidate and aggregates for every unit on its path. Idempotent."""
     from chalicelib.submissions import store
-    from chalicelib.tables import AwardCandidate, CandidateAuthor
 
     record = store.get(event["submission_id"])  # strongly consistent: the recognition's own write is visible
     if record is None:
@@ -48,14 +116,87 @@ def on_event(event: dict) -> None:
         logger.warning("award candidate: event %s#%s has no scores or confirmed benefit; skipped",
                        event["submission_id"], event.get("seq"))
         return
-    for unit_id in attributes["unit_path"]:
-        item = AwardCandidate(partition(attributes["phase_id"], unit_id), attributes["submission_id"],
-                              **{**attributes, "authors": [CandidateAuthor(**a) for a in attributes["authors"]]})
+    write(attributes)
+
+
+def write(attributes: dict) -> None:
+    """Write a recognised initiative's candidates and aggregates (its
+    `candidate_attributes`) for every unit on its path; each write guarded,
+    so running it again changes nothing."""
+    path = attributes["unit_path"]
+    for unit_id in path:
+        _count_authors(unit_id, attributes)
+    for unit_id in path:
+        _write_candidate(unit_id, attributes, ranked=unit_id != path[0] or len(path) == 1,
+                         grassroots=unit_id == path[-1])
+
+
+def _count_authors(unit_id: str, attributes: dict) -> None:
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.tables import AwardPerson
+
+    phase_id = attributes["phase_id"]
+    partition_key = person_partition(phase_id, unit_id)
+    for key, author in author_keys(attributes).items():
+        value = entry(attributes["code"], author, attributes["grassroots_unit_id"], attributes["top_level_unit_id"])
+        person = AwardPerson(partition_key, key)
+        try:
+            person.update(actions=[
+                AwardPerson.recognized.add(1), AwardPerson.score_total.add(attributes["score_total"]),
+                AwardPerson.benefit.add(attributes["confirmed_benefit_vnd"]), AwardPerson.entries.add({value}),
+            ], condition=entry_is_new(value))
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            # Counted by an earlier delivery, which may have stopped before indexing it.
+            person = AwardPerson.get(partition_key, key, consistent_read=True)
+        if int(person.recognized or 0) >= INDEX_FLOOR and person.count_pk is None:
+            # Into `by_recognized` once it could be listed: authors of one initiative (most of
+            # them) cost no index upkeep. SET of a constant: a second delivery changes nothing.
+            person.update(actions=[AwardPerson.count_pk.set(partition_key)])
+
+
+def _write_candidate(unit_id: str, attributes: dict, ranked: bool, grassroots: bool) -> None:
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.tables import AwardCandidate, AwardCollective, Cancelled, CandidateAuthor, Transaction
+
+    phase_id = attributes["phase_id"]
+    item = AwardCandidate(partition(phase_id, unit_id), attributes["submission_id"],
+                          **{**attributes, "authors": [CandidateAuthor(**a) for a in attributes["authors"]]})
+    if ranked:
+        item.score_rank = score_rank(attributes["score_total"], attributes["confirmed_benefit_vnd"],
+                                     attributes["code"], attributes["submission_id"])
+    if not grassroots:
         try:
             item.save(condition=not_yet_written())
         except PutError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise  # written by an earlier delivery, when it is that
+        return
+    transaction = Transaction()
+    transaction.put("candidate", item, condition=not_yet_written())
+    transaction.update("union's sum", AwardCollective(grassroots_key(phase_id, unit_id), SUM), [
+        AwardCollective.count_pk.set(collective_partition(phase_id, attributes["top_level_unit_id"])),
+        AwardCollective.unit_id.set(unit_id), AwardCollective.unit_path.set(attributes["unit_path"]),
+        AwardCollective.top_level_unit_id.set(attributes["top_level_unit_id"]),
+        AwardCollective.recognized.add(1), AwardCollective.benefit.add(attributes["confirmed_benefit_vnd"])])
+    try:
+        transaction.commit()
+    except Cancelled as cancelled:
+        if not cancelled.failed("candidate"):
+            raise  # written (and summed) by an earlier delivery, when it is that
+
+
+def author_keys(attributes: dict) -> dict:
+    """author key → Author, each key once (the first author listed under it),
+    as compiling counts them."""
+    keys = {}
+    for raw in attributes["authors"]:
+        author = Author(raw["full_name"], raw.get("member_id"))
+        keys.setdefault(author.key(attributes["grassroots_unit_id"]), author)
+    return keys
 
 
 def candidate_attributes(event: dict, submission: dict) -> dict | None:
@@ -82,11 +223,58 @@ def candidate_attributes(event: dict, submission: dict) -> dict | None:
     }
 
 
+# ---------------------------------------------------------------- what compiling reads
+
 def for_unit(unit_id: str, phase_id: str):
     """Every candidate of `unit_id`'s subtree in `phase_id`: one Query, page
-    after page (a generator of Candidate)."""
+    after page (a generator of Candidate). Compiling no longer reads this (it
+    grows with what was recognised); kept to check the aggregates against."""
     from chalicelib.dynamo_json import plain
     from chalicelib.tables import AwardCandidate
 
     for item in AwardCandidate.query(partition(phase_id, unit_id)):
         yield Candidate.from_json(plain(item.attribute_values))
+
+
+def best(unit_id: str, phase_id: str, limit: int, min_total_score: int) -> list:
+    """The best `limit` candidates of `unit_id`'s subtree scoring at least
+    `min_total_score`, best first: ONE Query of `by_score` with Limit (reads
+    only what it returns)."""
+    from chalicelib.dynamo_json import plain
+    from chalicelib.tables import AwardCandidate
+
+    found = AwardCandidate.by_score.query(partition(phase_id, unit_id),
+                                          AwardCandidate.score_rank < score_bound(min_total_score), limit=limit)
+    return [Candidate.from_json(plain(item.attribute_values)) for item in found]
+
+
+def people(unit_id: str, phase_id: str, min_recognized: int) -> dict:
+    """author key → PersonTotal of every author with at least `min_recognized`
+    recognised initiatives in `unit_id`'s subtree: a Query of `by_recognized`
+    (paginated) reading only those; when the criteria ask for fewer than
+    INDEX_FLOOR (every author is listed), a Query of the unit's aggregates."""
+    from chalicelib.tables import AwardPerson
+
+    if min_recognized >= INDEX_FLOOR:
+        found = AwardPerson.by_recognized.query(person_partition(phase_id, unit_id),
+                                                AwardPerson.recognized >= min_recognized)
+    else:
+        found = AwardPerson.query(person_partition(phase_id, unit_id))
+    return {item.sk: PersonTotal.from_entries(int(item.recognized), int(item.score_total), int(item.benefit),
+                                              item.entries, SEPARATOR)
+            for item in found if int(item.recognized) >= min_recognized}
+
+
+def collectives(top_level_unit_id: str, phase_id: str, min_recognized: int, within: str | None = None) -> dict:
+    """grassroots unit id → CollectiveTotal of the unions under
+    `top_level_unit_id` with at least `min_recognized` recognised initiatives
+    (only those under `within`, when given: a filter on what is read): a Query
+    of `by_recognized` (paginated)."""
+    from chalicelib.tables import AwardCollective
+
+    condition = AwardCollective.unit_path.contains(within) if within else None
+    found = AwardCollective.by_recognized.query(collective_partition(phase_id, top_level_unit_id),
+                                                AwardCollective.recognized >= min_recognized,
+                                                filter_condition=condition)
+    return {item.unit_id: CollectiveTotal(count=int(item.recognized), benefit=int(item.benefit),
+                                          top_level_unit_id=item.top_level_unit_id) for item in found}

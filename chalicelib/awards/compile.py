@@ -1,13 +1,15 @@
 """Compiling award lists: candidates + grassroots progress + criteria → the
 three lists. Pure: no AWS, no clock; the same input gives the same output.
 
-Compiling streams: `Tally.add` takes candidates one at a time and keeps only
-what the lists need (the best N per top-level unit, one aggregate per author
-and per grassroots union), so a national list does not hold every recognised
-initiative at once. Then `Tally.units_to_check()` names the grassroots unions
-whose entered count and target decide whether they are a collective, the
-caller reads those, `Tally.lists()` finishes, and `name_units` adds the
-names of the units the entries name (read by the caller).
+The lists are made (`assemble`) from what they need: each top-level unit's
+best N candidates, one aggregate per author (`PersonTotal`) and per
+grassroots union (`CollectiveTotal`), and the progress of the unions that
+qualify. The service reads those through indexes kept from the stream
+(awards/candidates.py); `Tally` makes the same from every candidate, one at a
+time (the reference the indexes are tested against). `units_to_check` names
+the grassroots unions whose entered count and target decide whether they are
+a collective, and `name_units` adds the names of the units the entries name
+(read by the caller).
 
 Every list has a total order, so arrival order never matters:
 - exemplary initiatives: total score desc, confirmed benefit desc, tracking code, id;
@@ -97,18 +99,35 @@ def top_level_of(unit_path) -> str:
     return unit_path[1] if len(unit_path) > 1 else unit_path[0]
 
 
-class _Person:
+class PersonTotal:
+    """One author's recognised initiatives in a unit's subtree: how many, the
+    sums of their scores and benefits, their codes, and `first`: (code, name,
+    member id, grassroots unit, top-level unit) as written on the first by code."""
     __slots__ = ("count", "score_total", "benefit", "codes", "first")
 
     def __init__(self):
         self.count, self.score_total, self.benefit, self.codes, self.first = 0, 0, 0, [], None
 
+    @classmethod
+    def from_entries(cls, count: int, score_total: int, benefit: int, entries, separator: str) -> "PersonTotal":
+        """From a stored aggregate whose entries are `code<sep>name<sep>member id<sep>grassroots<sep>top-level`."""
+        person = cls()
+        person.count, person.score_total, person.benefit = count, score_total, benefit
+        for text in entries or ():
+            code, name, member_id, grassroots, top_level = text.split(separator)
+            person.codes.append(code)
+            seen_as = (code, name, member_id or None, grassroots, top_level)
+            if person.first is None or seen_as < person.first:
+                person.first = seen_as
+        return person
 
-class _Collective:
+
+class CollectiveTotal:
+    """A grassroots union's recognised initiatives: how many, the benefit, its top-level unit."""
     __slots__ = ("count", "benefit", "top_level_unit_id")
 
-    def __init__(self, top_level_unit_id):
-        self.count, self.benefit, self.top_level_unit_id = 0, 0, top_level_unit_id
+    def __init__(self, top_level_unit_id, count: int = 0, benefit: int = 0):
+        self.count, self.benefit, self.top_level_unit_id = count, benefit, top_level_unit_id
 
 
 class Tally:
@@ -117,8 +136,8 @@ class Tally:
     def __init__(self, criteria: Criteria):
         self.criteria = criteria
         self._best: dict[str, list] = {}   # top-level unit → its best candidates (≤ 2N kept)
-        self._people: dict[str, _Person] = {}
-        self._collectives: dict[str, _Collective] = {}
+        self._people: dict[str, PersonTotal] = {}
+        self._collectives: dict[str, CollectiveTotal] = {}
         self._seen: set = set()
 
     def add(self, candidate: Candidate) -> None:
@@ -137,7 +156,7 @@ class Tally:
         for author in candidate.authors:
             keys.setdefault(author.key(candidate.grassroots_unit_id), author)
         for key, author in keys.items():
-            person = self._people.setdefault(key, _Person())
+            person = self._people.setdefault(key, PersonTotal())
             person.count += 1
             person.score_total += candidate.score_total
             person.benefit += candidate.confirmed_benefit_vnd
@@ -148,61 +167,77 @@ class Tally:
             if person.first is None or seen_as < person.first:
                 person.first = seen_as
         collective = self._collectives.setdefault(candidate.grassroots_unit_id,
-                                                  _Collective(candidate.top_level_unit_id))
+                                                  CollectiveTotal(candidate.top_level_unit_id))
         collective.count += 1
         collective.benefit += candidate.confirmed_benefit_vnd
 
     def units_to_check(self) -> list[str]:
         """Grassroots unions with enough recognised initiatives to be a
         collective: their progress decides the rest."""
-        floor = self.criteria.outstanding_collectives.min_recognized
-        return sorted(unit for unit, c in self._collectives.items() if c.count >= floor)
+        return units_to_check(self.criteria, self._collectives)
 
     def lists(self, progress: dict) -> dict:
         """The three lists, units named by id only (`name_units` adds names).
         `progress`: grassroots unit id → Progress (absent: nothing entered, no target)."""
-        rule = self.criteria.exemplary_initiatives
-        chosen = []
-        for best in self._best.values():
-            chosen += sorted(best, key=Candidate.rank_key)[:rule.top_per_top_level_unit]
-        chosen.sort(key=Candidate.rank_key)
-        exemplary = [{
-            "rank": rank, "submission_id": c.submission_id, "code": c.code, "title": c.title,
-            "authors": [{"full_name": a.full_name, "member_id": a.member_id} for a in c.authors],
-            "unit_id": c.grassroots_unit_id, "unit_name": None,
-            "top_level_unit_id": c.top_level_unit_id, "top_level_unit_name": None,
-            "scores": dict(sorted(c.scores.items())), "score_total": c.score_total,
-            "confirmed_benefit_vnd": c.confirmed_benefit_vnd, "recognized_at": c.recognized_at,
-        } for rank, c in zip(competition_ranks(c.merit() for c in chosen), chosen)]
+        return assemble(self.criteria, self._best.values(), self._people, self._collectives, progress)
 
-        floor = self.criteria.outstanding_individuals.min_recognized
-        people = sorted(((key, p) for key, p in self._people.items() if p.count >= floor),
-                        key=lambda kp: (-kp[1].count, -kp[1].benefit, fold(kp[1].first[1]), kp[0]))
-        individuals = [{
-            "rank": rank, "key": key, "full_name": p.first[1], "member_id": p.first[2],
-            "unit_id": p.first[3], "unit_name": None,
-            "top_level_unit_id": p.first[4], "top_level_unit_name": None,
-            "recognized_count": p.count, "score_total": p.score_total, "confirmed_benefit_vnd": p.benefit,
-            "codes": sorted(p.codes),
-        } for rank, (key, p) in zip(competition_ranks((p.count, p.benefit) for _, p in people), people)]
 
-        rule = self.criteria.outstanding_collectives
-        winners = []
-        for unit in self.units_to_check():
-            standing = progress.get(unit) or Progress(entered=0, target=None)
-            if rule.require_target_reached and not standing.reached:
-                continue
-            winners.append((unit, self._collectives[unit], standing))
-        winners.sort(key=lambda w: (-w[1].count, -w[1].benefit, w[0]))
-        collectives = [{
-            "rank": rank, "unit_id": unit, "unit_name": None,
-            "top_level_unit_id": c.top_level_unit_id, "top_level_unit_name": None,
-            "recognized_count": c.count, "entered": standing.entered, "target": standing.target,
-            "confirmed_benefit_vnd": c.benefit,
-        } for rank, (unit, c, standing) in zip(competition_ranks((c.count, c.benefit) for _, c, _ in winners),
-                                                winners)]
-        return {"exemplary_initiatives": exemplary, "outstanding_individuals": individuals,
-                "outstanding_collectives": collectives}
+def units_to_check(criteria: Criteria, collectives: dict) -> list[str]:
+    """The unions of `collectives` (unit id → CollectiveTotal) with enough
+    recognised initiatives to be a collective."""
+    floor = criteria.outstanding_collectives.min_recognized
+    return sorted(unit for unit, c in collectives.items() if c.count >= floor)
+
+
+def assemble(criteria: Criteria, best, people: dict, collectives: dict, progress: dict) -> dict:
+    """The three lists from what they are made of, however it was gathered
+    (a Tally of every candidate, or the aggregates read through the indexes):
+    `best`, for each top-level unit, candidates that include its best N
+    (any order, any more); `people`, author key → PersonTotal; `collectives`,
+    grassroots unit id → CollectiveTotal; `progress`, grassroots unit id →
+    Progress. Authors and unions below the criteria's floors are left out here."""
+    rule = criteria.exemplary_initiatives
+    chosen = []
+    for found in best:
+        chosen += sorted(found, key=Candidate.rank_key)[:rule.top_per_top_level_unit]
+    chosen.sort(key=Candidate.rank_key)
+    exemplary = [{
+        "rank": rank, "submission_id": c.submission_id, "code": c.code, "title": c.title,
+        "authors": [{"full_name": a.full_name, "member_id": a.member_id} for a in c.authors],
+        "unit_id": c.grassroots_unit_id, "unit_name": None,
+        "top_level_unit_id": c.top_level_unit_id, "top_level_unit_name": None,
+        "scores": dict(sorted(c.scores.items())), "score_total": c.score_total,
+        "confirmed_benefit_vnd": c.confirmed_benefit_vnd, "recognized_at": c.recognized_at,
+    } for rank, c in zip(competition_ranks(c.merit() for c in chosen), chosen)]
+
+    floor = criteria.outstanding_individuals.min_recognized
+    ranked = sorted(((key, p) for key, p in people.items() if p.count >= floor),
+                    key=lambda kp: (-kp[1].count, -kp[1].benefit, fold(kp[1].first[1]), kp[0]))
+    individuals = [{
+        "rank": rank, "key": key, "full_name": p.first[1], "member_id": p.first[2],
+        "unit_id": p.first[3], "unit_name": None,
+        "top_level_unit_id": p.first[4], "top_level_unit_name": None,
+        "recognized_count": p.count, "score_total": p.score_total, "confirmed_benefit_vnd": p.benefit,
+        "codes": sorted(p.codes),
+    } for rank, (key, p) in zip(competition_ranks((p.count, p.benefit) for _, p in ranked), ranked)]
+
+    rule = criteria.outstanding_collectives
+    winners = []
+    for unit in units_to_check(criteria, collectives):
+        standing = progress.get(unit) or Progress(entered=0, target=None)
+        if rule.require_target_reached and not standing.reached:
+            continue
+        winners.append((unit, collectives[unit], standing))
+    winners.sort(key=lambda w: (-w[1].count, -w[1].benefit, w[0]))
+    units = [{
+        "rank": rank, "unit_id": unit, "unit_name": None,
+        "top_level_unit_id": c.top_level_unit_id, "top_level_unit_name": None,
+        "recognized_count": c.count, "entered": standing.entered, "target": standing.target,
+        "confirmed_benefit_vnd": c.benefit,
+    } for rank, (unit, c, standing) in zip(competition_ranks((c.count, c.benefit) for _, c, _ in winners),
+                                            winners)]
+    return {"exemplary_initiatives": exemplary, "outstanding_individuals": individuals,
+            "outstanding_collectives": units}
 
 
 def unit_ids(lists: dict) -> set:

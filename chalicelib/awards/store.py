@@ -267,3 +267,155 @@ def _from_record(record) -> AwardList:
         workbook_key=record.workbook_key, approved_at=record.approved_at, approved_by=record.approved_by,
         workbook_written_at=record.workbook_written_at, notified_at=record.notified_at,
         entries_key=record.entries_key)
+
+
+# ---------------------------------------------------------------- compile requests
+#
+# `COMPILE#<unit>#<phase>` / `REQUEST`: the latest request to compile a unit's
+# list for a phase, one item, overwritten by the next request. It names the
+# version a compile is expected to write (the list id POST /award-lists
+# answers with), its progress, and how it ended: `done` (with the version it
+# wrote or found unchanged) or `failed` (with a reason). Compiling itself runs
+# elsewhere (the award-list queue's handler), guarded by the request's token.
+
+COMPILING, DONE, FAILED = "compiling", "done", "failed"
+REQUEST = "REQUEST"
+
+
+@dataclass(frozen=True)
+class CompileRequest:
+    unit_id: str
+    phase_id: str
+    program_id: str
+    version: int
+    token: str
+    status: str
+    requested_by: str
+    requested_at: str
+    updated_at: str
+    done_steps: int = 0
+    total_steps: int = 0
+    result_version: int | None = None
+    reason: str | None = None
+    attempts: int = 0
+
+    @property
+    def id(self) -> str:
+        return list_id(self.unit_id, self.phase_id, self.version)
+
+
+def request_partition(unit_id: str, phase_id: str) -> str:
+    return f"COMPILE#{unit_id}#{phase_id}"
+
+
+def request_is_open(stale_before: str):
+    """Closes: two requests (two leaders, two tabs) both starting a compile of
+    the same list. A new request replaces the item only when none is
+    compiling, or when the one compiling has not been heard of since
+    `stale_before` (its message lost, its handler gone): then it may be asked again."""
+    from chalicelib.tables import CompileRequest as Record
+    return Record.pk.does_not_exist() | (Record.status != COMPILING) | (Record.updated_at < stale_before)
+
+
+def still_compiling(token: str):
+    """Closes: a redelivered or late message of an earlier request (SQS
+    delivers at least once) reporting progress or an outcome over a newer
+    request's, or after its own outcome was recorded."""
+    from chalicelib.tables import CompileRequest as Record
+    return Record.pk.exists() & (Record.token == token) & (Record.status == COMPILING)
+
+
+def compile_request(unit_id: str, phase_id: str) -> CompileRequest | None:
+    """The latest compile request of the list: one GetItem, strongly consistent."""
+    from chalicelib.tables import CompileRequest as Record
+
+    try:
+        record = Record.get(request_partition(unit_id, phase_id), REQUEST, consistent_read=True)
+    except Record.DoesNotExist:
+        return None
+    return CompileRequest(
+        unit_id=unit_id, phase_id=phase_id, program_id=record.program_id, version=int(record.version),
+        token=record.token, status=record.status, requested_by=record.requested_by,
+        requested_at=record.requested_at, updated_at=record.updated_at, done_steps=int(record.done_steps or 0),
+        total_steps=int(record.total_steps or 0),
+        result_version=int(record.result_version) if record.result_version is not None else None,
+        reason=record.reason, attempts=int(record.attempts or 0))
+
+
+def latest_version(unit_id: str, phase_id: str) -> int:
+    """The newest version's number (0 when there is none): one Query, Limit 1,
+    strongly consistent, projecting the number only."""
+    from chalicelib.tables import AwardListRecord
+
+    found = AwardListRecord.query(partition(unit_id, phase_id), AwardListRecord.sk.startswith("V#"),
+                                  scan_index_forward=False, limit=1, consistent_read=True,
+                                  attributes_to_get=["version"])
+    return next((int(record.version) for record in found), 0)
+
+
+def open_request(request: CompileRequest, stale_before: str) -> bool:
+    """Write `request` (status compiling) unless another is compiling (see
+    `request_is_open`): True if this call opened it."""
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.tables import CompileRequest as Record
+
+    record = Record(request_partition(request.unit_id, request.phase_id), REQUEST,
+                    version=request.version, token=request.token, status=COMPILING, program_id=request.program_id,
+                    requested_by=request.requested_by, requested_at=request.requested_at,
+                    updated_at=request.updated_at, done_steps=0, total_steps=0, attempts=0)
+    try:
+        record.save(condition=request_is_open(stale_before))
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _update_request(unit_id: str, phase_id: str, token: str, actions) -> bool:
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.tables import CompileRequest as Record
+
+    try:
+        Record(request_partition(unit_id, phase_id), REQUEST).update(actions=actions,
+                                                                     condition=still_compiling(token))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def report_progress(unit_id: str, phase_id: str, token: str, done: int, total: int, at: str) -> bool:
+    """Record how far the compile is (steps done of total)."""
+    from chalicelib.tables import CompileRequest as Record
+
+    return _update_request(unit_id, phase_id, token, [
+        Record.done_steps.set(done), Record.total_steps.set(total), Record.updated_at.set(at)])
+
+
+def note_attempt(unit_id: str, phase_id: str, token: str, reason: str, at: str) -> bool:
+    """An attempt failed and the queue will deliver the message again: say why, keep compiling."""
+    from chalicelib.tables import CompileRequest as Record
+
+    return _update_request(unit_id, phase_id, token, [
+        Record.attempts.add(1), Record.reason.set(reason), Record.updated_at.set(at)])
+
+
+def finish_request(unit_id: str, phase_id: str, token: str, result_version: int, at: str) -> bool:
+    """compiling → done, naming the version written (or found unchanged): once."""
+    from chalicelib.tables import CompileRequest as Record
+
+    return _update_request(unit_id, phase_id, token, [
+        Record.status.set(DONE), Record.result_version.set(result_version), Record.reason.remove(),
+        Record.done_steps.set(Record.total_steps), Record.updated_at.set(at)])
+
+
+def fail_request(unit_id: str, phase_id: str, token: str, reason: str, at: str) -> bool:
+    """compiling → failed, with the reason (a code): once. Asking again opens a new request."""
+    from chalicelib.tables import CompileRequest as Record
+
+    return _update_request(unit_id, phase_id, token, [
+        Record.status.set(FAILED), Record.reason.set(reason), Record.updated_at.set(at)])

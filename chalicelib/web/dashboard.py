@@ -1,8 +1,11 @@
 """A leader's dashboard: progress against target, rankings, award lists.
 
 GET  /app/dashboard?phase=                  the caller's unit in one phase (leaders, admins)
-POST /app/award-lists                       compile the caller's unit's list for a phase
-GET  /app/award-lists/{list_id}             one version of a list (the award emails link here)
+POST /app/award-lists                       ask for the caller's unit's list for a phase (compiled off the request path)
+GET  /app/award-lists/{list_id}             one version of a list (the award emails link here), or, while it
+                                            is compiled, a progress bar (a small script polls .../progress;
+                                            without it the page refreshes itself and offers "Tải lại")
+GET  /app/award-lists/{list_id}/progress    the compile's progress as JSON, for that script
 GET  /app/award-lists/{list_id}/workbook    303 to a fresh presigned link to its Excel file
 POST /app/award-lists/{list_id}/approve     approve that version (the form's "I confirm" box ticked)
 
@@ -27,7 +30,8 @@ DynamoDB reads of each page (besides the session's unread count):
   names of who compiled and approved it (one BatchGetItem of ≤ 2 users).
 - list page: one GetItem of the version, one GetItem of version + 1 (is there
   a newer one?), the names (one BatchGetItem); the workbook link is presigned
-  locally (no S3 call).
+  locally (no S3 call). While compiling: the GetItem of the version (absent)
+  and one GetItem of the compile request; the same for each poll.
 - workbook: one GetItem, then the presigned link.
 """
 from chalice import Blueprint
@@ -44,6 +48,8 @@ KINDS = ("exemplary_initiatives", "outstanding_individuals", "outstanding_collec
 LIST_READERS = access.READERS
 # What a redirect may ask the next page to say (anything else is ignored).
 DONE = ("compiled", "unchanged", "approved")
+# How often a compile's page refreshes itself without JavaScript (the script polls every 2 s).
+REFRESH_SECONDS = 5
 PROBLEMS = ("award_list_approved", "award_list_superseded", "approval_unconfirmed")
 
 
@@ -70,6 +76,7 @@ def dashboard(page):
     top_level = (stats.rankings(page.principal, {"phase": phase.id, "level": Level.TOP_LEVEL.value})
                  if national or page.has_role("admin") else None)
     latest = store.latest(unit.id, phase.id)
+    request = store.compile_request(unit.id, phase.id)
     mine = figures["unit"]
     elapsed = charts.elapsed(phase.starts_on, phase.ends_on, clock.today())
     overall, program_target = _overall(mine, phase, national, elapsed)
@@ -83,6 +90,7 @@ def dashboard(page):
         states=_state_bars(page, mine), groups=_group_bars(page, program, mine),
         children=None if national else _children_ranking(figures["children"]), top_level=top_level,
         award_list=latest, names=service.names(latest) if latest else {}, kinds=KINDS,
+        compiling=request if request is not None and request.status == store.COMPILING else None,
         may_compile=page.has_role("leader"),
         may_approve=latest is not None and latest.status == store.DRAFT and access.may_approve(page.principal, unit),
         notices=_notices(page))
@@ -182,14 +190,13 @@ def _notices(page) -> list:
 @bp.route(PREFIX + "/award-lists", methods=["POST"], content_types=[FORM_TYPE])
 @page_view(bp, roles=("leader",))
 def compile_award_list(page):
-    """Compile the caller's unit's list for the posted phase (a new version
-    only when the data changed), then back to the dashboard."""
+    """Ask for the caller's unit's list for the posted phase to be compiled,
+    then to its page: a progress bar until the list is there."""
     from chalicelib.awards import service
 
     phase_id = (page.form().get("phase") or [""])[0]
-    award_list, _, _, phase, created = service.compile_for(
-        page.principal, {"unit_id": page.principal.unit_id, "phase": phase_id})
-    return redirect(url(PREFIX + "/dashboard", phase=phase.id, done="compiled" if created else "unchanged"))
+    request, *_ = service.request_for(page.principal, {"unit_id": page.principal.unit_id, "phase": phase_id})
+    return redirect(url(f"{PREFIX}/award-lists/{request.id}"))
 
 
 @bp.route(PREFIX + "/award-lists/{list_id}", methods=["GET"])
@@ -197,7 +204,18 @@ def compile_award_list(page):
 def award_list_page(page, list_id):
     from chalicelib.awards import service, store
 
-    award_list, unit, program, phase = service.read_for(page.principal, list_id)
+    try:
+        found, unit, program, phase = service.lookup_for(page.principal, list_id)
+    except service.SameAs as same:
+        return redirect(url(f"{PREFIX}/award-lists/{same.list_id}", done="unchanged"))
+    if isinstance(found, store.CompileRequest):
+        return page.render(
+            "award_list_compiling.html", request=found, unit=unit, program=program, phase=phase,
+            progress=service.present_request(found, unit, program, phase, page.lang)["progress"],
+            reason=service.present_request(found, unit, program, phase, page.lang)["reason"],
+            may_compile=access.may_compile(page.principal, unit) and page.principal.unit_id == unit.id,
+            refresh_seconds=REFRESH_SECONDS, headers={"Cache-Control": "no-store"})
+    award_list = found
     newer = store.has_version_after(unit.id, phase.id, award_list.version)
     return page.render(
         "award_list.html", award_list=award_list, names=service.names(award_list), unit=unit, program=program,
@@ -205,6 +223,34 @@ def award_list_page(page, list_id):
         newer=store.list_id(unit.id, phase.id, award_list.version + 1) if newer else None,
         may_approve=not newer and award_list.status == store.DRAFT and access.may_approve(page.principal, unit),
         notices=_notices(page))
+
+
+@bp.route(PREFIX + "/award-lists/{list_id}/progress", methods=["GET"])
+@page_view(bp, roles=LIST_READERS)
+def award_list_progress(page, list_id):
+    """{status, done, total, percent, next}: what the progress bar's script
+    polls; `next` is where to go once the compile is over (null while compiling)."""
+    import json
+
+    from chalice import Response
+
+    from chalicelib.awards import service, store
+
+    try:
+        found, unit, program, phase = service.lookup_for(page.principal, list_id)
+    except service.SameAs as same:
+        answer = {"status": "done", "done": 1, "total": 1, "percent": 100,
+                  "next": url(f"{PREFIX}/award-lists/{same.list_id}", done="unchanged")}
+    else:
+        if isinstance(found, store.CompileRequest):
+            progress = service.present_request(found, unit, program, phase, page.lang)["progress"]
+            answer = {"status": found.status, **progress,
+                      "next": None if found.status == store.COMPILING else url(f"{PREFIX}/award-lists/{list_id}")}
+        else:
+            answer = {"status": found.status, "done": 1, "total": 1, "percent": 100,
+                      "next": url(f"{PREFIX}/award-lists/{list_id}", done="compiled")}
+    return Response(body=json.dumps(answer), status_code=200, headers={
+        "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
 @bp.route(PREFIX + "/award-lists/{list_id}/workbook", methods=["GET"])

@@ -160,7 +160,10 @@ def served_app():
     with open(SERVE_LOG, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             [sys.executable, "scripts/dev.py", "serve", "--port", str(port), "--moto-port", str(moto_port)],
-            cwd=ROOT, env=user_environment(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            # The award-list queue's messages wait 3 s before the local handler takes them (scripts/queue_feeder.py),
+            # so a compile's progress page can be seen before the list.
+            cwd=ROOT, env=user_environment() | {"LOCAL_QUEUE_DELAY_SECONDS": "3"}, stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True)
     try:
         deadline = time.monotonic() + START_TIMEOUT

@@ -10,7 +10,10 @@
      catalogue's messages beside them (data-check; the server checks everything again),
    - co-authors are added and removed in place, shares summed (data-authors),
    - the unit is found by typing its name (data-unit-search),
-   - "select all" in the review queue (data-select-all).
+   - "select all" in the review queue (data-select-all),
+   - an award list being compiled shows its progress as it goes, and the list
+     once it is there (data-progress: polls the page's .../progress JSON; without
+     this script the page refreshes itself and has a "Tải lại" link).
    Plain ES2017, no build step, no external code. */
 (function () {
   "use strict";
@@ -359,5 +362,30 @@
     box.addEventListener("change", function () {
       all("input[type=checkbox][name=" + box.dataset.selectAll + "]", form).forEach(function (c) { c.checked = box.checked; });
     });
+  });
+
+  /* ---- an award list being compiled: poll its progress, then open the list */
+  all("[data-progress]").forEach(function (section) {
+    var bar = section.querySelector("progress");
+    var label = section.querySelector("[data-progress-label]");
+    var text = section.dataset.progressText;
+    function poll() {
+      fetch(section.dataset.progress, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (state) {
+          if (!state) { window.setTimeout(poll, 5000); return; }
+          if (state.next) { window.location.assign(state.next); return; }
+          if (state.total) {
+            bar.max = state.total;
+            bar.value = state.done;
+            bar.textContent = state.percent + "%";
+            label.textContent = fill(text, {done: state.done.toLocaleString(document.documentElement.lang || "vi"),
+                                            total: state.total.toLocaleString(document.documentElement.lang || "vi"), percent: state.percent});
+          }
+          window.setTimeout(poll, 2000);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 1000);
   });
 })();
