@@ -85,15 +85,34 @@ class BySubmitterIndex(GlobalSecondaryIndex):
 
 
 class QueueIndex(GlobalSecondaryIndex):
-    """The initiatives waiting for one unit's reviewers, oldest first.
+    """The initiatives waiting for one unit's reviewers in one state, phase by
+    phase, oldest first (the whole queue is the merge of its states).
 
     Sparse: only initiatives waiting for someone carry queue keys.
     """
     class Meta:
         index_name = "queue"
         projection = IncludeProjection(SUMMARY_ATTRIBUTES)
-    queue_pk = UnicodeAttribute(hash_key=True)   # QUEUE#<unit id>
-    queue_sk = UnicodeAttribute(range_key=True)  # <entered queue at>#<id>
+    queue_pk = UnicodeAttribute(hash_key=True)   # QUEUE#<unit id>#<state>
+    queue_sk = UnicodeAttribute(range_key=True)  # <phase>#<entered queue at>#<id>
+
+
+class QueueGroupIndex(GlobalSecondaryIndex):
+    """A unit's queue in one subject group (the filter, as a key): same sort key as `queue`."""
+    class Meta:
+        index_name = "queue_group"
+        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
+    queue_group_pk = UnicodeAttribute(hash_key=True, attr_name="qg")  # <unit id>#<subject group>
+    queue_sk = UnicodeAttribute(range_key=True)
+
+
+class QueueFieldIndex(GlobalSecondaryIndex):
+    """A unit's queue in one field (the filter, as a key): same sort key as `queue`."""
+    class Meta:
+        index_name = "queue_field"
+        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
+    queue_field_pk = UnicodeAttribute(hash_key=True, attr_name="qf")  # <unit id>#<field>
+    queue_sk = UnicodeAttribute(range_key=True)
 
 
 class InitiativesItem(_Bound):
@@ -129,14 +148,18 @@ class SubmissionRecord(InitiativesItem):
     submitter_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
-    last_event_seq = NumberAttribute()
+    last_event_seq = NumberAttribute(attr_name="seq")  # short stored names keep the item small
     version = VersionAttribute()
     submitter_pk = UnicodeAttribute()
     submitter_sk = UnicodeAttribute()
     queue_pk = UnicodeAttribute(null=True)
     queue_sk = UnicodeAttribute(null=True)
+    queue_group_pk = UnicodeAttribute(null=True, attr_name="qg")
+    queue_field_pk = UnicodeAttribute(null=True, attr_name="qf")
     by_submitter = BySubmitterIndex()
     queue = QueueIndex()
+    queue_group = QueueGroupIndex()
+    queue_field = QueueFieldIndex()
 
 
 class HistoryEvent(InitiativesItem):

@@ -61,15 +61,31 @@ def invitations(invited: list) -> dict:
     return {"invited": list(invited), "effects": [INVITE_COAUTHORS]} if invited else {}
 
 
-def queue_partition(unit_id: str) -> str:
-    return f"QUEUE#{unit_id}"
+QUEUE_PREFIX = "QUEUE#"
+QUEUE_KEYS = ("queue_pk", "queue_sk", "queue_group_pk", "queue_field_pk")
 
 
-def queue_keys(unit_id: str | None, entered_at: str, submission_id: str) -> dict:
-    """The `queue` index keys: waiting for `unit_id`'s reviewers since `entered_at`."""
+def queue_partition(unit_id: str, state: str) -> str:
+    """The `queue` partition of what waits for `unit_id`'s reviewers in `state`."""
+    return f"{QUEUE_PREFIX}{unit_id}#{state}"
+
+
+def queue_keys(unit_id: str | None, state: str, attributes: dict, entered_at: str, submission_id: str) -> dict:
+    """The keys of the queue's three indexes: waiting for `unit_id`'s reviewers
+    in `state` since `entered_at`, under its phase, subject group and field
+    (`attributes`), so that each filter of the queue is a key range of its own.
+    {} when it waits for nobody."""
     if unit_id is None:
         return {}
-    return {"queue_pk": queue_partition(unit_id), "queue_sk": f"{entered_at}#{submission_id}"}
+    return {"queue_pk": queue_partition(unit_id, state),
+            "queue_sk": f"{attributes['phase_id']}#{entered_at}#{submission_id}",
+            "queue_group_pk": f"{unit_id}#{attributes['subject_group']}",
+            "queue_field_pk": f"{unit_id}#{attributes['field']}"}
+
+
+def waiting_since(queue_sk: str) -> str:
+    """When an initiative entered the queue it waits in, read from its sort key."""
+    return queue_sk.split("#")[1]
 
 
 INITIATIVE, EVENT = "initiative", "event"
@@ -88,8 +104,8 @@ def item_kind(keys: dict) -> str | None:
 
 def queue_unit_of(record) -> str | None:
     """Whose queue a stored initiative waits in (None: nobody's)."""
-    prefix = queue_partition("")
-    return record.queue_pk[len(prefix):] if (record.queue_pk or "").startswith(prefix) else None
+    key = record.queue_pk or ""
+    return key[len(QUEUE_PREFIX):].rsplit("#", 1)[0] if key.startswith(QUEUE_PREFIX) else None
 
 
 # ------------------------------------------------------------ the guards (named conditions)
@@ -143,7 +159,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
         sub_id, created_at = attributes["id"], attributes["created_at"]
         record = SubmissionRecord(
             pk=key(sub_id), sk="META", last_event_seq=1, **person_keys(actor.user_id, created_at, sub_id),
-            **queue_keys(queue_unit, created_at, sub_id),
+            **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
         event = HistoryEvent(
@@ -210,7 +226,13 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         event.invited, event.effects = list(step.invited), list(dict.fromkeys([*step.effects, INVITE_COAUTHORS]))
     changes = dict(step.changes, status=step.to_state, updated_at=now, last_event_seq=seq)
     if step.moves_queue:
-        changes |= queue_keys(step.queue_unit, now, record.id) or {"queue_pk": None, "queue_sk": None}
+        changes |= queue_keys(step.queue_unit, step.to_state, dict(record.attribute_values, **step.changes), now,
+                              record.id) or dict.fromkeys(QUEUE_KEYS)
+    elif record.queue_pk and {"subject_group", "field"} & set(step.changes):
+        # Still waiting where it was, under its new subject group or field.
+        keys = queue_keys(queue_unit_of(record), record.status, dict(record.attribute_values, **step.changes),
+                          waiting_since(record.queue_sk), record.id)
+        changes |= {name: keys[name] for name in ("queue_group_pk", "queue_field_pk")}
     actions = []
     for name, value in changes.items():
         attribute = getattr(SubmissionRecord, name)
@@ -331,24 +353,109 @@ def list_by_submitter(user_id: str, limit: int, cursor: str | None):
 
 
 QUEUE_FILTERS = ("state", "phase", "subject_group", "field")
+# Query calls one queue page may make when a filter is not a key of its own
+# (two of state, subject group and field together): past it the page is
+# shorter and its cursor continues from where the reading stopped.
+QUEUE_READS = 8
 
 
-def queue_page(unit_id: str, filters: dict, limit: int, cursor: str | None):
-    """One page of what waits for `unit_id`'s reviewers, oldest first: ONE Query
-    on the `queue` index, whose partition is exactly that unit's scope. The
-    optional filters (state, phase, subject group, field) narrow that page, so a
-    filtered page may hold fewer than `limit` items; follow the cursor."""
-    from chalicelib.tables import SubmissionRecord, query_page
+def queue_page(unit_id: str, states, filters: dict, limit: int, cursor: str | None):
+    """One page of what waits for `unit_id`'s reviewers, phase by phase and
+    oldest first within a phase: (items, cursor of the next page or None).
 
+    Every filter alone is a key range, so its pages are full while anything
+    matches and cost what an unfiltered page costs, however rare it is:
+    - none, or a state: the `queue` partitions of the unit's `states` (the
+      desk's, at most a few), merged; a state is one of them;
+    - a subject group, or a field: ONE partition of `queue_group` / `queue_field`;
+    - a phase: `begins_with` on the sort key, in any of the above.
+    Two of state, subject group and field together: the subject group's (else
+    the field's) partition, the rest as a FilterExpression, reading on until
+    the page is full, the partition ends or QUEUE_READS calls were made (then
+    the page is short and its cursor honest: it continues after what was read).
+
+    A partition is read with Limit `limit` + 1 and only up to the sort key a
+    page already has enough before, so a page reads about `limit` items."""
+    from chalicelib.tables import SubmissionRecord, decode_cursor, encode_cursor
+
+    after = None
+    if cursor:
+        after = decode_cursor(cursor, lambda key: set(key) == {"queue", "after"} and key["queue"] == unit_id)[
+            "after"]["S"]
+    record = SubmissionRecord
+    state, group, field = filters.get("state"), filters.get("subject_group"), filters.get("field")
     condition = None
-    for name, attribute in zip(QUEUE_FILTERS, (SubmissionRecord.status, SubmissionRecord.phase_id,
-                                               SubmissionRecord.subject_group, SubmissionRecord.field)):
-        if filters.get(name):
-            part = attribute == filters[name]
-            condition = part if condition is None else condition & part
-    partition = queue_partition(unit_id)
-    return query_page(SubmissionRecord.queue, partition, limit=limit, cursor=cursor, filter_condition=condition,
-                      belongs=lambda start: start.get("queue_pk") == partition)
+    if group:
+        lanes = [(record.queue_group, f"{unit_id}#{group}")]
+        for attribute, value in ((record.status, state), (record.field, field)):
+            if value:
+                condition = attribute == value if condition is None else condition & (attribute == value)
+    elif field:
+        lanes = [(record.queue_field, f"{unit_id}#{field}")]
+        condition = record.status == state if state else None
+    else:
+        lanes = [(record.queue, queue_partition(unit_id, name)) for name in (states if not state else
+                                                                            [state] if state in states else [])]
+    prefix = f"{filters['phase']}#" if filters.get("phase") else None
+    found, frontiers, budget = [], [], [QUEUE_READS]
+    for index, partition in lanes:
+        ceiling = sorted(row.queue_sk for row in found)[limit] if len(found) > limit else None
+        rows, frontier = _read_lane(index, partition, after, prefix, ceiling, limit + 1, condition, budget)
+        found += rows
+        if frontier is not None:
+            frontiers.append(frontier)
+    found.sort(key=lambda row: row.queue_sk)
+    safe = min(frontiers) if frontiers else None  # past it, a partition was not read
+    ready = [row for row in found if safe is None or row.queue_sk <= safe]
+    page = ready[:limit]
+    if len(ready) > limit or (len(page) == limit and frontiers):
+        next_after = page[-1].queue_sk
+    elif frontiers:
+        next_after = safe  # everything up to it is on this page
+    else:
+        next_after = None
+    return page, encode_cursor({"queue": {"S": unit_id}, "after": {"S": next_after}}) if next_after else None
+
+
+def _read_lane(index, partition: str, after, prefix, ceiling, want: int, condition, budget: list):
+    """The rows of one index partition after `after` (exclusive), within
+    `prefix` and up to `ceiling` (inclusive), oldest first: up to `want` of
+    them, following DynamoDB's pages while a FilterExpression leaves them
+    short and `budget[0]` (Query calls left for the page) lasts. Returns
+    (rows, frontier): frontier is the last sort key read when the range was
+    not read to its end, else None."""
+    low, high = after, ceiling
+    if prefix:
+        low = prefix if low is None or low < prefix else low
+        top = prefix + "~"  # "~" sorts after every character of a time and an id
+        high = top if high is None or high > top else high
+    from chalicelib.tables import SubmissionRecord
+
+    sort = SubmissionRecord.queue_sk  # the sort key of all three queue indexes
+    if low is not None and high is not None:
+        if low > high:
+            return [], None
+        range_condition = sort.between(low, high)
+    elif low is not None:
+        range_condition = sort >= low
+    elif high is not None:
+        range_condition = sort <= high
+    else:
+        range_condition = None
+    rows, start = [], None
+    while budget[0] > 0:
+        budget[0] -= 1
+        pages = index.query(partition, range_key_condition=range_condition, filter_condition=condition,
+                            page_size=want - len(rows), last_evaluated_key=start).page_iter
+        answer = next(pages)
+        rows += [row for row in (index._model.from_raw_data(raw) for raw in answer.get("Items", []))
+                 if row.queue_sk != after]
+        start = answer.get("LastEvaluatedKey")
+        if not start or len(rows) >= want:
+            break
+    if start is None:
+        return rows, None
+    return rows, start["queue_sk"]["S"]
 
 
 def get_many(submission_ids) -> dict:
