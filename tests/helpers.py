@@ -129,6 +129,45 @@ def table_items(kind: str) -> list[dict]:
             return sorted(items, key=repr)
 
 
+def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: str = "pending",
+                 phase: str = "sk2627-gd1", start: int = 0) -> list[str]:
+    """Put `count` initiatives waiting in the queue of the unit ending
+    `unit_path` straight into the table (25 to a BatchWriteItem, keys built by
+    the store's own `queue_keys`), one a minute apart; every `rare_every`-th is
+    in the subject group "new-countryside" and the field
+    "energy-environment", the rest in "enterprise-workers" / "productivity".
+    Returns the ids of the rare ones, oldest first."""
+    from chalicelib.submissions import store
+
+    client = boto3.client("dynamodb")
+    unit = unit_path[-1]
+    rare, requests = [], []
+    for n in range(start, start + count):
+        sid = f"01SEED{n:020d}"
+        odd = n % rare_every == rare_every - 1
+        attributes = {"phase_id": phase, "subject_group": "new-countryside" if odd else "enterprise-workers",
+                      "field": "energy-environment" if odd else "productivity"}
+        at = f"2026-11-{1 + n // 1440 % 28:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00.000+07:00"
+        item = {"pk": store.key(sid), "sk": "META", "id": sid, "code": f"S{n:010d}", "status": state,
+                "program_id": "sang-kien-2026-2027", "unit_id": unit, "block": "enterprise",
+                "title": f"Sáng kiến {n}", "problem": "-", "solution": "-", "results": "-", "applied_from": "2026-03-01",
+                "submitter_id": "worker-rang-dong", "created_at": at, "updated_at": at, "seq": 1, "version": 1,
+                **store.person_keys("worker-rang-dong", at, sid), **attributes,
+                **store.queue_keys(unit, state, attributes, at, sid)}
+        raw = {name: {"N": str(v)} if isinstance(v, int) else {"S": v} for name, v in item.items()}
+        raw.update(unit_path={"L": [{"S": u} for u in unit_path]}, authors={"L": []})
+        raw["qg"], raw["qf"] = raw.pop("queue_group_pk"), raw.pop("queue_field_pk")
+        requests.append({"PutRequest": {"Item": raw}})
+        if odd:
+            rare.append(sid)
+    table = settings.table_name("initiatives")
+    for first in range(0, len(requests), 25):
+        pending = {table: requests[first:first + 25]}
+        while pending:
+            pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    return rare
+
+
 def snapshot() -> dict:
     """Everything a request may write, to compare before and after it.
     (The reference table is written only by the loader.)"""

@@ -300,3 +300,66 @@ def test_a_batch_without_the_input_its_event_needs_is_refused_whole(api):
     assert status == 422 and [(e["path"], e["code"]) for e in answer["errors"]] == [("/reason", "required")]
     for sid in (first, second):
         assert api.json("GET", f"/submissions/{sid}", user="reviewer-fpt")[1]["status"] == "pending"
+
+
+RANG_DONG = ["tld", "cd-cong-thuong", "cdcs-rang-dong"]
+
+
+def _all_pages(api, query: str, user: str = "reviewer-rang-dong") -> list[list[str]]:
+    pages, cursor = [], None
+    while True:
+        status, page = api.json("GET", f"/queue?{query}" + (f"&cursor={cursor}" if cursor else ""), user=user)
+        assert status == 200, page
+        pages.append([item["id"] for item in page["items"]])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return pages
+        assert len(pages) < 50, "the pages never end"
+
+
+def test_a_rare_filter_gives_full_pages_until_its_matches_run_out(api):
+    # GIVEN 2,000 initiatives waiting at Rạng Đông, one in 400 of a rare subject group and field,
+    # and three of the next phase (entered later)
+    rare = helpers.seed_waiting(2_000, RANG_DONG, rare_every=400)
+    later = helpers.seed_waiting(3, RANG_DONG, rare_every=1, phase="sk2627-gd2", start=5_000)
+    assert len(rare) == 5
+    # WHEN the reviewer filters by that subject group, or that field, two to a page
+    for query in ("subject_group=new-countryside", "field=energy-environment"):
+        pages = _all_pages(api, query + "&limit=2")
+        # THEN every page is full until the matches run out, oldest first, phase by phase,
+        # none missed, none twice, and no empty page at the end
+        assert pages == [rare[0:2], rare[2:4], [rare[4], later[0]], later[1:3]], query
+    # A phase alone, and a phase with a subject group, are key ranges too
+    assert _all_pages(api, "phase=sk2627-gd2&limit=2") == [later[:2], later[2:]]
+    assert _all_pages(api, "phase=sk2627-gd1&subject_group=new-countryside&limit=3") == [rare[:3], rare[3:]]
+    # Two filters that are not one key (state and subject group): still every match, once, in order
+    combined = _all_pages(api, "state=pending&subject_group=new-countryside&field=energy-environment&limit=4")
+    assert [sid for page in combined for sid in page] == rare + later
+    # A state the unit does not review: nothing
+    assert _all_pages(api, "state=valid&subject_group=new-countryside") == [[]]
+    # Unfiltered, the first page is the oldest of the older phase
+    status, page = api.json("GET", "/queue?limit=3", user="reviewer-rang-dong")
+    assert [item["id"] for item in page["items"]] == [f"01SEED{n:020d}" for n in range(3)]
+    assert page["items"][0]["waiting_since"] == "2026-11-01T00:00:00.000+07:00"
+
+
+def test_a_rare_filter_reads_one_page_whatever_waits_before_its_matches(api):
+    # GIVEN 3,000 initiatives waiting, the only rare one the very last
+    from chalicelib import aws
+
+    rare = helpers.seed_waiting(3_000, RANG_DONG, rare_every=3_000)
+    calls = []
+    original = aws.dynamodb()._make_api_call
+
+    def counted(operation, params):
+        calls.append((operation, params.get("IndexName")))
+        return original(operation, params)
+    client = aws.dynamodb()
+    client._make_api_call = counted
+    try:
+        status, page = api.json("GET", "/queue?subject_group=new-countryside&limit=50", user="reviewer-rang-dong")
+    finally:
+        del client._make_api_call
+    # THEN it is found at once, with one Query of the subject group's index (not 60 pages of the queue)
+    assert status == 200 and [item["id"] for item in page["items"]] == rare and page["next_cursor"] is None
+    assert [c for c in calls if c[0] == "Query"] == [("Query", "queue_group")]
