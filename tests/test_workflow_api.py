@@ -363,3 +363,29 @@ def test_a_rare_filter_reads_one_page_whatever_waits_before_its_matches(api):
     # THEN it is found at once, with one Query of the subject group's index (not 60 pages of the queue)
     assert status == 200 and [item["id"] for item in page["items"]] == rare and page["next_cursor"] is None
     assert [c for c in calls if c[0] == "Query"] == [("Query", "queue_group")]
+
+
+def test_initiatives_stored_before_the_filter_keys_are_found_by_filter_after_the_backfill(api):
+    # GIVEN an initiative waiting at Rạng Đông stored with the old keys (QUEUE#<unit>, <entered>#<id>, last_event_seq)
+    import boto3
+
+    from chalicelib import settings
+    from scripts import backfill_queue_keys
+
+    sid = enter(api, subject_group="new-countryside")["id"]
+    client, table = boto3.client("dynamodb"), settings.table_name("initiatives")
+    key = {"pk": {"S": f"SUB#{sid}"}, "sk": {"S": "META"}}
+    item = client.get_item(TableName=table, Key=key)["Item"]
+    entered = item["queue_sk"]["S"].split("#")[1]
+    client.update_item(TableName=table, Key=key,
+                       UpdateExpression="SET queue_pk = :pk, queue_sk = :sk, last_event_seq = :seq REMOVE qg, qf, seq",
+                       ExpressionAttributeValues={":pk": {"S": "QUEUE#cdcs-rang-dong"},
+                                                  ":sk": {"S": f"{entered}#{sid}"}, ":seq": item["seq"]})
+    assert api.json("GET", "/queue?subject_group=new-countryside", user="reviewer-rang-dong")[1]["items"] == []
+    # WHEN the backfill runs (twice: the second changes nothing)
+    assert backfill_queue_keys.backfill(client, table) == (1, 1)
+    assert backfill_queue_keys.backfill(client, table) == (1, 0)
+    # THEN the filter finds it, and it can still be decided on
+    found = api.json("GET", "/queue?subject_group=new-countryside", user="reviewer-rang-dong")[1]["items"]
+    assert [i["id"] for i in found] == [sid] and found[0]["waiting_since"] == entered
+    assert helpers.attempt(api, sid, "validate", 1, "reviewer-rang-dong")[0] == 200
