@@ -76,12 +76,14 @@ class BySubmitterIndex(GlobalSecondaryIndex):
     """A person's own initiatives, newest first: `GET /me/submissions`. Holds
     the initiatives they entered (the `META` items) and, through a link item
     each (`SUB#<id>` / `AUTHOR#<user>`, keys only), those they accepted to
-    co-author."""
+    co-author. Its keys are the initiative's own `submitter_id` and
+    `created_at` (a link carries the co-author's id and the initiative's
+    time under the same names), so nothing is stored twice for it."""
     class Meta:
-        index_name = "by_submitter"
-        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
-    submitter_pk = UnicodeAttribute(hash_key=True)   # USER#<user id>
-    submitter_sk = UnicodeAttribute(range_key=True)  # <created_at>#<id>
+        index_name = "by_person"  # was by_submitter, keyed by copies (issue 11)
+        projection = IncludeProjection([name for name in SUMMARY_ATTRIBUTES if name != "created_at"])
+    submitter_id = UnicodeAttribute(hash_key=True)  # the person whose list it is
+    created_at = UnicodeAttribute(range_key=True)
 
 
 class QueueIndex(GlobalSecondaryIndex):
@@ -91,10 +93,10 @@ class QueueIndex(GlobalSecondaryIndex):
     Sparse: only initiatives waiting for someone carry queue keys.
     """
     class Meta:
-        index_name = "queue"
+        index_name = "queue_by_state"  # was queue, by unit only (issue 11)
         projection = IncludeProjection(SUMMARY_ATTRIBUTES)
-    queue_pk = UnicodeAttribute(hash_key=True)   # QUEUE#<unit id>#<state>
-    queue_sk = UnicodeAttribute(range_key=True)  # <phase>#<entered queue at>#<id>
+    queue_pk = UnicodeAttribute(hash_key=True, attr_name="qp")   # <unit id>#<state>
+    queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")  # <phase>#<entered queue at, compact>#<id>
 
 
 class QueueGroupIndex(GlobalSecondaryIndex):
@@ -103,7 +105,7 @@ class QueueGroupIndex(GlobalSecondaryIndex):
         index_name = "queue_group"
         projection = IncludeProjection(SUMMARY_ATTRIBUTES)
     queue_group_pk = UnicodeAttribute(hash_key=True, attr_name="qg")  # <unit id>#<subject group>
-    queue_sk = UnicodeAttribute(range_key=True)
+    queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")
 
 
 class QueueFieldIndex(GlobalSecondaryIndex):
@@ -112,7 +114,7 @@ class QueueFieldIndex(GlobalSecondaryIndex):
         index_name = "queue_field"
         projection = IncludeProjection(SUMMARY_ATTRIBUTES)
     queue_field_pk = UnicodeAttribute(hash_key=True, attr_name="qf")  # <unit id>#<field>
-    queue_sk = UnicodeAttribute(range_key=True)
+    queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")
 
 
 class InitiativesItem(_Bound):
@@ -150,10 +152,9 @@ class SubmissionRecord(InitiativesItem):
     updated_at = UnicodeAttribute()
     last_event_seq = NumberAttribute(attr_name="seq")  # short stored names keep the item small
     version = VersionAttribute()
-    submitter_pk = UnicodeAttribute()
-    submitter_sk = UnicodeAttribute()
-    queue_pk = UnicodeAttribute(null=True)
-    queue_sk = UnicodeAttribute(null=True)
+    # Index keys, under short stored names (every write of the item pays for its size).
+    queue_pk = UnicodeAttribute(null=True, attr_name="qp")
+    queue_sk = UnicodeAttribute(null=True, attr_name="qs")
     queue_group_pk = UnicodeAttribute(null=True, attr_name="qg")
     queue_field_pk = UnicodeAttribute(null=True, attr_name="qf")
     by_submitter = BySubmitterIndex()
@@ -185,10 +186,10 @@ class HistoryEvent(InitiativesItem):
 
 class CoauthorLink(InitiativesItem):
     """Puts an initiative on an accepted co-author's "my initiatives":
-    `SUB#<id>` / `AUTHOR#<user>`, in `by_submitter` under `USER#<user>`."""
+    `SUB#<id>` / `AUTHOR#<user>`, in `by_submitter` under the co-author's id."""
     submission_id = UnicodeAttribute()
-    submitter_pk = UnicodeAttribute()
-    submitter_sk = UnicodeAttribute()
+    listed_for = UnicodeAttribute(attr_name="submitter_id")  # the co-author: whose list it is on
+    created_at = UnicodeAttribute()  # the initiative's
 
 
 class TrackingCode(InitiativesItem):

@@ -1,23 +1,32 @@
-"""Give initiatives stored before the queue's filter keys their new keys (issue 11).
+"""Give items stored before issue 11's keys their new keys.
 
     python scripts/backfill_queue_keys.py [--dry-run]          (the stage's AWS account, by its environment)
 
 Since the queue's filters became keys (chalicelib/submissions/store.py
-`queue_keys`), an initiative waiting for reviewers carries `queue_pk` =
-`QUEUE#<unit>#<state>`, `queue_sk` = `<phase>#<entered>#<id>`, `qg` =
-`<unit>#<subject group>` and `qf` = `<unit>#<field>`, and its sequence counter
-is stored as `seq` (it was `last_event_seq`). Items written before have
-`QUEUE#<unit>` / `<entered>#<id>` and the long name. This script reads every
-initiative once (a Scan: an operator's one-off, never a request path) and
-rewrites those keys in place, each UpdateItem conditioned on the version it
-read, so a transition that lands meanwhile wins (it writes the new keys
-itself) and the item is simply skipped. The version is not bumped: the counting
-stream sees the same version, finds its marker, and counts nothing. Running it
-again changes nothing. The demo data needs none of it: scripts/seed_demo.py
-enters initiatives through the service, which writes the new keys.
+`queue_keys`) and the initiative's item lost what it stored twice:
+- an initiative waiting for reviewers carries `qp` = `<unit>#<state>`, `qs` =
+  `<phase>#<entered, compact>#<id>`, `qg` = `<unit>#<subject group>` and `qf` =
+  `<unit>#<field>` (it had `queue_pk` = `QUEUE#<unit>`, `queue_sk` =
+  `<entered>#<id>`);
+- `by_submitter` is keyed by the initiative's own `submitter_id` and
+  `created_at` (it had copies of both, `submitter_pk` = `USER#<id>`,
+  `submitter_sk` = `<created_at>#<id>`); a co-author's link `AUTHOR#<user>`
+  carries `submitter_id` = <user> and `created_at` instead of those copies;
+- the sequence counter is stored as `seq` (it was `last_event_seq`).
 
-Deploy order (CloudFormation adds one index per update): add `queue_group`,
-then `queue_field`, then run this script, then deploy the code that reads them.
+This script reads the table once (a Scan: an operator's one-off, never a
+request path) and rewrites those attributes in place. An initiative's update
+is conditioned on the version it read, so a transition that lands meanwhile
+wins (it writes the new keys itself) and the item is just skipped; a link is
+conditioned on still having its old keys. The version is not bumped: the
+counting stream sees the same version, finds its marker, and counts nothing.
+Running it again changes nothing. The demo data needs none of it:
+scripts/seed_demo.py enters initiatives through the service.
+
+Deploy order (CloudFormation adds or removes one index per stack update): add
+`queue_group`, then `queue_field`, then `by_person` and `queue_by_state` (the
+re-keyed `by_submitter` and `queue` under new names, see docs/data-model.md),
+run this script, deploy the code that reads them, then remove the old two.
 """
 import argparse
 import os
@@ -27,48 +36,58 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 
-def new_keys(item: dict) -> dict:
-    """The attributes `item` (a stored initiative, DynamoDB JSON) must get, {} when none."""
+def new_keys(item: dict) -> tuple[dict, list, str | None]:
+    """What `item` (DynamoDB JSON) must become: (attributes to set, attributes
+    to remove, the condition's attribute: "version" or an old key), or ({}, [], None)."""
     from chalicelib.submissions import store
 
-    changes = {}
-    if "last_event_seq" in item and "seq" not in item:
-        changes["seq"] = item["last_event_seq"]
-    queue_pk = item.get("queue_pk", {}).get("S", "")
-    unit = queue_pk[len(store.QUEUE_PREFIX):]
-    if queue_pk and "#" not in unit:  # the old key: QUEUE#<unit>
+    sets, removes = {}, []
+    if item["sk"]["S"].startswith("AUTHOR#") and "submitter_pk" in item:
+        sets = {"submitter_id": {"S": item["submitter_pk"]["S"].removeprefix("USER#")},
+                "created_at": {"S": item["submitter_sk"]["S"].rsplit("#", 1)[0]}}
+        return sets, ["submitter_pk", "submitter_sk"], "submitter_pk"
+    if item["sk"]["S"] != "META":
+        return {}, [], None
+    if "last_event_seq" in item:
+        sets["seq"], removes = item["last_event_seq"], removes + ["last_event_seq"]
+    removes += [name for name in ("submitter_pk", "submitter_sk") if name in item]
+    if "queue_pk" in item:  # the old queue keys: QUEUE#<unit>, <entered>#<id>
+        unit = item["queue_pk"]["S"].removeprefix("QUEUE#")
         entered, sid = item["queue_sk"]["S"].rsplit("#", 1)
         values = {name: item[name]["S"] for name in ("phase_id", "subject_group", "field")}
         keys = store.queue_keys(unit, item["status"]["S"], values, entered, sid)
-        changes.update({"queue_pk": {"S": keys["queue_pk"]}, "queue_sk": {"S": keys["queue_sk"]},
-                        "qg": {"S": keys["queue_group_pk"]}, "qf": {"S": keys["queue_field_pk"]}})
-    return changes
+        sets.update({"qp": {"S": keys["queue_pk"]}, "qs": {"S": keys["queue_sk"]},
+                     "qg": {"S": keys["queue_group_pk"]}, "qf": {"S": keys["queue_field_pk"]}})
+        removes += ["queue_pk", "queue_sk"]
+    return (sets, removes, "version") if sets or removes else ({}, [], None)
 
 
 def backfill(client, table: str, dry_run: bool = False) -> tuple[int, int]:
-    """(initiatives read, initiatives rewritten)."""
+    """(items read, items rewritten)."""
     read = written = 0
     start = None
     while True:
-        page = client.scan(TableName=table, ExclusiveStartKey=start, FilterExpression="sk = :meta",
-                           ExpressionAttributeValues={":meta": {"S": "META"}}) if start else client.scan(
-            TableName=table, FilterExpression="sk = :meta", ExpressionAttributeValues={":meta": {"S": "META"}})
+        page = client.scan(TableName=table, **({"ExclusiveStartKey": start} if start else {}))
         for item in page["Items"]:
             read += 1
-            changes = new_keys(item)
-            if not changes or dry_run:
-                written += bool(changes)
+            sets, removes, guard = new_keys(item)
+            if not guard or dry_run:
+                written += bool(guard)
                 continue
-            names = {f"#a{i}": name for i, name in enumerate(changes)}
-            values = {f":v{i}": value for i, value in enumerate(changes.values())}
-            update = "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(changes)))
-            if "seq" in changes:
-                update += " REMOVE last_event_seq"
+            names = {f"#s{i}": name for i, name in enumerate(sets)} | {f"#r{i}": n for i, n in enumerate(removes)}
+            values = {f":s{i}": value for i, value in enumerate(sets.values())}
+            update = " ".join(part for part in (
+                "SET " + ", ".join(f"#s{i} = :s{i}" for i in range(len(sets))) if sets else "",
+                "REMOVE " + ", ".join(f"#r{i}" for i in range(len(removes))) if removes else "") if part)
+            if guard == "version":
+                condition, values[":seen"] = "version = :seen", item["version"]
+            else:
+                condition = f"attribute_exists({guard})"
             try:
                 client.update_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]},
-                                   UpdateExpression=update, ConditionExpression="version = :seen",
-                                   ExpressionAttributeNames=names,
-                                   ExpressionAttributeValues={**values, ":seen": item["version"]})
+                                   UpdateExpression=update, ConditionExpression=condition,
+                                   ExpressionAttributeNames=names, **({"ExpressionAttributeValues": values}
+                                                                      if values else {}))
                 written += 1
             except client.exceptions.ConditionalCheckFailedException:
                 pass  # changed meanwhile by the app, which wrote the new keys itself
@@ -86,7 +105,7 @@ def main(argv=None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="count what would change, change nothing")
     args = parser.parse_args(argv)
     read, written = backfill(boto3.client("dynamodb"), settings.table_name("initiatives"), args.dry_run)
-    print(f"{read} initiatives read, {written} {'to rewrite' if args.dry_run else 'rewritten'}")
+    print(f"{read} items read, {written} {'to rewrite' if args.dry_run else 'rewritten'}")
     return 0
 
 

@@ -152,11 +152,12 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
                 "program_id": "sang-kien-2026-2027", "unit_id": unit, "block": "enterprise",
                 "title": f"Sáng kiến {n}", "problem": "-", "solution": "-", "results": "-", "applied_from": "2026-03-01",
                 "submitter_id": "worker-rang-dong", "created_at": at, "updated_at": at, "seq": 1, "version": 1,
-                **store.person_keys("worker-rang-dong", at, sid), **attributes,
-                **store.queue_keys(unit, state, attributes, at, sid)}
+                **attributes, **store.queue_keys(unit, state, attributes, at, sid)}
         raw = {name: {"N": str(v)} if isinstance(v, int) else {"S": v} for name, v in item.items()}
         raw.update(unit_path={"L": [{"S": u} for u in unit_path]}, authors={"L": []})
-        raw["qg"], raw["qf"] = raw.pop("queue_group_pk"), raw.pop("queue_field_pk")
+        for name, stored in (("queue_pk", "qp"), ("queue_sk", "qs"), ("queue_group_pk", "qg"),
+                             ("queue_field_pk", "qf")):
+            raw[stored] = raw.pop(name)
         requests.append({"PutRequest": {"Item": raw}})
         if odd:
             rare.append(sid)
@@ -166,6 +167,32 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
         while pending:
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
     return rare
+
+
+def seed_ranked_counters(phase: str, counts: dict, top_unit: str = "ldld-thanh-hoa") -> None:
+    """Counters of grassroots unions under `top_unit` ({unit: (entered, authors)})
+    as the counting writes leave them, with the rank keys of
+    counters.store.rank_keys (the writes set them: issue 11)."""
+    import boto3
+
+    from chalicelib import settings
+    from chalicelib.counters import store
+    from chalicelib.reference import catalog
+    from chalicelib.tables import BatchRead
+
+    read = BatchRead()
+    found = catalog.want_targets(read, list(counts), "sang-kien-2026-2027", phase)
+    read.run()
+    targets = found()
+    stored = {"rank_pk": "rp", "rank_entered": "re", "rank_authors": "ra", "rank_percent": "rt"}
+    for unit_id, (entered, authors) in counts.items():
+        target = targets.get(unit_id)
+        keys = store.rank_keys("grassroots", top_unit, phase, unit_id, entered, authors,
+                               target.total if target else None)
+        item = {"pk": {"S": store.counter_key(unit_id, phase)}, "sk": {"S": store.TOTAL},
+                "entered": {"N": str(entered)}, "authors": {"N": str(authors)},
+                **{stored[name]: {"S": value} for name, value in keys.items()}}
+        boto3.client("dynamodb").put_item(TableName=settings.table_name("counters"), Item=item)
 
 
 def snapshot() -> dict:

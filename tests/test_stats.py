@@ -10,6 +10,7 @@ import pytest
 from chalicelib import validation
 from chalicelib.clock import VIETNAM
 from tests.conftest import initiative
+from tests import helpers
 from tests.helpers import deliver, enter, fire
 
 PHASE = "sk2627-gd1"
@@ -389,31 +390,6 @@ def test_what_the_stats_calls_cost_depends_on_units_never_on_initiatives(api):
 
 # ------------------------------------------------------------------ rankings within a province, in pages
 
-def _seed_ranked_counters(phase: str, counts: dict) -> None:
-    """Counters of grassroots unions under Thanh Hóa as the counting writes leave
-    them, with the rank keys of counters.store.rank_keys."""
-    import boto3
-
-    from chalicelib import settings
-    from chalicelib.counters import store
-    from chalicelib.reference import catalog
-    from chalicelib.tables import BatchRead
-
-    read = BatchRead()
-    found = catalog.want_targets(read, list(counts), "sang-kien-2026-2027", phase)
-    read.run()
-    targets = found()
-    stored = {"rank_pk": "rp", "rank_entered": "re", "rank_authors": "ra", "rank_percent": "rt"}
-    for unit_id, (entered, authors) in counts.items():
-        target = targets.get(unit_id)
-        keys = store.rank_keys("grassroots", "ldld-thanh-hoa", phase, unit_id, entered, authors,
-                               target.total if target else None)
-        item = {"pk": {"S": store.counter_key(unit_id, phase)}, "sk": {"S": store.TOTAL},
-                "entered": {"N": str(entered)}, "authors": {"N": str(authors)},
-                **{stored[name]: {"S": value} for name, value in keys.items()}}
-        boto3.client("dynamodb").put_item(TableName=settings.table_name("counters"), Item=item)
-
-
 TARGETED = ["cdcs-so-y-te-thanh-hoa", "cdcs-dh-hong-duc-thanh-hoa"]  # demo targets: 100 each in sk2627-gd1
 
 
@@ -430,7 +406,7 @@ def test_a_province_ranking_comes_in_pages_with_ranks_of_the_whole_ranking(api):
     counted = [u for u in units if u not in TARGETED][:9] + TARGETED
     values = [9, 7, 7, 7, 5, 3, 3, 1, 1, 1, 1]
     counts = {unit_id: (value, (n * 7) % 5) for n, (unit_id, value) in enumerate(zip(counted, values))}
-    _seed_ranked_counters(phase, counts)
+    helpers.seed_ranked_counters(phase, counts)
     # WHEN the leader reads the ranking two units to a page, following each ordering's "next"
     pages, cursors, done, first_cursors = {name: [] for name in stats.RANKINGS}, {}, set(), {}
     while len(done) < len(stats.RANKINGS):

@@ -365,8 +365,9 @@ def test_a_rare_filter_reads_one_page_whatever_waits_before_its_matches(api):
     assert [c for c in calls if c[0] == "Query"] == [("Query", "queue_group")]
 
 
-def test_initiatives_stored_before_the_filter_keys_are_found_by_filter_after_the_backfill(api):
-    # GIVEN an initiative waiting at Rạng Đông stored with the old keys (QUEUE#<unit>, <entered>#<id>, last_event_seq)
+def test_items_stored_with_the_old_keys_are_found_after_the_backfill(api):
+    # GIVEN an initiative waiting at Rạng Đông, and a co-author's link, stored as before issue 11
+    # (QUEUE#<unit> / <entered>#<id>, USER#<id> / <created_at>#<id> copies, last_event_seq)
     import boto3
 
     from chalicelib import settings
@@ -376,16 +377,25 @@ def test_initiatives_stored_before_the_filter_keys_are_found_by_filter_after_the
     client, table = boto3.client("dynamodb"), settings.table_name("initiatives")
     key = {"pk": {"S": f"SUB#{sid}"}, "sk": {"S": "META"}}
     item = client.get_item(TableName=table, Key=key)["Item"]
-    entered = item["queue_sk"]["S"].split("#")[1]
-    client.update_item(TableName=table, Key=key,
-                       UpdateExpression="SET queue_pk = :pk, queue_sk = :sk, last_event_seq = :seq REMOVE qg, qf, seq",
-                       ExpressionAttributeValues={":pk": {"S": "QUEUE#cdcs-rang-dong"},
-                                                  ":sk": {"S": f"{entered}#{sid}"}, ":seq": item["seq"]})
+    entered = api.json("GET", "/queue", user="reviewer-rang-dong")[1]["items"][0]["waiting_since"]
+    created = item["created_at"]["S"]
+    client.update_item(TableName=table, Key=key, UpdateExpression=(
+        "SET queue_pk = :pk, queue_sk = :sk, last_event_seq = :seq, submitter_pk = :me, submitter_sk = :mine "
+        "REMOVE qp, qs, qg, qf, seq"), ExpressionAttributeValues={
+        ":pk": {"S": "QUEUE#cdcs-rang-dong"}, ":sk": {"S": f"{entered}#{sid}"}, ":seq": item["seq"],
+        ":me": {"S": "USER#worker-rang-dong"}, ":mine": {"S": f"{created}#{sid}"}})
+    client.put_item(TableName=table, Item={"pk": key["pk"], "sk": {"S": "AUTHOR#worker-fpt"},
+                                           "submission_id": {"S": sid}, "submitter_pk": {"S": "USER#worker-fpt"},
+                                           "submitter_sk": {"S": f"{created}#{sid}"}})
     assert api.json("GET", "/queue?subject_group=new-countryside", user="reviewer-rang-dong")[1]["items"] == []
     # WHEN the backfill runs (twice: the second changes nothing)
-    assert backfill_queue_keys.backfill(client, table) == (1, 1)
-    assert backfill_queue_keys.backfill(client, table) == (1, 0)
-    # THEN the filter finds it, and it can still be decided on
+    assert backfill_queue_keys.backfill(client, table)[1] == 2
+    assert backfill_queue_keys.backfill(client, table)[1] == 0
+    # THEN the filter finds it, waiting since when it was, it can be decided on, and the lists still hold it
     found = api.json("GET", "/queue?subject_group=new-countryside", user="reviewer-rang-dong")[1]["items"]
     assert [i["id"] for i in found] == [sid] and found[0]["waiting_since"] == entered
+    assert [i["id"] for i in api.json("GET", "/me/submissions", user="worker-rang-dong")[1]["items"]] == [sid]
+    link = client.get_item(TableName=table, Key={"pk": key["pk"], "sk": {"S": "AUTHOR#worker-fpt"}})["Item"]
+    assert (link["submitter_id"]["S"], link["created_at"]["S"]) == ("worker-fpt", created)
+    assert "submitter_pk" not in link
     assert helpers.attempt(api, sid, "validate", 1, "reviewer-rang-dong")[0] == 200

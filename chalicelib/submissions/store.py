@@ -51,9 +51,11 @@ def coauthor_key(user_id: str) -> str:
     return f"AUTHOR#{user_id}"
 
 
-def person_keys(user_id: str, created_at: str, submission_id: str) -> dict:
-    """The `by_submitter` index keys: on `user_id`'s "my initiatives", by when it was entered."""
-    return {"submitter_pk": f"USER#{user_id}", "submitter_sk": f"{created_at}#{submission_id}"}
+def link_keys(user_id: str, created_at: str) -> dict:
+    """A co-author's link in the `by_submitter` index: on `user_id`'s "my
+    initiatives", by when the initiative was entered. (The initiative itself
+    is there under its own `submitter_id` and `created_at`.)"""
+    return {"listed_for": user_id, "created_at": created_at}
 
 
 def invitations(invited: list) -> dict:
@@ -61,13 +63,25 @@ def invitations(invited: list) -> dict:
     return {"invited": list(invited), "effects": [INVITE_COAUTHORS]} if invited else {}
 
 
-QUEUE_PREFIX = "QUEUE#"
 QUEUE_KEYS = ("queue_pk", "queue_sk", "queue_group_pk", "queue_field_pk")
 
 
 def queue_partition(unit_id: str, state: str) -> str:
     """The `queue` partition of what waits for `unit_id`'s reviewers in `state`."""
-    return f"{QUEUE_PREFIX}{unit_id}#{state}"
+    return f"{unit_id}#{state}"
+
+
+def compact_time(timestamp: str) -> str:
+    """A timestamp of the one time zone (clock.timestamp: 2026-11-21T10:00:00.000+07:00)
+    as 20261121100000000: it sorts the same, in 12 fewer bytes of every queue key."""
+    assert timestamp.endswith("+07:00") and len(timestamp) == 29, timestamp
+    return "".join(ch for ch in timestamp[:-6] if ch.isdigit())
+
+
+def full_time(compact: str) -> str:
+    """compact_time undone."""
+    c = compact
+    return f"{c[0:4]}-{c[4:6]}-{c[6:8]}T{c[8:10]}:{c[10:12]}:{c[12:14]}.{c[14:17]}+07:00"
 
 
 def queue_keys(unit_id: str | None, state: str, attributes: dict, entered_at: str, submission_id: str) -> dict:
@@ -78,14 +92,14 @@ def queue_keys(unit_id: str | None, state: str, attributes: dict, entered_at: st
     if unit_id is None:
         return {}
     return {"queue_pk": queue_partition(unit_id, state),
-            "queue_sk": f"{attributes['phase_id']}#{entered_at}#{submission_id}",
+            "queue_sk": f"{attributes['phase_id']}#{compact_time(entered_at)}#{submission_id}",
             "queue_group_pk": f"{unit_id}#{attributes['subject_group']}",
             "queue_field_pk": f"{unit_id}#{attributes['field']}"}
 
 
 def waiting_since(queue_sk: str) -> str:
-    """When an initiative entered the queue it waits in, read from its sort key."""
-    return queue_sk.split("#")[1]
+    """When an initiative entered the queue it waits in (clock.timestamp), read from its sort key."""
+    return full_time(queue_sk.split("#")[1])
 
 
 INITIATIVE, EVENT = "initiative", "event"
@@ -104,8 +118,7 @@ def item_kind(keys: dict) -> str | None:
 
 def queue_unit_of(record) -> str | None:
     """Whose queue a stored initiative waits in (None: nobody's)."""
-    key = record.queue_pk or ""
-    return key[len(QUEUE_PREFIX):].rsplit("#", 1)[0] if key.startswith(QUEUE_PREFIX) else None
+    return record.queue_pk.rsplit("#", 1)[0] if record.queue_pk else None
 
 
 # ------------------------------------------------------------ the guards (named conditions)
@@ -158,7 +171,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
         attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
         sub_id, created_at = attributes["id"], attributes["created_at"]
         record = SubmissionRecord(
-            pk=key(sub_id), sk="META", last_event_seq=1, **person_keys(actor.user_id, created_at, sub_id),
+            pk=key(sub_id), sk="META", last_event_seq=1,
             **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
@@ -291,7 +304,7 @@ def answer_invitation(record, actor, answer: str) -> dict:
         SubmissionRecord.last_event_seq.set(seq)], condition=still_in(record.status))
     if answer == rules.ACCEPTED:
         transaction.put("link", CoauthorLink(record.pk, coauthor_key(actor.user_id), submission_id=record.id,
-                                             **person_keys(actor.user_id, record.created_at, record.id)),
+                                             **link_keys(actor.user_id, record.created_at)),
                         condition=link_is_new())
     try:
         transaction.commit()
@@ -332,9 +345,8 @@ def list_by_submitter(user_id: str, limit: int, cursor: str | None):
     transaction)."""
     from chalicelib.tables import BatchRead, SubmissionRecord, query_page
 
-    partition = f"USER#{user_id}"
-    rows, next_cursor = query_page(SubmissionRecord.by_submitter, partition, limit=limit, cursor=cursor,
-                                   belongs=lambda start: start.get("submitter_pk") == partition,
+    rows, next_cursor = query_page(SubmissionRecord.by_submitter, user_id, limit=limit, cursor=cursor,
+                                   belongs=lambda start: start.get("submitter_id") == user_id,
                                    scan_index_forward=False)
     linked = [row for row in rows if row.sk != "META"]
     if linked:
@@ -455,7 +467,7 @@ def _read_lane(index, partition: str, after, prefix, ceiling, want: int, conditi
             break
     if start is None:
         return rows, None
-    return rows, start["queue_sk"]["S"]
+    return rows, start["qs"]["S"]
 
 
 def get_many(submission_ids) -> dict:
