@@ -125,7 +125,8 @@ class InitiativesItem(_Bound):
 
 
 class SubmissionRecord(InitiativesItem):
-    """One initiative, as stored: `SUB#<id>` / `META`."""
+    """One initiative, as stored: `SUB#<id>` / `META`. Its history events are
+    numbered by its version (submissions.store.next_seq)."""
     id = UnicodeAttribute()
     code = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -150,7 +151,6 @@ class SubmissionRecord(InitiativesItem):
     submitter_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
-    last_event_seq = NumberAttribute(attr_name="seq")  # short stored names keep the item small
     version = VersionAttribute()
     # Index keys, under short stored names (every write of the item pays for its size).
     queue_pk = UnicodeAttribute(null=True, attr_name="qp")

@@ -6,13 +6,14 @@ Since the queue's filters became keys (chalicelib/submissions/store.py
 `queue_keys`) and the initiative's item lost what it stored twice:
 - an initiative waiting for reviewers carries `qp` = `<unit>#<state>`, `qs` =
   `<phase>#<entered, compact>#<id>`, `qg` = `<unit>#<subject group>` and `qf` =
-  `<unit>#<field>` (it had `queue_pk` = `QUEUE#<unit>`, `queue_sk` =
+  `<unit>#<field>`, the time in base 36 (it had `queue_pk` = `QUEUE#<unit>`, `queue_sk` =
   `<entered>#<id>`);
 - `by_submitter` is keyed by the initiative's own `submitter_id` and
   `created_at` (it had copies of both, `submitter_pk` = `USER#<id>`,
   `submitter_sk` = `<created_at>#<id>`); a co-author's link `AUTHOR#<user>`
   carries `submitter_id` = <user> and `created_at` instead of those copies;
-- the sequence counter is stored as `seq` (it was `last_event_seq`).
+- `last_event_seq` is gone: it always equalled the version (every write of an
+  initiative appends one event), which now numbers the events.
 
 This script reads the table once (a Scan: an operator's one-off, never a
 request path) and rewrites those attributes in place. An initiative's update
@@ -48,8 +49,7 @@ def new_keys(item: dict) -> tuple[dict, list, str | None]:
         return sets, ["submitter_pk", "submitter_sk"], "submitter_pk"
     if item["sk"]["S"] != "META":
         return {}, [], None
-    if "last_event_seq" in item:
-        sets["seq"], removes = item["last_event_seq"], removes + ["last_event_seq"]
+    removes += [name for name in ("last_event_seq",) if name in item]
     removes += [name for name in ("submitter_pk", "submitter_sk") if name in item]
     if "queue_pk" in item:  # the old queue keys: QUEUE#<unit>, <entered>#<id>
         unit = item["queue_pk"]["S"].removeprefix("QUEUE#")

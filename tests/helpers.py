@@ -151,7 +151,7 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
         item = {"pk": store.key(sid), "sk": "META", "id": sid, "code": f"S{n:010d}", "status": state,
                 "program_id": "sang-kien-2026-2027", "unit_id": unit, "block": "enterprise",
                 "title": f"Sáng kiến {n}", "problem": "-", "solution": "-", "results": "-", "applied_from": "2026-03-01",
-                "submitter_id": "worker-rang-dong", "created_at": at, "updated_at": at, "seq": 1, "version": 1,
+                "submitter_id": "worker-rang-dong", "created_at": at, "updated_at": at, "version": 1,
                 **attributes, **store.queue_keys(unit, state, attributes, at, sid)}
         raw = {name: {"N": str(v)} if isinstance(v, int) else {"S": v} for name, v in item.items()}
         raw.update(unit_path={"L": [{"S": u} for u in unit_path]}, authors={"L": []})

@@ -381,8 +381,8 @@ def test_items_stored_with_the_old_keys_are_found_after_the_backfill(api):
     created = item["created_at"]["S"]
     client.update_item(TableName=table, Key=key, UpdateExpression=(
         "SET queue_pk = :pk, queue_sk = :sk, last_event_seq = :seq, submitter_pk = :me, submitter_sk = :mine "
-        "REMOVE qp, qs, qg, qf, seq"), ExpressionAttributeValues={
-        ":pk": {"S": "QUEUE#cdcs-rang-dong"}, ":sk": {"S": f"{entered}#{sid}"}, ":seq": item["seq"],
+        "REMOVE qp, qs, qg, qf"), ExpressionAttributeValues={
+        ":pk": {"S": "QUEUE#cdcs-rang-dong"}, ":sk": {"S": f"{entered}#{sid}"}, ":seq": {"N": "1"},
         ":me": {"S": "USER#worker-rang-dong"}, ":mine": {"S": f"{created}#{sid}"}})
     client.put_item(TableName=table, Item={"pk": key["pk"], "sk": {"S": "AUTHOR#worker-fpt"},
                                            "submission_id": {"S": sid}, "submitter_pk": {"S": "USER#worker-fpt"},

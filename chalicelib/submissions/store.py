@@ -71,17 +71,30 @@ def queue_partition(unit_id: str, state: str) -> str:
     return f"{unit_id}#{state}"
 
 
+TIME_DIGITS = 9  # base 36, milliseconds since 1970: enough until the year 5188
+
+
 def compact_time(timestamp: str) -> str:
-    """A timestamp of the one time zone (clock.timestamp: 2026-11-21T10:00:00.000+07:00)
-    as 20261121100000000: it sorts the same, in 12 fewer bytes of every queue key."""
-    assert timestamp.endswith("+07:00") and len(timestamp) == 29, timestamp
-    return "".join(ch for ch in timestamp[:-6] if ch.isdigit())
+    """A clock.timestamp (2026-11-21T10:00:00.000+07:00) as milliseconds since
+    1970 in base 36, 9 characters (0knc3w0xs): it sorts the same, and every
+    queue key is 20 bytes shorter than with the timestamp itself."""
+    from datetime import datetime
+
+    n = round(datetime.fromisoformat(timestamp).timestamp() * 1000)
+    digits = ""
+    while n:
+        n, d = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[d] + digits
+    return digits.rjust(TIME_DIGITS, "0")
 
 
 def full_time(compact: str) -> str:
-    """compact_time undone."""
-    c = compact
-    return f"{c[0:4]}-{c[4:6]}-{c[6:8]}T{c[8:10]}:{c[10:12]}:{c[12:14]}.{c[14:17]}+07:00"
+    """compact_time undone: the timestamp as clock.timestamp writes it."""
+    from datetime import datetime, timezone
+
+    from chalicelib import clock
+
+    return clock.timestamp(datetime.fromtimestamp(int(compact, 36) / 1000, tz=timezone.utc))
 
 
 def queue_keys(unit_id: str | None, state: str, attributes: dict, entered_at: str, submission_id: str) -> dict:
@@ -171,7 +184,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
         attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
         sub_id, created_at = attributes["id"], attributes["created_at"]
         record = SubmissionRecord(
-            pk=key(sub_id), sk="META", last_event_seq=1,
+            pk=key(sub_id), sk="META",
             **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
@@ -229,7 +242,7 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
     from chalicelib.tables import Author, CoauthorLink, HistoryEvent, SubmissionRecord, Transaction, Cancelled
 
     now = clock.timestamp()
-    seq = int(record.last_event_seq) + 1
+    seq = next_seq(record)
     event = HistoryEvent(
         pk=record.pk, sk=event_key(seq), submission_id=record.id, seq=seq, event=step.event,
         from_state=record.status, to_state=step.to_state, actor_id=actor.user_id,
@@ -237,7 +250,7 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         effects=list(step.effects), client_token=client_token)
     if step.invited:
         event.invited, event.effects = list(step.invited), list(dict.fromkeys([*step.effects, INVITE_COAUTHORS]))
-    changes = dict(step.changes, status=step.to_state, updated_at=now, last_event_seq=seq)
+    changes = dict(step.changes, status=step.to_state, updated_at=now)
     if step.moves_queue:
         changes |= queue_keys(step.queue_unit, step.to_state, dict(record.attribute_values, **step.changes), now,
                               record.id) or dict.fromkeys(QUEUE_KEYS)
@@ -289,7 +302,7 @@ def answer_invitation(record, actor, answer: str) -> dict:
 
     data = plain(record)
     now = clock.timestamp()
-    seq = int(record.last_event_seq) + 1
+    seq = next_seq(record)
     authors = [dict(a, invitation=answer) if a.get("member_id") == actor.user_id and a.get("invitation") else a
                for a in data["authors"]]
     event = HistoryEvent(
@@ -300,8 +313,8 @@ def answer_invitation(record, actor, answer: str) -> dict:
     transaction = Transaction()
     transaction.put("event", event, condition=event_is_new())
     transaction.update("initiative", record, [
-        SubmissionRecord.authors.set([Author(**{k: v for k, v in a.items() if v is not None}) for a in authors]),
-        SubmissionRecord.last_event_seq.set(seq)], condition=still_in(record.status))
+        SubmissionRecord.authors.set([Author(**{k: v for k, v in a.items() if v is not None}) for a in authors])],
+        condition=still_in(record.status))
     if answer == rules.ACCEPTED:
         transaction.put("link", CoauthorLink(record.pk, coauthor_key(actor.user_id), submission_id=record.id,
                                              **link_keys(actor.user_id, record.created_at)),
@@ -313,7 +326,14 @@ def answer_invitation(record, actor, answer: str) -> dict:
                 or cancelled.conflict:
             raise Raced() from cancelled
         raise
-    return dict(data, authors=authors, last_event_seq=seq, version=int(record.version))
+    return dict(data, authors=authors, version=int(record.version))
+
+
+def next_seq(record) -> int:
+    """The sequence number of the initiative's next history event. Every write
+    of the initiative appends exactly one event and moves its version by one
+    (the lock), so its version is the number of its events: not stored twice."""
+    return int(record.version) + 1
 
 
 def lost_race(submission_id: str) -> StateChanged:
