@@ -444,6 +444,7 @@ def run() -> dict:
 
                 life = measure_life(api, meter, rows)
                 measure_rare_filter(api, meter, rows)
+                measure_ranked_pages(api, meter, rows)
 
                 measured("program-cold", "GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
                          cold=True)
@@ -524,6 +525,78 @@ def rare_filter_failures(rows) -> list[str]:
         few, many = (next((r for r in rows if r["id"] == f"{row_id}-{n}"), None) for n in RARE_QUEUE_SIZES)
         if not few or not many or (few["calls"], few["rcu_rules"]) != (many["calls"], many["rcu_rules"]):
             failures.append(f"{row_id}: the page reads or request units grew with what waits")
+    return failures
+
+
+# Rankings of a province's grassroots unions in pages (issue 11, point 6): counters of 2,000 and
+# of 10,000 unions under one top-level unit (a province has thousands), a page of 50 of each of the
+# three orderings: the first page cold (reference cache empty) and warm, and the next page.
+RANKED_TOP = "ldld-thanh-hoa"
+RANKED_SIZES = (2_000, 10_000)
+RANKED_PAGE = 50
+
+
+def measure_ranked_pages(api, meter, rows) -> None:
+    """GET /stats/rankings?level=grassroots&within=<province>&limit=50 at each
+    of RANKED_SIZES counted unions: the calls and request units of a page do
+    not grow with the province."""
+    from chalicelib import settings
+    from chalicelib.counters import store
+    from chalicelib.reference import catalog
+
+    import boto3
+
+    dynamodb, table = boto3.client("dynamodb"), settings.table_name("counters")
+    stored = {"rank_pk": "rp", "rank_entered": "re", "rank_authors": "ra", "rank_percent": "rt"}
+    seeded = 0
+    for size in RANKED_SIZES:
+        requests = []
+        for n in range(seeded, size):
+            unit_id = f"cdcs-synthetic-{n:05d}"
+            entered, authors = (n * 7919) % 997, (n * 104729) % 211
+            keys = store.rank_keys("grassroots", RANKED_TOP, STATS_PHASE, unit_id, entered, authors, 100)
+            requests.append({"PutRequest": {"Item": {
+                "pk": {"S": store.counter_key(unit_id, STATS_PHASE)}, "sk": {"S": store.TOTAL},
+                "entered": {"N": str(entered)}, "authors": {"N": str(authors)},
+                **{stored[name]: {"S": value} for name, value in keys.items()}}}})
+        for first in range(0, len(requests), 25):
+            pending = {table: requests[first:first + 25]}
+            while pending:
+                pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+        seeded = size
+        path = (f"/stats/rankings?phase={STATS_PHASE}&level=grassroots&within={RANKED_TOP}&limit={RANKED_PAGE}")
+        answer = None
+        for row_id, warmth in (("cold", "cold"), ("warm", "warm"), ("next", "next page, warm")):
+            if row_id == "cold":
+                catalog.clear_cache()
+            url = path
+            if row_id == "next":
+                url += "".join(f"&{parameter}={answer['next'][name]}" for name, parameter in (
+                    ("by_initiatives", "cursor_initiatives"), ("by_percent_of_target", "cursor_percent_of_target"),
+                    ("by_authors", "cursor_authors")))
+            t0 = time.perf_counter()
+            with meter.measure():
+                status, answer = api.json("GET", url, user="leader-thanh-hoa")
+            elapsed = time.perf_counter() - t0
+            if status != 200 or len(answer["by_initiatives"]) != RANKED_PAGE:
+                raise SystemExit(f"cost meter: ranking page ({warmth}, {size:,}): {status} {answer}")
+            rows.append(summarize(f"rankings-page-{row_id}-{size}", "GET /stats/rankings",
+                                  f"grassroots within {RANKED_TOP}, page of {RANKED_PAGE} x 3 orderings, "
+                                  f"{size:,} unions counted, {warmth}", status, meter.calls_done, elapsed))
+
+
+def ranked_pages_failures(rows) -> list[str]:
+    """A ranking page must cost the same whatever the province's size."""
+    failures = []
+    # The next page's units are not cached yet: their names and targets cost 0.5 RRU each, and how many
+    # distinct units three orderings' pages hold depends on the data, at most 3 x the page.
+    bound = 3 * 1.0 + 2 * 0.5 * 3 * RANKED_PAGE
+    for row_id in ("cold", "warm", "next"):
+        few, many = (next((r for r in rows if r["id"] == f"rankings-page-{row_id}-{n}"), None) for n in RANKED_SIZES)
+        if not few or not many or few["calls"] != many["calls"] or (
+                row_id != "next" and few["rcu_rules"] != many["rcu_rules"]) or max(
+                few["rcu_rules"], many["rcu_rules"]) > bound + 1.5:
+            failures.append(f"rankings-page-{row_id}: the calls or request units grew with the province")
     return failures
 
 
@@ -657,7 +730,7 @@ def checks(rows) -> list[str]:
             few, many = (next((r for r in rows if r["id"] == f"{row_id}-{n}{warmth}"), None) for n in (1_000, 100_000))
             if not few or not many or (few["calls"], few["rcu_rules"]) != (many["calls"], many["rcu_rules"]):
                 failures.append(f"{row_id}{warmth}: the calls or request units changed with the number of initiatives")
-    failures += rare_filter_failures(rows)
+    failures += rare_filter_failures(rows) + ranked_pages_failures(rows)
     for row_id, wanted in (("transition", {"GetItem": 1, "TransactWriteItems": 1}), ("queue", {"Query": 1})):
         row = next((r for r in rows if r["id"] == row_id), None)
         if row is None or row["calls"] != wanted:
@@ -728,7 +801,7 @@ floor = ${life['step_functions_usd']:.7f}
     for failure in failures:
         print(f"cost meter: FAILED: {failure}", file=sys.stderr)
     if not failures and not args.json:
-        print("checks: no Scan anywhere; a warm submission is 1 TransactWriteItems and 0 reads; a transition 1 read + 1 write call; a queue page 1 Query, a 1-in-1,000 filter's page the same as an unfiltered one at 10k and 20k waiting; stats cost the same with 1,000 and 100,000 initiatives: OK")
+        print("checks: no Scan anywhere; a warm submission is 1 TransactWriteItems and 0 reads; a transition 1 read + 1 write call; a queue page 1 Query, a 1-in-1,000 filter's page the same as an unfiltered one at 10k and 20k waiting; a page of a province's ranking the same at 2k and 10k unions; stats cost the same with 1,000 and 100,000 initiatives: OK")
     return 1 if failures else 0
 
 
