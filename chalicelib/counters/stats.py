@@ -18,6 +18,10 @@ GET /stats/rankings?phase=&level=top  (`rankings`), every top-level unit:
 GET /stats/rankings?phase=&level=<level>&within=<unit>, the units of a level
 below one unit: catalog.children of each unit walked above that level, then
 their counters and targets read together.
+GET /stats/rankings?phase=&level=grassroots&within=<top-level unit>&limit=50
+(`_ranked_pages`), a province's thousands of grassroots unions a page at a
+time: per ordering ONE Query of the counters' index sorted by it
+(counters.store.ranked_page), then the page's units' names and targets.
 
 Lower levels are ranked only `within` a unit below the national one, so that
 a call stays about a province's or a sector's units, not the country's tens of
