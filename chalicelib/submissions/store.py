@@ -397,7 +397,7 @@ def queue_page(unit_id: str, states, filters: dict, limit: int, cursor: str | No
 
     Every filter alone is a key range, so its pages are full while anything
     matches and cost what an unfiltered page costs, however rare it is:
-    - none, or a state: the `queue` partitions of the unit's `states` (the
+    - none, or a state: the `queue_by_state` partitions of the unit's `states` (the
       desk's, at most a few), merged; a state is one of them;
     - a subject group, or a field: ONE partition of `queue_group` / `queue_field`;
     - a phase: `begins_with` on the sort key, in any of the above.
@@ -416,6 +416,8 @@ def queue_page(unit_id: str, states, filters: dict, limit: int, cursor: str | No
             "after"]["S"]
     record = SubmissionRecord
     state, group, field = filters.get("state"), filters.get("subject_group"), filters.get("field")
+    if state and state not in states:
+        return [], None  # nothing in that state waits for this unit
     condition = None
     if group:
         lanes = [(record.queue_group, f"{unit_id}#{group}")]
@@ -426,8 +428,7 @@ def queue_page(unit_id: str, states, filters: dict, limit: int, cursor: str | No
         lanes = [(record.queue_field, f"{unit_id}#{field}")]
         condition = record.status == state if state else None
     else:
-        lanes = [(record.queue, queue_partition(unit_id, name)) for name in (states if not state else
-                                                                            [state] if state in states else [])]
+        lanes = [(record.queue, queue_partition(unit_id, name)) for name in ([state] if state else states)]
     prefix = f"{filters['phase']}#" if filters.get("phase") else None
     found, frontiers, budget = [], [], [QUEUE_READS]
     for index, partition in lanes:
