@@ -92,7 +92,7 @@ def rankings(principal, params: dict) -> dict:
         raise Invalid([Problem("/within", "within_too_wide")])
 
     paged = "limit" in params or any(params.get(parameter) for parameter, _ in RANKINGS.values())
-    if paged and within is not None and within.level == Level.TOP_LEVEL and level.rank > Level.TOP_LEVEL.rank:
+    if paged and within is not None and within.level == Level.TOP_LEVEL and level == Level.GRASSROOTS:
         return _ranked_pages(params, program, phase, level, within)
     if within is None or within.id == national_id:
         units = [u for u in catalog.children(national_id) if u.level == level]
@@ -132,11 +132,11 @@ DEFAULT_RANKING_PAGE = 50
 
 
 def _ranked_pages(params: dict, program, phase, level: Level, within) -> dict:
-    """The units of a level under a top-level unit (a province's grassroots
-    unions: thousands), one page of each ordering: per ordering ONE Query of
-    the counters' index sorted by it (counters.store.ranked_page, at most
-    `limit` entries), then the names and targets of the page's units (cached
-    per container). Ranks are over the whole ranking: a cursor carries how
+    """The grassroots unions under a top-level unit (a province has
+    thousands; its upper-grassroots unions, tens, come whole), one page of
+    each ordering: per ordering ONE Query of the counters' index sorted by
+    it (counters.store.ranked_page, at most `limit` entries), then the
+    names and targets of the page's units (cached per container). Ranks are over the whole ranking: a cursor carries how
     many units came before and the last rank and value, so a tie across a
     page boundary keeps its rank. Tied units are listed by unit id here.
 

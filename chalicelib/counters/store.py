@@ -312,7 +312,7 @@ def level_counts(level: str, phase_id: str) -> dict:
 
 # ------------------------------------------------------------ rankings within a top-level unit, a page at a time
 #
-# The counting writes keep, on the counter of every unit below the top level
+# The counting writes keep, on the counter of every grassroots union
 # (`COUNT#<unit>#<phase>` / `TOTAL`), the keys `rank_keys` gives: a partition
 # per (level, top-level unit, phase) and one sort key per ordering. The reads
 # below take one page of one ordering: one Query of at most `limit` small
@@ -330,7 +330,7 @@ def rank_partition(level: str, top_unit_id: str, phase_id: str) -> str:
 
 def rank_keys(level: str, top_unit_id: str, phase_id: str, unit_id: str, entered: int, authors: int,
               target: int | None) -> dict:
-    """The attributes a counter below the top level carries (stored names `rp`,
+    """The attributes a grassroots union's counter carries (stored names `rp`,
     `re`, `ra`, `rt`) after a counting write leaves it at `entered` and
     `authors`, with `target` its registered target in the phase (None or 0:
     none, and no `rank_percent`)."""
