@@ -136,9 +136,10 @@ def _ranked_pages(params: dict, program, phase, level: Level, within) -> dict:
     thousands; its upper-grassroots unions, tens, come whole), one page of
     each ordering: per ordering ONE Query of the counters' index sorted by
     it (counters.store.ranked_page, at most `limit` entries), then the
-    names and targets of the page's units (cached per container). Ranks are over the whole ranking: a cursor carries how
-    many units came before and the last rank and value, so a tie across a
-    page boundary keeps its rank. Tied units are listed by unit id here.
+    names and targets of the page's units (cached per container). Ranks are
+    over the whole ranking: a cursor carries how many units came before and
+    the last rank and value, so a tie across a page boundary keeps its rank.
+    Tied units are listed by unit id here.
 
     What is exact and what is not: the ranks and counts by initiatives and by
     authors are exact as the counters hold them. The order by percent of
