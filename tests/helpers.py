@@ -130,13 +130,15 @@ def table_items(kind: str) -> list[dict]:
 
 
 def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: str = "pending",
-                 phase: str = "sk2627-gd1", start: int = 0) -> list[str]:
+                 phase: str = "sk2627-gd1", start: int = 0, into_memory: bool = False) -> list[str]:
     """Put `count` initiatives waiting in the queue of the unit ending
     `unit_path` straight into the table (25 to a BatchWriteItem, keys built by
     the store's own `queue_keys`), one a minute apart; every `rare_every`-th is
     in the subject group "new-countryside" and the field
     "energy-environment", the rest in "enterprise-workers" / "productivity".
-    Returns the ids of the rare ones, oldest first."""
+    Returns the ids of the rare ones, oldest first. `into_memory` puts them
+    straight into moto's memory instead (in-process moto only; six times
+    faster, for the cost meter's 100,000)."""
     from chalicelib.submissions import store
 
     client = boto3.client("dynamodb")
@@ -162,6 +164,14 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
         if odd:
             rare.append(sid)
     table = settings.table_name("initiatives")
+    if into_memory:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+
+        backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region()]
+        for request in requests:
+            backend.put_item(table, request["PutRequest"]["Item"])
+        return rare
     for first in range(0, len(requests), 25):
         pending = {table: requests[first:first + 25]}
         while pending:
