@@ -76,24 +76,45 @@ class BySubmitterIndex(GlobalSecondaryIndex):
     """A person's own initiatives, newest first: `GET /me/submissions`. Holds
     the initiatives they entered (the `META` items) and, through a link item
     each (`SUB#<id>` / `AUTHOR#<user>`, keys only), those they accepted to
-    co-author."""
+    co-author. Its keys are the initiative's own `submitter_id` and
+    `created_at` (a link carries the co-author's id and the initiative's
+    time under the same names), so nothing is stored twice for it."""
     class Meta:
-        index_name = "by_submitter"
-        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
-    submitter_pk = UnicodeAttribute(hash_key=True)   # USER#<user id>
-    submitter_sk = UnicodeAttribute(range_key=True)  # <created_at>#<id>
+        index_name = "by_person"  # was by_submitter, keyed by copies (issue 11)
+        projection = IncludeProjection([name for name in SUMMARY_ATTRIBUTES if name != "created_at"])
+    submitter_id = UnicodeAttribute(hash_key=True)  # the person whose list it is
+    created_at = UnicodeAttribute(range_key=True)
 
 
 class QueueIndex(GlobalSecondaryIndex):
-    """The initiatives waiting for one unit's reviewers, oldest first.
+    """The initiatives waiting for one unit's reviewers in one state, phase by
+    phase, oldest first (the whole queue is the merge of its states).
 
     Sparse: only initiatives waiting for someone carry queue keys.
     """
     class Meta:
-        index_name = "queue"
+        index_name = "queue_by_state"  # was queue, by unit only (issue 11)
         projection = IncludeProjection(SUMMARY_ATTRIBUTES)
-    queue_pk = UnicodeAttribute(hash_key=True)   # QUEUE#<unit id>
-    queue_sk = UnicodeAttribute(range_key=True)  # <entered queue at>#<id>
+    queue_pk = UnicodeAttribute(hash_key=True, attr_name="qp")   # <unit id>#<state>
+    queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")  # <phase>#<entered queue at, compact>#<id>
+
+
+class QueueGroupIndex(GlobalSecondaryIndex):
+    """A unit's queue in one subject group (the filter, as a key): same sort key as `queue`."""
+    class Meta:
+        index_name = "queue_group"
+        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
+    queue_group_pk = UnicodeAttribute(hash_key=True, attr_name="qg")  # <unit id>#<subject group>
+    queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")
+
+
+class QueueFieldIndex(GlobalSecondaryIndex):
+    """A unit's queue in one field (the filter, as a key): same sort key as `queue`."""
+    class Meta:
+        index_name = "queue_field"
+        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
+    queue_field_pk = UnicodeAttribute(hash_key=True, attr_name="qf")  # <unit id>#<field>
+    queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")
 
 
 class InitiativesItem(_Bound):
@@ -104,7 +125,8 @@ class InitiativesItem(_Bound):
 
 
 class SubmissionRecord(InitiativesItem):
-    """One initiative, as stored: `SUB#<id>` / `META`."""
+    """One initiative, as stored: `SUB#<id>` / `META`. Its history events are
+    numbered by its version (submissions.store.next_seq)."""
     id = UnicodeAttribute()
     code = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -129,14 +151,16 @@ class SubmissionRecord(InitiativesItem):
     submitter_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
-    last_event_seq = NumberAttribute()
     version = VersionAttribute()
-    submitter_pk = UnicodeAttribute()
-    submitter_sk = UnicodeAttribute()
-    queue_pk = UnicodeAttribute(null=True)
-    queue_sk = UnicodeAttribute(null=True)
+    # Index keys, under short stored names (every write of the item pays for its size).
+    queue_pk = UnicodeAttribute(null=True, attr_name="qp")
+    queue_sk = UnicodeAttribute(null=True, attr_name="qs")
+    queue_group_pk = UnicodeAttribute(null=True, attr_name="qg")
+    queue_field_pk = UnicodeAttribute(null=True, attr_name="qf")
     by_submitter = BySubmitterIndex()
     queue = QueueIndex()
+    queue_group = QueueGroupIndex()
+    queue_field = QueueFieldIndex()
 
 
 class HistoryEvent(InitiativesItem):
@@ -162,10 +186,10 @@ class HistoryEvent(InitiativesItem):
 
 class CoauthorLink(InitiativesItem):
     """Puts an initiative on an accepted co-author's "my initiatives":
-    `SUB#<id>` / `AUTHOR#<user>`, in `by_submitter` under `USER#<user>`."""
+    `SUB#<id>` / `AUTHOR#<user>`, in `by_submitter` under the co-author's id."""
     submission_id = UnicodeAttribute()
-    submitter_pk = UnicodeAttribute()
-    submitter_sk = UnicodeAttribute()
+    listed_for = UnicodeAttribute(attr_name="submitter_id")  # the co-author: whose list it is on
+    created_at = UnicodeAttribute()  # the initiative's
 
 
 class TrackingCode(InitiativesItem):
@@ -282,6 +306,39 @@ class LevelIndex(GlobalSecondaryIndex):
     level_sk = UnicodeAttribute(range_key=True)  # unit id
 
 
+class _RankIndex(GlobalSecondaryIndex):
+    """The counters of one level's units under one top-level unit in one phase,
+    sorted by one count (`rank_pk` = `<level>#<top-level unit>#<phase>`, the
+    sort key `<value, zero-padded>#<unit>`), read highest first, a page at a
+    time: a province's thousands of grassroots unions ranked page by page."""
+    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
+
+
+class RankEnteredIndex(_RankIndex):
+    class Meta:
+        index_name = "rank_entered"
+        projection = IncludeProjection(RANKED_COUNTS)
+    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
+    rank_entered = UnicodeAttribute(range_key=True, attr_name="re")  # <entered, 20 digits>#<unit>
+
+
+class RankAuthorsIndex(_RankIndex):
+    class Meta:
+        index_name = "rank_authors"
+        projection = IncludeProjection(RANKED_COUNTS)
+    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
+    rank_authors = UnicodeAttribute(range_key=True, attr_name="ra")  # <authors, 20 digits>#<unit>
+
+
+class RankPercentIndex(_RankIndex):
+    """Sparse: only units with a target have a share of it."""
+    class Meta:
+        index_name = "rank_percent"
+        projection = IncludeProjection(RANKED_COUNTS)
+    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
+    rank_percent = UnicodeAttribute(range_key=True, attr_name="rt")  # <entered/target x 10^12, 20 digits>#<unit>
+
+
 class CountersItem(_Bound):
     """The counters table's key, and the expiry of the markers (counters never expire)."""
     Meta = _meta("counters")
@@ -302,6 +359,14 @@ class CounterRecord(CountersItem):
     level_pk = UnicodeAttribute(null=True)
     level_sk = UnicodeAttribute(null=True)
     by_level = LevelIndex()
+    # Rankings within a top-level unit, a page at a time (levels below top-level; counters.store.rank_keys).
+    rank_pk = UnicodeAttribute(null=True, attr_name="rp")
+    rank_entered = UnicodeAttribute(null=True, attr_name="re")
+    rank_authors = UnicodeAttribute(null=True, attr_name="ra")
+    rank_percent = UnicodeAttribute(null=True, attr_name="rt")
+    ranked_by_entered = RankEnteredIndex()
+    ranked_by_authors = RankAuthorsIndex()
+    ranked_by_percent = RankPercentIndex()
 
     @classmethod
     def from_raw_data(cls, data: dict):

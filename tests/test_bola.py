@@ -166,13 +166,11 @@ def cursors() -> dict:
     """Cursors that name someone else's partition: the victim's lists, FPT's queue."""
     sub = "01KAHQ3M6X2V7E9R0T4B5N8C1D"
     return {
-        "mine": encode_cursor({"pk": {"S": f"SUB#{sub}"}, "sk": {"S": "META"}, "submitter_pk": {"S": f"USER#{VICTIM}"},
-                               "submitter_sk": {"S": f"2026-11-21T10:00:00+07:00#{sub}"}}),
+        "mine": encode_cursor({"pk": {"S": f"SUB#{sub}"}, "sk": {"S": "META"}, "submitter_id": {"S": VICTIM},
+                               "created_at": {"S": "2026-11-21T10:00:00.000+07:00"}}),
         "notes": encode_cursor({"pk": {"S": f"USER#{VICTIM}"},
                                 "sk": {"S": f"N#2026-11-21T10:00:00+07:00#{sub}#000002"}}),
-        "queue": encode_cursor({"pk": {"S": f"SUB#{sub}"}, "sk": {"S": "META"},
-                                "queue_pk": {"S": f"QUEUE#{FPT_UNIT}"},
-                                "queue_sk": {"S": f"2026-11-21T10:00:00+07:00#{sub}"}}),
+        "queue": encode_cursor({"queue": {"S": FPT_UNIT}, "after": {"S": f"sk2627-gd1#20261121100000000#{sub}"}}),
     }
 
 

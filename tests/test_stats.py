@@ -10,6 +10,7 @@ import pytest
 from chalicelib import validation
 from chalicelib.clock import VIETNAM
 from tests.conftest import initiative
+from tests import helpers
 from tests.helpers import deliver, enter, fire
 
 PHASE = "sk2627-gd1"
@@ -397,3 +398,65 @@ def test_what_the_stats_calls_cost_depends_on_units_never_on_initiatives(api):
     # Thanh Hóa's 3 upper unions are walked for their 59 grassroots unions.
     assert calls(grassroots) == ["Query", "GetItem"] + ["Query gsi1"] * 4 + ["BatchGetItem"] * 2
     assert grassroots[-2][3] + grassroots[-1][3] == 2 * 59
+
+
+# ------------------------------------------------------------------ rankings within a province, in pages
+
+TARGETED = ["cdcs-so-y-te-thanh-hoa", "cdcs-dh-hong-duc-thanh-hoa"]  # demo targets: 100 each in sk2627-gd1
+
+
+def test_a_province_ranking_comes_in_pages_with_ranks_of_the_whole_ranking(api):
+    from chalicelib.counters import core, stats
+    from chalicelib.levels import Level
+    from chalicelib.reference import catalog
+
+    # GIVEN the grassroots unions of Thanh Hóa counted, with ties, one of them across a page boundary
+    phase = "sk2627-gd1"
+    units = [u.id for u in stats._units_at(catalog.unit("ldld-thanh-hoa"), Level.GRASSROOTS)]
+    assert len(units) >= 7
+    # eleven of them counted (two with a target), the others with nothing counted (not listed)
+    counted = [u for u in units if u not in TARGETED][:9] + TARGETED
+    values = [9, 7, 7, 7, 5, 3, 3, 1, 1, 1, 1]
+    counts = {unit_id: (value, (n * 7) % 5) for n, (unit_id, value) in enumerate(zip(counted, values))}
+    helpers.seed_ranked_counters(phase, counts)
+    # WHEN the leader reads the ranking two units to a page, following each ordering's "next"
+    pages, cursors, done, first_cursors = {name: [] for name in stats.RANKINGS}, {}, set(), {}
+    while len(done) < len(stats.RANKINGS):
+        query = "".join(f"&{stats.RANKINGS[name][0]}={c}" for name, c in cursors.items())
+        status, body = get(api, f"/stats/rankings?phase={phase}&level=grassroots&within=ldld-thanh-hoa&limit=2"
+                                + query, user="leader-thanh-hoa", schema="rankings")
+        assert status == 200, body
+        for name in set(stats.RANKINGS) - done:
+            assert len(body[name]) <= 2
+            pages[name].append(body[name])
+            if body["next"][name]:
+                cursors[name] = body["next"][name]
+                first_cursors.setdefault(name, body["next"][name])
+            else:
+                done.add(name)
+                cursors.pop(name, None)
+    # THEN each ordering lists every counted union once, pages of two, ranks as in the whole ranking
+    # (tied units share a rank, across pages too)
+    for name, value in (("by_initiatives", lambda r: r["entered"]), ("by_authors", lambda r: r["authors"])):
+        listed = [row for page in pages[name] for row in page]
+        assert all(len(page) == 2 for page in pages[name][:-1])
+        assert sorted(row["unit"]["id"] for row in listed) == sorted(counts)
+        whole = core.ranking([{"unit": {"id": u, "name": u}, "entered": e, "authors": a}
+                              for u, (e, a) in counts.items()], value, lambda r: r["unit"]["name"])
+        assert {r["unit"]["id"]: r["rank"] for r in listed} == {r["unit"]["id"]: r["rank"] for r in whole}
+        assert [value(r) for r in listed] == sorted((value(r) for r in listed), reverse=True)
+    # some tie straddles a page boundary, and keeps one rank on both pages
+    ranked = pages["by_initiatives"]
+    assert any(a[-1]["entered"] == b[0]["entered"] and a[-1]["rank"] == b[0]["rank"] > 1
+               for a, b in zip(ranked, ranked[1:]))
+    # by percent of target: the unions with a target, best share first, the percentage shown
+    listed = [row for page in pages["by_percent_of_target"] for row in page]
+    assert sorted(row["unit"]["id"] for row in listed) == sorted(TARGETED)
+    assert [row["percent_of_target"] for row in listed] == [1.0, 1.0] and [r["rank"] for r in listed] == [1, 1]
+    shares = [core.share(r["entered"], r["target"]) for r in listed]
+    assert shares == sorted(shares, reverse=True)
+    # A cursor of another ordering, or forged, is refused
+    for forged in (first_cursors["by_initiatives"], "eyJrIjoxfQ"):
+        status, body = get(api, f"/stats/rankings?phase={phase}&level=grassroots&within=ldld-thanh-hoa&limit=2"
+                                f"&cursor_authors={forged}", user="leader-thanh-hoa")
+        assert status == 400 and body["errors"][0]["path"] == "/cursor_authors"

@@ -502,3 +502,33 @@ def test_a_compile_in_progress_then_failed_shows_on_its_page_and_its_progress_js
     assert json.loads(pages.get(f"/app/award-lists/{list_id}/progress", user="leader-ha-noi").body)["next"] == \
         f"/app/award-lists/{list_id}?done=compiled"
     assert "Dự thảo" in section(pages.get(f"/app/award-lists/{list_id}", user="leader-ha-noi"), "status")
+
+
+def test_a_provincial_leader_pages_through_the_grassroots_ranking_without_javascript(pages, api):
+    from html import unescape
+
+    from chalicelib.counters import stats
+    from chalicelib.levels import Level
+    from chalicelib.reference import catalog
+
+    # GIVEN 30 grassroots unions of Thanh Hóa counted, 30 initiatives down to 1, the 20th and 21st tied
+    units = [u.id for u in stats._units_at(catalog.unit("ldld-thanh-hoa"), Level.GRASSROOTS)][:30]
+    entered = [30 - n for n in range(30)]
+    entered[20] = entered[19]
+    helpers.seed_ranked_counters(PHASE, {u: (n, 1) for u, n in zip(units, entered)})
+    # WHEN the leader opens the dashboard
+    first = pages.get(f"/app/dashboard?phase={PHASE}", user="leader-thanh-hoa")
+    assert first.status_code == 200
+    # THEN the first 20 by initiatives show, ranked 1..20, with a "Trang sau" link under that table
+    top = ranking(first, "grassroots-by-entered")
+    assert [row[0] for row in top] == list(range(1, 21)) and top[0][2] == "30"
+    body = first.body.decode("utf-8")
+    link = unescape(re.search(r'href="([^"]+)" rel="next" data-testid="grassroots-by-entered-next"', body).group(1))
+    assert "Trang sau" in section(first, "grassroots-by-entered-next")
+    # WHEN they follow it (a plain link) THEN the other ten, the tie keeping rank 20, and no further page
+    second = pages.get(link, user="leader-thanh-hoa")
+    rest = ranking(second, "grassroots-by-entered")
+    assert [row[0] for row in rest] == [20] + list(range(22, 31))
+    assert 'data-testid="grassroots-by-entered-next"' not in second.body.decode("utf-8")
+    # AND the other tables stay on their first page
+    assert ranking(second, "grassroots-by-authors")[0][0] == 1

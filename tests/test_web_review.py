@@ -90,6 +90,19 @@ def test_the_queue_lists_the_units_initiatives_oldest_first_and_no_one_elses(api
     assert 'data-select-all="ids"' in body(response)
 
 
+def test_a_rare_filter_fills_the_queue_page_and_its_next_page(api, pages):
+    # GIVEN 1,500 initiatives waiting at Rạng Đông, one in 300 of the "new countryside" group
+    rare = helpers.seed_waiting(1_500, ["tld", "cd-cong-thuong", "cdcs-rang-dong"], rare_every=300)
+    # WHEN the reviewer picks that group, three to a page
+    response = pages.get("/app/queue?subject_group=new-countryside&limit=3", user="reviewer-rang-dong")
+    # THEN the page is full of it, oldest first, and "next page" brings the rest, then no further page
+    assert rows(response) == rare[:3]
+    next_link = re.search(r'href="([^"]+)" rel="next"', body(response)).group(1).replace("&amp;", "&")
+    response = pages.get(next_link, user="reviewer-rang-dong")
+    assert rows(response) == rare[3:]
+    assert 'rel="next"' not in body(response)
+
+
 def test_filters_narrow_the_queue_and_are_kept_on_the_next_page(api, pages):
     # GIVEN three initiatives at Rạng Đông in different subject groups and fields
     workers = enter(api, title="Cải tiến băng tải", subject_group="enterprise-workers", field="productivity")
@@ -109,7 +122,7 @@ def test_filters_narrow_the_queue_and_are_kept_on_the_next_page(api, pages):
     # WHEN they filter by a phase with nothing in it THEN nothing, said so
     response = pages.get("/app/queue?phase=mtsk-gd1", user="reviewer-rang-dong")
     assert rows(response) == []
-    assert "Không có sáng kiến nào khớp bộ lọc trên trang này." in text(response)
+    assert "Không có sáng kiến nào đang chờ khớp bộ lọc." in text(response)
     # AND the state filter offers only the states waiting at a grassroots union
     states = re.findall(r'<option value="([a-z_]+)"', body(pages.get("/app/queue", user="reviewer-rang-dong"))
                         .split('id="filter-state"')[1].split("</select>")[0])

@@ -300,3 +300,102 @@ def test_a_batch_without_the_input_its_event_needs_is_refused_whole(api):
     assert status == 422 and [(e["path"], e["code"]) for e in answer["errors"]] == [("/reason", "required")]
     for sid in (first, second):
         assert api.json("GET", f"/submissions/{sid}", user="reviewer-fpt")[1]["status"] == "pending"
+
+
+RANG_DONG = ["tld", "cd-cong-thuong", "cdcs-rang-dong"]
+
+
+def _all_pages(api, query: str, user: str = "reviewer-rang-dong") -> list[list[str]]:
+    pages, cursor = [], None
+    while True:
+        status, page = api.json("GET", f"/queue?{query}" + (f"&cursor={cursor}" if cursor else ""), user=user)
+        assert status == 200, page
+        pages.append([item["id"] for item in page["items"]])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return pages
+        assert len(pages) < 50, "the pages never end"
+
+
+def test_a_rare_filter_gives_full_pages_until_its_matches_run_out(api):
+    # GIVEN 2,000 initiatives waiting at Rạng Đông, one in 400 of a rare subject group and field,
+    # and three of the next phase (entered later)
+    rare = helpers.seed_waiting(2_000, RANG_DONG, rare_every=400)
+    later = helpers.seed_waiting(3, RANG_DONG, rare_every=1, phase="sk2627-gd2", start=5_000)
+    assert len(rare) == 5
+    # WHEN the reviewer filters by that subject group, or that field, two to a page
+    for query in ("subject_group=new-countryside", "field=energy-environment"):
+        pages = _all_pages(api, query + "&limit=2")
+        # THEN every page is full until the matches run out, oldest first, phase by phase,
+        # none missed, none twice, and no empty page at the end
+        assert pages == [rare[0:2], rare[2:4], [rare[4], later[0]], later[1:3]], query
+    # A phase alone, and a phase with a subject group, are key ranges too
+    assert _all_pages(api, "phase=sk2627-gd2&limit=2") == [later[:2], later[2:]]
+    assert _all_pages(api, "phase=sk2627-gd1&subject_group=new-countryside&limit=3") == [rare[:3], rare[3:]]
+    # Two filters that are not one key (state and subject group): still every match, once, in order
+    combined = _all_pages(api, "state=pending&subject_group=new-countryside&field=energy-environment&limit=4")
+    assert [sid for page in combined for sid in page] == rare + later
+    # A state the unit does not review: nothing
+    assert _all_pages(api, "state=valid&subject_group=new-countryside") == [[]]
+    # Unfiltered, the first page is the oldest of the older phase
+    status, page = api.json("GET", "/queue?limit=3", user="reviewer-rang-dong")
+    assert [item["id"] for item in page["items"]] == [f"01SEED{n:020d}" for n in range(3)]
+    assert page["items"][0]["waiting_since"] == "2026-11-01T00:00:00.000+07:00"
+
+
+def test_a_rare_filter_reads_one_page_whatever_waits_before_its_matches(api):
+    # GIVEN 3,000 initiatives waiting, the only rare one the very last
+    from chalicelib import aws
+
+    rare = helpers.seed_waiting(3_000, RANG_DONG, rare_every=3_000)
+    calls = []
+    original = aws.dynamodb()._make_api_call
+
+    def counted(operation, params):
+        calls.append((operation, params.get("IndexName")))
+        return original(operation, params)
+    client = aws.dynamodb()
+    client._make_api_call = counted
+    try:
+        status, page = api.json("GET", "/queue?subject_group=new-countryside&limit=50", user="reviewer-rang-dong")
+    finally:
+        del client._make_api_call
+    # THEN it is found at once, with one Query of the subject group's index (not 60 pages of the queue)
+    assert status == 200 and [item["id"] for item in page["items"]] == rare and page["next_cursor"] is None
+    assert [c for c in calls if c[0] == "Query"] == [("Query", "queue_group")]
+
+
+def test_items_stored_with_the_old_keys_are_found_after_the_backfill(api):
+    # GIVEN an initiative waiting at Rạng Đông, and a co-author's link, stored as before issue 11
+    # (QUEUE#<unit> / <entered>#<id>, USER#<id> / <created_at>#<id> copies, last_event_seq)
+    import boto3
+
+    from chalicelib import settings
+    from scripts import backfill_queue_keys
+
+    sid = enter(api, subject_group="new-countryside")["id"]
+    client, table = boto3.client("dynamodb"), settings.table_name("initiatives")
+    key = {"pk": {"S": f"SUB#{sid}"}, "sk": {"S": "META"}}
+    item = client.get_item(TableName=table, Key=key)["Item"]
+    entered = api.json("GET", "/queue", user="reviewer-rang-dong")[1]["items"][0]["waiting_since"]
+    created = item["created_at"]["S"]
+    client.update_item(TableName=table, Key=key, UpdateExpression=(
+        "SET queue_pk = :pk, queue_sk = :sk, last_event_seq = :seq, submitter_pk = :me, submitter_sk = :mine "
+        "REMOVE qp, qs, qg, qf"), ExpressionAttributeValues={
+        ":pk": {"S": "QUEUE#cdcs-rang-dong"}, ":sk": {"S": f"{entered}#{sid}"}, ":seq": {"N": "1"},
+        ":me": {"S": "USER#worker-rang-dong"}, ":mine": {"S": f"{created}#{sid}"}})
+    client.put_item(TableName=table, Item={"pk": key["pk"], "sk": {"S": "AUTHOR#worker-fpt"},
+                                           "submission_id": {"S": sid}, "submitter_pk": {"S": "USER#worker-fpt"},
+                                           "submitter_sk": {"S": f"{created}#{sid}"}})
+    assert api.json("GET", "/queue?subject_group=new-countryside", user="reviewer-rang-dong")[1]["items"] == []
+    # WHEN the backfill runs (twice: the second changes nothing)
+    assert backfill_queue_keys.backfill(client, table)[1] == 2
+    assert backfill_queue_keys.backfill(client, table)[1] == 0
+    # THEN the filter finds it, waiting since when it was, it can be decided on, and the lists still hold it
+    found = api.json("GET", "/queue?subject_group=new-countryside", user="reviewer-rang-dong")[1]["items"]
+    assert [i["id"] for i in found] == [sid] and found[0]["waiting_since"] == entered
+    assert [i["id"] for i in api.json("GET", "/me/submissions", user="worker-rang-dong")[1]["items"]] == [sid]
+    link = client.get_item(TableName=table, Key={"pk": key["pk"], "sk": {"S": "AUTHOR#worker-fpt"}})["Item"]
+    assert (link["submitter_id"]["S"], link["created_at"]["S"]) == ("worker-fpt", created)
+    assert "submitter_pk" not in link
+    assert helpers.attempt(api, sid, "validate", 1, "reviewer-rang-dong")[0] == 200

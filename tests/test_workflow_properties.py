@@ -125,10 +125,13 @@ class Walk:
         waiting_for = engine.queue_unit(WORKFLOW, status, self.path)
         if WORKFLOW.states[status].queue:
             assert waiting_for is not None
-            assert meta["queue_pk"]["S"] == f"QUEUE#{waiting_for}"
-            assert meta["queue_sk"]["S"].endswith(f"#{self.id}")
+            assert meta["qp"]["S"] == f"{waiting_for}#{status}"
+            assert meta["qs"]["S"].endswith(f"#{self.id}")
+            # The filters' keys follow it: its subject group and field in that unit's queue.
+            assert meta["qg"]["S"] == f"{waiting_for}#{meta['subject_group']['S']}"
+            assert meta["qf"]["S"] == f"{waiting_for}#{meta['field']['S']}"
         else:
-            assert "queue_pk" not in meta and "queue_sk" not in meta, meta
+            assert not {"qp", "qs", "qg", "qf"} & set(meta), meta
         return status, version, events
 
 

@@ -18,6 +18,10 @@ GET /stats/rankings?phase=&level=top  (`rankings`), every top-level unit:
 GET /stats/rankings?phase=&level=<level>&within=<unit>, the units of a level
 below one unit: catalog.children of each unit walked above that level, then
 their counters and targets read together.
+GET /stats/rankings?phase=&level=grassroots&within=<top-level unit>&limit=50
+(`_ranked_pages`), a province's thousands of grassroots unions a page at a
+time: per ordering ONE Query of the counters' index sorted by it
+(counters.store.ranked_page), then the page's units' names and targets.
 
 Lower levels are ranked only `within` a unit below the national one, so that
 a call stays about a province's or a sector's units, not the country's tens of
@@ -87,6 +91,9 @@ def rankings(principal, params: dict) -> dict:
     if within is not None and within.id == national_id and level != Level.TOP_LEVEL:
         raise Invalid([Problem("/within", "within_too_wide")])
 
+    paged = "limit" in params or any(params.get(parameter) for parameter, _ in RANKINGS.values())
+    if paged and within is not None and within.level == Level.TOP_LEVEL and level == Level.GRASSROOTS:
+        return _ranked_pages(params, program, phase, level, within)
     if within is None or within.id == national_id:
         units = [u for u in catalog.children(national_id) if u.level == level]
         counters = store.level_counts(level, phase.id)
@@ -113,7 +120,96 @@ def rankings(principal, params: dict) -> dict:
         "by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
         "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name),
         "by_authors": core.ranking(rows, lambda r: r["authors"], name),
+        "next": dict.fromkeys(RANKINGS),
     }
+
+
+# The three orderings: the list in the answer, its cursor parameter, the counters' index ordering.
+RANKINGS = {"by_initiatives": ("cursor_initiatives", "entered"),
+            "by_percent_of_target": ("cursor_percent_of_target", "percent"),
+            "by_authors": ("cursor_authors", "authors")}
+DEFAULT_RANKING_PAGE = 50
+
+
+def _ranked_pages(params: dict, program, phase, level: Level, within) -> dict:
+    """The grassroots unions under a top-level unit (a province has
+    thousands; its upper-grassroots unions, tens, come whole), one page of
+    each ordering: per ordering ONE Query of the counters' index sorted by
+    it (counters.store.ranked_page, at most `limit` entries), then the
+    names and targets of the page's units (cached per container). Ranks are
+    over the whole ranking: a cursor carries how many units came before and
+    the last rank and value, so a tie across a page boundary keeps its rank.
+    Tied units are listed by unit id here.
+
+    What is exact and what is not: the ranks and counts by initiatives and by
+    authors are exact as the counters hold them. The order by percent of
+    target uses the share kept on the counter at its last counting write
+    (entered x 10^12 // target): a target changed since shows in the order
+    from the unit's next initiative on (the percentage shown is computed from
+    the current target). Units with nothing counted in the phase are not
+    listed (they share the last place); by percent, neither are units
+    without a target."""
+    from chalicelib.tables import BatchRead
+
+    limit = int(params.get("limit", DEFAULT_RANKING_PAGE))
+    pages, wanted = {}, []
+    for name, (parameter, order) in RANKINGS.items():
+        state = _rank_cursor(params.get(parameter), parameter, level, within, phase, order)
+        rows, last_key = store.ranked_page(level.value, within.id, phase.id, order, limit, state["k"])
+        pages[name] = (state, rows, last_key)
+        wanted += [unit_id for unit_id, _, _ in rows]
+    read = BatchRead()
+    found_targets = catalog.want_targets(read, list(dict.fromkeys(wanted)), program.id, phase.id)
+    read.run()
+    targets, units = found_targets(), catalog.units(wanted)
+    answer = {"phase": _phase_json(program, phase), "level": params["level"], "within": _summary(within),
+              "next": {}}
+    for name, (state, rows, last_key) in pages.items():
+        seen, rank, last = state["n"], state["r"], state["v"]
+        listed = []
+        for unit_id, value, counts in rows:
+            seen += 1
+            rank = rank if value == last else seen
+            last = value
+            unit, target = units.get(unit_id), targets.get(unit_id)
+            entered, total = counts.get(core.ENTERED, 0), target.total if target else None
+            listed.append({"rank": rank, "unit": {"id": unit_id, "name": unit.name if unit else unit_id,
+                                                  "kind": unit.kind if unit else level.value},
+                           "entered": entered, "target": total, "percent_of_target": core.percent(entered, total),
+                           "authors": counts.get(core.AUTHORS, 0)})
+        answer[name] = listed
+        answer["next"][name] = _encode_rank_cursor({"k": last_key, "n": seen, "r": rank, "v": last}) \
+            if last_key else None
+    return answer
+
+
+def _rank_cursor(cursor: str | None, parameter: str, level: Level, within, phase, order: str) -> dict:
+    """Where one ordering's page starts: {"k": the index key to start after,
+    "n": units before, "r": the last rank given, "v": its value}. Malformed
+    when the cursor is not one this ranking gave."""
+    import base64
+    import json
+
+    from chalicelib.errors import Malformed
+
+    if not cursor:
+        return {"k": None, "n": 0, "r": 0, "v": None}
+    try:
+        state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if (isinstance(state, dict) and set(state) == {"k", "n", "r", "v"}
+                and all(isinstance(state[k], int) and state[k] >= 0 for k in "nrv")
+                and store.rank_start_belongs(state["k"], level.value, within.id, phase.id, order)):
+            return state
+    except ValueError:
+        pass
+    raise Malformed([Problem("/" + parameter, "invalid_cursor")])
+
+
+def _encode_rank_cursor(state: dict) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 # ------------------------------------------------------------------ reads (through the owners)

@@ -403,3 +403,67 @@ def level_counts(level: str, phase_id: str) -> dict:
     for record in CounterRecord.by_level.query(level_key(level, phase_id)):
         by_unit.setdefault(record.level_sk, []).append(record)
     return {unit_id: _summed(records) for unit_id, records in by_unit.items()}
+
+
+# ------------------------------------------------------------ rankings within a top-level unit, a page at a time
+#
+# The counting writes keep, on the counter of every grassroots union
+# (`COUNT#<unit>#<phase>` / `TOTAL`), the keys `rank_keys` gives: a partition
+# per (level, top-level unit, phase) and one sort key per ordering. The reads
+# below take one page of one ordering: one Query of at most `limit` small
+# entries, whatever the province's size.
+
+RANK_ORDERS = ("entered", "authors", "percent")
+RANK_DIGITS = 20
+# A share of the target as a whole number: entered x 10^12 // target.
+SHARE_SCALE = 10 ** 12
+
+
+def rank_partition(level: str, top_unit_id: str, phase_id: str) -> str:
+    return f"{level}#{top_unit_id}#{phase_id}"
+
+
+def rank_keys(level: str, top_unit_id: str, phase_id: str, unit_id: str, entered: int, authors: int,
+              target: int | None) -> dict:
+    """The attributes a grassroots union's counter carries (stored names `rp`,
+    `re`, `ra`, `rt`) after a counting write leaves it at `entered` and
+    `authors`, with `target` its registered target in the phase (None or 0:
+    none, and no `rank_percent`)."""
+    keys = {"rank_pk": rank_partition(level, top_unit_id, phase_id),
+            "rank_entered": f"{int(entered):0{RANK_DIGITS}d}#{unit_id}",
+            "rank_authors": f"{int(authors):0{RANK_DIGITS}d}#{unit_id}"}
+    if target:
+        keys["rank_percent"] = f"{int(entered) * SHARE_SCALE // int(target):0{RANK_DIGITS}d}#{unit_id}"
+    return keys
+
+
+def ranked_page(level: str, top_unit_id: str, phase_id: str, order: str, limit: int, start: dict | None):
+    """One page of the counters of `level`'s units under `top_unit_id` in one
+    phase, best first by `order` (RANK_ORDERS): ONE Query (descending, Limit
+    `limit`) of that ordering's index, eventually consistent. Returns
+    ([(unit id, rank value, counts)], the key to start the next page from, or
+    None). `start` is a key this function returned (the caller checks it
+    belongs to the same partition with `rank_start_belongs`)."""
+    from chalicelib.tables import CounterRecord
+
+    index = {"entered": CounterRecord.ranked_by_entered, "authors": CounterRecord.ranked_by_authors,
+             "percent": CounterRecord.ranked_by_percent}[order]
+    pages = index.query(rank_partition(level, top_unit_id, phase_id), scan_index_forward=False, page_size=limit,
+                        last_evaluated_key=start).page_iter
+    answer = next(pages)
+    rows = []
+    for raw in answer.get("Items", []):
+        record = CounterRecord.from_raw_data(raw)
+        sort = getattr(record, "rank_" + order)
+        value, unit_id = sort.split("#", 1)
+        rows.append((unit_id, int(value), record.counts))
+    return rows, answer.get("LastEvaluatedKey")
+
+
+def rank_start_belongs(start: dict, level: str, top_unit_id: str, phase_id: str, order: str) -> bool:
+    """Whether `start` (a next-page key from a client's cursor) is a key of
+    that ranking's partition and ordering, and nothing else."""
+    sort = {"entered": "re", "authors": "ra", "percent": "rt"}[order]
+    return (isinstance(start, dict) and set(start) == {"pk", "sk", "rp", sort}
+            and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in start.values())
+            and start["rp"]["S"] == rank_partition(level, top_unit_id, phase_id))

@@ -116,13 +116,19 @@ def history(submission_id: str, principal) -> dict:
 
 
 def queue(principal, params: dict) -> dict:
-    """GET /queue: what waits for the caller's unit, oldest first, one Query per page."""
+    """GET /queue: what waits for the caller's unit, phase by phase, oldest
+    first; every filter alone is a key range (store.queue_page), so a rare
+    filter's pages are full and cost what an unfiltered page costs."""
     params = validation.normalized("queue-query", params)
     if not principal.has_role("reviewer"):
         raise Forbidden()
-    items, next_cursor = store.queue_page(principal.unit_id, params, int(params.get("limit", "50")),
+    from chalicelib.reference import catalog
+    from chalicelib.review.queues import desk
+
+    states = [state.name for state in desk(definition.default(), catalog.unit(principal.unit_id)).states]
+    items, next_cursor = store.queue_page(principal.unit_id, states, params, int(params.get("limit", "50")),
                                           params.get("cursor"))
-    return {"items": [dict(submissions.summary(store.plain(item)), waiting_since=item.queue_sk.rsplit("#", 1)[0])
+    return {"items": [dict(submissions.summary(store.plain(item)), waiting_since=store.waiting_since(item.queue_sk))
                       for item in items],
             "next_cursor": next_cursor}
 

@@ -51,9 +51,11 @@ def coauthor_key(user_id: str) -> str:
     return f"AUTHOR#{user_id}"
 
 
-def person_keys(user_id: str, created_at: str, submission_id: str) -> dict:
-    """The `by_submitter` index keys: on `user_id`'s "my initiatives", by when it was entered."""
-    return {"submitter_pk": f"USER#{user_id}", "submitter_sk": f"{created_at}#{submission_id}"}
+def link_keys(user_id: str, created_at: str) -> dict:
+    """A co-author's link in the `by_submitter` index: on `user_id`'s "my
+    initiatives", by when the initiative was entered. (The initiative itself
+    is there under its own `submitter_id` and `created_at`.)"""
+    return {"listed_for": user_id, "created_at": created_at}
 
 
 def invitations(invited: list) -> dict:
@@ -61,15 +63,56 @@ def invitations(invited: list) -> dict:
     return {"invited": list(invited), "effects": [INVITE_COAUTHORS]} if invited else {}
 
 
-def queue_partition(unit_id: str) -> str:
-    return f"QUEUE#{unit_id}"
+QUEUE_KEYS = ("queue_pk", "queue_sk", "queue_group_pk", "queue_field_pk")
 
 
-def queue_keys(unit_id: str | None, entered_at: str, submission_id: str) -> dict:
-    """The `queue` index keys: waiting for `unit_id`'s reviewers since `entered_at`."""
+def queue_partition(unit_id: str, state: str) -> str:
+    """The `queue` partition of what waits for `unit_id`'s reviewers in `state`."""
+    return f"{unit_id}#{state}"
+
+
+TIME_DIGITS = 9  # base 36, milliseconds since 1970: enough until the year 5188
+
+
+def compact_time(timestamp: str) -> str:
+    """A clock.timestamp (2026-11-21T10:00:00.000+07:00) as milliseconds since
+    1970 in base 36, 9 characters (0knc3w0xs): it sorts the same, and every
+    queue key is 20 bytes shorter than with the timestamp itself."""
+    from datetime import datetime
+
+    n = round(datetime.fromisoformat(timestamp).timestamp() * 1000)
+    digits = ""
+    while n:
+        n, d = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[d] + digits
+    return digits.rjust(TIME_DIGITS, "0")
+
+
+def full_time(compact: str) -> str:
+    """compact_time undone: the timestamp as clock.timestamp writes it."""
+    from datetime import datetime, timezone
+
+    from chalicelib import clock
+
+    return clock.timestamp(datetime.fromtimestamp(int(compact, 36) / 1000, tz=timezone.utc))
+
+
+def queue_keys(unit_id: str | None, state: str, attributes: dict, entered_at: str, submission_id: str) -> dict:
+    """The keys of the queue's three indexes: waiting for `unit_id`'s reviewers
+    in `state` since `entered_at`, under its phase, subject group and field
+    (`attributes`), so that each filter of the queue is a key range of its own.
+    {} when it waits for nobody."""
     if unit_id is None:
         return {}
-    return {"queue_pk": queue_partition(unit_id), "queue_sk": f"{entered_at}#{submission_id}"}
+    return {"queue_pk": queue_partition(unit_id, state),
+            "queue_sk": f"{attributes['phase_id']}#{compact_time(entered_at)}#{submission_id}",
+            "queue_group_pk": f"{unit_id}#{attributes['subject_group']}",
+            "queue_field_pk": f"{unit_id}#{attributes['field']}"}
+
+
+def waiting_since(queue_sk: str) -> str:
+    """When an initiative entered the queue it waits in (clock.timestamp), read from its sort key."""
+    return full_time(queue_sk.split("#")[1])
 
 
 INITIATIVE, EVENT = "initiative", "event"
@@ -88,8 +131,7 @@ def item_kind(keys: dict) -> str | None:
 
 def queue_unit_of(record) -> str | None:
     """Whose queue a stored initiative waits in (None: nobody's)."""
-    prefix = queue_partition("")
-    return record.queue_pk[len(prefix):] if (record.queue_pk or "").startswith(prefix) else None
+    return record.queue_pk.rsplit("#", 1)[0] if record.queue_pk else None
 
 
 # ------------------------------------------------------------ the guards (named conditions)
@@ -142,8 +184,8 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
         attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
         sub_id, created_at = attributes["id"], attributes["created_at"]
         record = SubmissionRecord(
-            pk=key(sub_id), sk="META", last_event_seq=1, **person_keys(actor.user_id, created_at, sub_id),
-            **queue_keys(queue_unit, created_at, sub_id),
+            pk=key(sub_id), sk="META",
+            **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
         event = HistoryEvent(
@@ -200,7 +242,7 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
     from chalicelib.tables import Author, CoauthorLink, HistoryEvent, SubmissionRecord, Transaction, Cancelled
 
     now = clock.timestamp()
-    seq = int(record.last_event_seq) + 1
+    seq = next_seq(record)
     event = HistoryEvent(
         pk=record.pk, sk=event_key(seq), submission_id=record.id, seq=seq, event=step.event,
         from_state=record.status, to_state=step.to_state, actor_id=actor.user_id,
@@ -208,9 +250,15 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         effects=list(step.effects), client_token=client_token)
     if step.invited:
         event.invited, event.effects = list(step.invited), list(dict.fromkeys([*step.effects, INVITE_COAUTHORS]))
-    changes = dict(step.changes, status=step.to_state, updated_at=now, last_event_seq=seq)
+    changes = dict(step.changes, status=step.to_state, updated_at=now)
     if step.moves_queue:
-        changes |= queue_keys(step.queue_unit, now, record.id) or {"queue_pk": None, "queue_sk": None}
+        changes |= queue_keys(step.queue_unit, step.to_state, dict(record.attribute_values, **step.changes), now,
+                              record.id) or dict.fromkeys(QUEUE_KEYS)
+    elif record.queue_pk and {"subject_group", "field"} & set(step.changes):
+        # Still waiting where it was, under its new subject group or field.
+        keys = queue_keys(queue_unit_of(record), record.status, dict(record.attribute_values, **step.changes),
+                          waiting_since(record.queue_sk), record.id)
+        changes |= {name: keys[name] for name in ("queue_group_pk", "queue_field_pk")}
     actions = []
     for name, value in changes.items():
         attribute = getattr(SubmissionRecord, name)
@@ -254,7 +302,7 @@ def answer_invitation(record, actor, answer: str) -> dict:
 
     data = plain(record)
     now = clock.timestamp()
-    seq = int(record.last_event_seq) + 1
+    seq = next_seq(record)
     authors = [dict(a, invitation=answer) if a.get("member_id") == actor.user_id and a.get("invitation") else a
                for a in data["authors"]]
     event = HistoryEvent(
@@ -265,11 +313,11 @@ def answer_invitation(record, actor, answer: str) -> dict:
     transaction = Transaction()
     transaction.put("event", event, condition=event_is_new())
     transaction.update("initiative", record, [
-        SubmissionRecord.authors.set([Author(**{k: v for k, v in a.items() if v is not None}) for a in authors]),
-        SubmissionRecord.last_event_seq.set(seq)], condition=still_in(record.status))
+        SubmissionRecord.authors.set([Author(**{k: v for k, v in a.items() if v is not None}) for a in authors])],
+        condition=still_in(record.status))
     if answer == rules.ACCEPTED:
         transaction.put("link", CoauthorLink(record.pk, coauthor_key(actor.user_id), submission_id=record.id,
-                                             **person_keys(actor.user_id, record.created_at, record.id)),
+                                             **link_keys(actor.user_id, record.created_at)),
                         condition=link_is_new())
     try:
         transaction.commit()
@@ -278,7 +326,14 @@ def answer_invitation(record, actor, answer: str) -> dict:
                 or cancelled.conflict:
             raise Raced() from cancelled
         raise
-    return dict(data, authors=authors, last_event_seq=seq, version=int(record.version))
+    return dict(data, authors=authors, version=int(record.version))
+
+
+def next_seq(record) -> int:
+    """The sequence number of the initiative's next history event. Every write
+    of the initiative appends exactly one event and moves its version by one
+    (the lock), so its version is the number of its events: not stored twice."""
+    return int(record.version) + 1
 
 
 def lost_race(submission_id: str) -> StateChanged:
@@ -310,9 +365,8 @@ def list_by_submitter(user_id: str, limit: int, cursor: str | None):
     transaction)."""
     from chalicelib.tables import BatchRead, SubmissionRecord, query_page
 
-    partition = f"USER#{user_id}"
-    rows, next_cursor = query_page(SubmissionRecord.by_submitter, partition, limit=limit, cursor=cursor,
-                                   belongs=lambda start: start.get("submitter_pk") == partition,
+    rows, next_cursor = query_page(SubmissionRecord.by_submitter, user_id, limit=limit, cursor=cursor,
+                                   belongs=lambda start: start.get("submitter_id") == user_id,
                                    scan_index_forward=False)
     linked = [row for row in rows if row.sk != "META"]
     if linked:
@@ -331,24 +385,110 @@ def list_by_submitter(user_id: str, limit: int, cursor: str | None):
 
 
 QUEUE_FILTERS = ("state", "phase", "subject_group", "field")
+# Query calls one queue page may make when a filter is not a key of its own
+# (two of state, subject group and field together): past it the page is
+# shorter and its cursor continues from where the reading stopped.
+QUEUE_READS = 8
 
 
-def queue_page(unit_id: str, filters: dict, limit: int, cursor: str | None):
-    """One page of what waits for `unit_id`'s reviewers, oldest first: ONE Query
-    on the `queue` index, whose partition is exactly that unit's scope. The
-    optional filters (state, phase, subject group, field) narrow that page, so a
-    filtered page may hold fewer than `limit` items; follow the cursor."""
-    from chalicelib.tables import SubmissionRecord, query_page
+def queue_page(unit_id: str, states, filters: dict, limit: int, cursor: str | None):
+    """One page of what waits for `unit_id`'s reviewers, phase by phase and
+    oldest first within a phase: (items, cursor of the next page or None).
 
+    Every filter alone is a key range, so its pages are full while anything
+    matches and cost what an unfiltered page costs, however rare it is:
+    - none, or a state: the `queue_by_state` partitions of the unit's `states` (the
+      desk's, at most a few), merged; a state is one of them;
+    - a subject group, or a field: ONE partition of `queue_group` / `queue_field`;
+    - a phase: `begins_with` on the sort key, in any of the above.
+    Two of state, subject group and field together: the subject group's (else
+    the field's) partition, the rest as a FilterExpression, reading on until
+    the page is full, the partition ends or QUEUE_READS calls were made (then
+    the page is short and its cursor honest: it continues after what was read).
+
+    A partition is read with Limit `limit` + 1 and only up to the sort key a
+    page already has enough before, so a page reads about `limit` items."""
+    from chalicelib.tables import SubmissionRecord, decode_cursor, encode_cursor
+
+    after = None
+    if cursor:
+        after = decode_cursor(cursor, lambda key: set(key) == {"queue", "after"} and key["queue"] == unit_id)[
+            "after"]["S"]
+    record = SubmissionRecord
+    state, group, field = filters.get("state"), filters.get("subject_group"), filters.get("field")
+    if state and state not in states:
+        return [], None  # nothing in that state waits for this unit
     condition = None
-    for name, attribute in zip(QUEUE_FILTERS, (SubmissionRecord.status, SubmissionRecord.phase_id,
-                                               SubmissionRecord.subject_group, SubmissionRecord.field)):
-        if filters.get(name):
-            part = attribute == filters[name]
-            condition = part if condition is None else condition & part
-    partition = queue_partition(unit_id)
-    return query_page(SubmissionRecord.queue, partition, limit=limit, cursor=cursor, filter_condition=condition,
-                      belongs=lambda start: start.get("queue_pk") == partition)
+    if group:
+        lanes = [(record.queue_group, f"{unit_id}#{group}")]
+        for attribute, value in ((record.status, state), (record.field, field)):
+            if value:
+                condition = attribute == value if condition is None else condition & (attribute == value)
+    elif field:
+        lanes = [(record.queue_field, f"{unit_id}#{field}")]
+        condition = record.status == state if state else None
+    else:
+        lanes = [(record.queue, queue_partition(unit_id, name)) for name in ([state] if state else states)]
+    prefix = f"{filters['phase']}#" if filters.get("phase") else None
+    found, frontiers, budget = [], [], [QUEUE_READS]
+    for index, partition in lanes:
+        ceiling = sorted(row.queue_sk for row in found)[limit] if len(found) > limit else None
+        rows, frontier = _read_lane(index, partition, after, prefix, ceiling, limit + 1, condition, budget)
+        found += rows
+        if frontier is not None:
+            frontiers.append(frontier)
+    found.sort(key=lambda row: row.queue_sk)
+    safe = min(frontiers) if frontiers else None  # past it, a partition was not read
+    ready = [row for row in found if safe is None or row.queue_sk <= safe]
+    page = ready[:limit]
+    if len(ready) > limit or (len(page) == limit and frontiers):
+        next_after = page[-1].queue_sk
+    elif frontiers:
+        next_after = safe  # everything up to it is on this page
+    else:
+        next_after = None
+    return page, encode_cursor({"queue": {"S": unit_id}, "after": {"S": next_after}}) if next_after else None
+
+
+def _read_lane(index, partition: str, after, prefix, ceiling, want: int, condition, budget: list):
+    """The rows of one index partition after `after` (exclusive), within
+    `prefix` and up to `ceiling` (inclusive), oldest first: up to `want` of
+    them, following DynamoDB's pages while a FilterExpression leaves them
+    short and `budget[0]` (Query calls left for the page) lasts. Returns
+    (rows, frontier): frontier is the last sort key read when the range was
+    not read to its end, else None."""
+    low, high = after, ceiling
+    if prefix:
+        low = prefix if low is None or low < prefix else low
+        top = prefix + "~"  # "~" sorts after every character of a time and an id
+        high = top if high is None or high > top else high
+    from chalicelib.tables import SubmissionRecord
+
+    sort = SubmissionRecord.queue_sk  # the sort key of all three queue indexes
+    if low is not None and high is not None:
+        if low > high:
+            return [], None
+        range_condition = sort.between(low, high)
+    elif low is not None:
+        range_condition = sort >= low
+    elif high is not None:
+        range_condition = sort <= high
+    else:
+        range_condition = None
+    rows, start = [], None
+    while budget[0] > 0:
+        budget[0] -= 1
+        pages = index.query(partition, range_key_condition=range_condition, filter_condition=condition,
+                            page_size=want - len(rows), last_evaluated_key=start).page_iter
+        answer = next(pages)
+        rows += [row for row in (index._model.from_raw_data(raw) for raw in answer.get("Items", []))
+                 if row.queue_sk != after]
+        start = answer.get("LastEvaluatedKey")
+        if not start or len(rows) >= want:
+            break
+    if start is None:
+        return rows, None
+    return rows, start["qs"]["S"]
 
 
 def get_many(submission_ids) -> dict:

@@ -75,6 +75,7 @@ def dashboard(page):
     # the nationwide one, shown once (from stats.rankings).
     top_level = (stats.rankings(page.principal, {"phase": phase.id, "level": Level.TOP_LEVEL.value})
                  if national or page.has_role("admin") else None)
+    grassroots = _grassroots_ranking(page, unit, phase) if unit.level == Level.TOP_LEVEL else None
     latest = store.latest(unit.id, phase.id)
     request = store.compile_request(unit.id, phase.id)
     mine = figures["unit"]
@@ -89,6 +90,7 @@ def dashboard(page):
         elapsed=elapsed, overall=overall, program_target=program_target, blocks=_blocks(page, mine, elapsed),
         states=_state_bars(page, mine), groups=_group_bars(page, program, mine),
         children=None if national else _children_ranking(figures["children"]), top_level=top_level,
+        grassroots=grassroots,
         award_list=latest, names=service.names(latest) if latest else {}, kinds=KINDS,
         compiling=request if request is not None and request.status == store.COMPILING else None,
         may_compile=page.has_role("leader"),
@@ -170,6 +172,32 @@ def _children_ranking(children: list) -> dict | None:
 
     return {"by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
             "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name)}
+
+
+GRASSROOTS_PAGE = "20"
+
+
+def _grassroots_ranking(page, unit, phase) -> dict | None:
+    """A top-level unit's grassroots unions ranked three ways, a page of each
+    (stats.rankings in pages): each table's "next page" link carries its own
+    cursor and keeps the others', so the tables page independently without
+    JavaScript. None when nothing is ranked there yet."""
+    from chalicelib.counters import stats
+
+    cursors = {parameter: page.query(parameter) for parameter, _ in stats.RANKINGS.values() if page.query(parameter)}
+    ranking = stats.rankings(page.principal, {"phase": phase.id, "level": "grassroots", "within": unit.id,
+                                              "limit": GRASSROOTS_PAGE, **cursors})
+    if not cursors and not ranking["by_initiatives"]:
+        return None
+    links = {}
+    for name, (parameter, _) in stats.RANKINGS.items():
+        others = {k: v for k, v in cursors.items() if k != parameter}
+        links[name] = {
+            "next": url(PREFIX + "/dashboard", phase=phase.id, **others, **{parameter: ranking["next"][name]})
+            + "#h-grassroots" if ranking["next"][name] else None,
+            "first": url(PREFIX + "/dashboard", phase=phase.id, **others) + "#h-grassroots"
+            if cursors.get(parameter) else None}
+    return {"ranking": ranking, "links": links}
 
 
 def _notices(page) -> list:
