@@ -306,39 +306,6 @@ class LevelIndex(GlobalSecondaryIndex):
     level_sk = UnicodeAttribute(range_key=True)  # unit id
 
 
-class _RankIndex(GlobalSecondaryIndex):
-    """The counters of one level's units under one top-level unit in one phase,
-    sorted by one count (`rank_pk` = `<level>#<top-level unit>#<phase>`, the
-    sort key `<value, zero-padded>#<unit>`), read highest first, a page at a
-    time: a province's thousands of grassroots unions ranked page by page."""
-    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
-
-
-class RankEnteredIndex(_RankIndex):
-    class Meta:
-        index_name = "rank_entered"
-        projection = IncludeProjection(RANKED_COUNTS)
-    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
-    rank_entered = UnicodeAttribute(range_key=True, attr_name="re")  # <entered, 20 digits>#<unit>
-
-
-class RankAuthorsIndex(_RankIndex):
-    class Meta:
-        index_name = "rank_authors"
-        projection = IncludeProjection(RANKED_COUNTS)
-    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
-    rank_authors = UnicodeAttribute(range_key=True, attr_name="ra")  # <authors, 20 digits>#<unit>
-
-
-class RankPercentIndex(_RankIndex):
-    """Sparse: only units with a target have a share of it."""
-    class Meta:
-        index_name = "rank_percent"
-        projection = IncludeProjection(RANKED_COUNTS)
-    rank_pk = UnicodeAttribute(hash_key=True, attr_name="rp")
-    rank_percent = UnicodeAttribute(range_key=True, attr_name="rt")  # <entered/target x 10^12, 20 digits>#<unit>
-
-
 class CountersItem(_Bound):
     """The counters table's key, and the expiry of the markers (counters never expire)."""
     Meta = _meta("counters")
@@ -359,14 +326,6 @@ class CounterRecord(CountersItem):
     level_pk = UnicodeAttribute(null=True)
     level_sk = UnicodeAttribute(null=True)
     by_level = LevelIndex()
-    # Rankings within a top-level unit, a page at a time (levels below top-level; counters.store.rank_keys).
-    rank_pk = UnicodeAttribute(null=True, attr_name="rp")
-    rank_entered = UnicodeAttribute(null=True, attr_name="re")
-    rank_authors = UnicodeAttribute(null=True, attr_name="ra")
-    rank_percent = UnicodeAttribute(null=True, attr_name="rt")
-    ranked_by_entered = RankEnteredIndex()
-    ranked_by_authors = RankAuthorsIndex()
-    ranked_by_percent = RankPercentIndex()
 
     @classmethod
     def from_raw_data(cls, data: dict):
@@ -380,6 +339,16 @@ class CounterRecord(CountersItem):
 class CountedMarker(CountersItem):
     """Makes each counting happen once: `APPLIED#<submission>` / `v<version>`,
     a change counted."""
+
+
+class RankingSnapshot(CountersItem):
+    """A ranking of many units, kept ready to be read a page at a time:
+    `RANKING#<level>#<within>#<phase>` / `HEAD` (`built_at`, `sizes`: how many
+    rows each ordering has) and / `<built_at>#<ordering>#<chunk>` (`rows_z`:
+    up to RANKING_CHUNK rows, JSON compressed with zlib; they expire)."""
+    built_at = UnicodeAttribute(null=True)
+    sizes = UnicodeAttribute(null=True)  # JSON {ordering: rows}
+    rows_z = BinaryAttribute(null=True, legacy_encoding=False)
 
 
 class PersonMarker(CountersItem):

@@ -181,27 +181,16 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
 
 def seed_ranked_counters(phase: str, counts: dict, top_unit: str = "ldld-thanh-hoa") -> None:
     """Counters of grassroots unions under `top_unit` ({unit: (entered, authors)})
-    as the counting writes leave them, with the rank keys of
-    counters.store.rank_keys (the writes set them: issue 11)."""
+    as counting leaves them (their first shard; grassroots unions have one)."""
     import boto3
 
     from chalicelib import settings
     from chalicelib.counters import store
-    from chalicelib.reference import catalog
-    from chalicelib.tables import BatchRead
 
-    read = BatchRead()
-    found = catalog.want_targets(read, list(counts), "sang-kien-2026-2027", phase)
-    read.run()
-    targets = found()
-    stored = {"rank_pk": "rp", "rank_entered": "re", "rank_authors": "ra", "rank_percent": "rt"}
     for unit_id, (entered, authors) in counts.items():
-        target = targets.get(unit_id)
-        keys = store.rank_keys("grassroots", top_unit, phase, unit_id, entered, authors,
-                               target.total if target else None)
         item = {"pk": {"S": store.counter_key(unit_id, phase)}, "sk": {"S": store.TOTAL},
-                "entered": {"N": str(entered)}, "authors": {"N": str(authors)},
-                **{stored[name]: {"S": value} for name, value in keys.items()}}
+                "unit_id": {"S": unit_id}, "phase_id": {"S": phase},
+                "entered": {"N": str(entered)}, "authors": {"N": str(authors)}}
         boto3.client("dynamodb").put_item(TableName=settings.table_name("counters"), Item=item)
 
 

@@ -460,3 +460,30 @@ def test_a_province_ranking_comes_in_pages_with_ranks_of_the_whole_ranking(api):
         status, body = get(api, f"/stats/rankings?phase={phase}&level=grassroots&within=ldld-thanh-hoa&limit=2"
                                 f"&cursor_authors={forged}", user="leader-thanh-hoa")
         assert status == 400 and body["errors"][0]["path"] == "/cursor_authors"
+
+
+def test_a_province_ranking_is_read_from_a_snapshot_at_most_ten_minutes_old_and_its_cursor_keeps_it(api, now):
+    from datetime import timedelta
+
+    from tests.conftest import DEFAULT_NOW
+
+    phase, first_page = "sk2627-gd1", "/stats/rankings?phase=sk2627-gd1&level=grassroots&within=ldld-thanh-hoa&limit=1"
+    # GIVEN two of Thanh Hóa's unions counted, and the leader's first page of one
+    helpers.seed_ranked_counters(phase, {TARGETED[0]: (5, 1), TARGETED[1]: (3, 1)})
+    status, before = get(api, first_page, user="leader-thanh-hoa", schema="rankings")
+    assert status == 200 and [r["entered"] for r in before["by_initiatives"]] == [5]
+    cursor = before["next"]["by_initiatives"]
+    # WHEN the second union overtakes the first
+    helpers.seed_ranked_counters(phase, {TARGETED[1]: (9, 1)})
+    # THEN for ten minutes the ranking is the snapshot's (as of when it was made)
+    now(DEFAULT_NOW + timedelta(minutes=9))
+    assert get(api, first_page, user="leader-thanh-hoa")[1]["by_initiatives"][0]["unit"]["id"] == TARGETED[0]
+    # AND after that the first page is rebuilt and shows it
+    now(DEFAULT_NOW + timedelta(minutes=11))
+    status, after = get(api, first_page, user="leader-thanh-hoa", schema="rankings")
+    assert [(r["unit"]["id"], r["entered"], r["rank"]) for r in after["by_initiatives"]] == [(TARGETED[1], 9, 1)]
+    assert after["as_of"] > before["as_of"]
+    # AND a cursor given before still reads its own snapshot: no union is shown twice or skipped
+    status, second = get(api, first_page + f"&cursor_initiatives={cursor}", user="leader-thanh-hoa")
+    assert [(r["unit"]["id"], r["entered"], r["rank"]) for r in second["by_initiatives"]] == [(TARGETED[1], 3, 2)]
+    assert second["next"]["by_initiatives"] is None

@@ -20,8 +20,8 @@ below one unit: catalog.children of each unit walked above that level, then
 their counters and targets read together.
 GET /stats/rankings?phase=&level=grassroots&within=<top-level unit>&limit=50
 (`_ranked_pages`), a province's thousands of grassroots unions a page at a
-time: per ordering ONE Query of the counters' index sorted by it
-(counters.store.ranked_page), then the page's units' names and targets.
+time, from a snapshot of the ranking (counters.store.ranking_*): the head and
+one or two chunks per page; rebuilt at most every 10 minutes.
 
 Lower levels are ranked only `within` a unit below the national one, so that
 a call stays about a province's or a sector's units, not the country's tens of
@@ -124,7 +124,7 @@ def rankings(principal, params: dict) -> dict:
     }
 
 
-# The three orderings: the list in the answer, its cursor parameter, the counters' index ordering.
+# The three orderings: the list in the answer, its cursor parameter, its name in a snapshot.
 RANKINGS = {"by_initiatives": ("cursor_initiatives", "entered"),
             "by_percent_of_target": ("cursor_percent_of_target", "percent"),
             "by_authors": ("cursor_authors", "authors")}
@@ -133,73 +133,81 @@ DEFAULT_RANKING_PAGE = 50
 
 def _ranked_pages(params: dict, program, phase, level: Level, within) -> dict:
     """The grassroots unions under a top-level unit (a province has
-    thousands; its upper-grassroots unions, tens, come whole), one page of
-    each ordering: per ordering ONE Query of the counters' index sorted by
-    it (counters.store.ranked_page, at most `limit` entries), then the
-    names and targets of the page's units (cached per container). Ranks are
-    over the whole ranking: a cursor carries how many units came before and
-    the last rank and value, so a tie across a page boundary keeps its rank.
-    Tied units are listed by unit id here.
+    thousands), one page of each ordering, from the ranking's snapshot
+    (counters.store: at most RANKING_FRESH old; rebuilt here when older, from
+    every union's counters and targets, which costs the province's size once
+    per RANKING_FRESH). A page reads the snapshot's head and the one or two
+    chunks holding its rows, whatever the province's size. Ranks are over the
+    whole ranking (tied units share one, across pages too; ties are listed in
+    Vietnamese name order). A cursor names its snapshot and where the page
+    starts, so following it reads the same ranking even after a rebuild
+    (until that snapshot expires; then the newest, from the same place).
 
-    What is exact and what is not: the ranks and counts by initiatives and by
-    authors are exact as the counters hold them. The order by percent of
-    target uses the share kept on the counter at its last counting write
-    (entered x 10^12 // target): a target changed since shows in the order
-    from the unit's next initiative on (the percentage shown is computed from
-    the current target). Units with nothing counted in the phase are not
-    listed (they share the last place); by percent, neither are units
+    Exact as of the snapshot's `built_at` (shown as `as_of`): the counters
+    then, the targets then. Units with nothing counted are not listed (they
+    would share the last place); by percent of target, neither are units
     without a target."""
-    from chalicelib.tables import BatchRead
-
     limit = int(params.get("limit", DEFAULT_RANKING_PAGE))
-    pages, wanted = {}, []
-    for name, (parameter, order) in RANKINGS.items():
-        state = _rank_cursor(params.get(parameter), parameter, level, within, phase, order)
-        rows, last_key = store.ranked_page(level.value, within.id, phase.id, order, limit, state["k"])
-        pages[name] = (state, rows, last_key)
-        wanted += [unit_id for unit_id, _, _ in rows]
-    read = BatchRead()
-    found_targets = catalog.want_targets(read, list(dict.fromkeys(wanted)), program.id, phase.id)
-    read.run()
-    targets, units = found_targets(), catalog.units(wanted)
+    starts = {name: _rank_cursor(params.get(parameter), parameter, name) for name, (parameter, _) in RANKINGS.items()}
+    head = store.ranking_head(level.value, within.id, phase.id)
+    if head is None or not store.ranking_is_fresh(head[0]):
+        head = store.save_ranking(level.value, within.id, phase.id, _ranking_rows(program, phase, level, within)), None
+    built_at = head[0]
     answer = {"phase": _phase_json(program, phase), "level": params["level"], "within": _summary(within),
-              "next": {}}
-    for name, (state, rows, last_key) in pages.items():
-        seen, rank, last = state["n"], state["r"], state["v"]
-        listed = []
-        for unit_id, value, counts in rows:
-            seen += 1
-            rank = rank if value == last else seen
-            last = value
-            unit, target = units.get(unit_id), targets.get(unit_id)
-            entered, total = counts.get(core.ENTERED, 0), target.total if target else None
-            listed.append({"rank": rank, "unit": {"id": unit_id, "name": unit.name if unit else unit_id,
-                                                  "kind": unit.kind if unit else level.value},
-                           "entered": entered, "target": total, "percent_of_target": core.percent(entered, total),
-                           "authors": counts.get(core.AUTHORS, 0)})
-        answer[name] = listed
-        answer["next"][name] = _encode_rank_cursor({"k": last_key, "n": seen, "r": rank, "v": last}) \
-            if last_key else None
+              "as_of": built_at, "next": {}}
+    for name, (built, offset) in starts.items():
+        ordering = RANKINGS[name][1]
+        rows = store.ranking_rows(level.value, within.id, phase.id, built or built_at, ordering, offset, limit + 1)
+        if rows is None:  # the cursor's snapshot has expired: the newest one, from the same place
+            built = built_at
+            rows = store.ranking_rows(level.value, within.id, phase.id, built_at, ordering, offset, limit + 1) or []
+        answer[name] = rows[:limit]
+        answer["next"][name] = _encode_rank_cursor({"b": built or built_at, "o": offset + limit, "r": name}) \
+            if len(rows) > limit else None
     return answer
 
 
-def _rank_cursor(cursor: str | None, parameter: str, level: Level, within, phase, order: str) -> dict:
-    """Where one ordering's page starts: {"k": the index key to start after,
-    "n": units before, "r": the last rank given, "v": its value}. Malformed
-    when the cursor is not one this ranking gave."""
+def _ranking_rows(program, phase, level: Level, within) -> dict:
+    """Every ordering of the units of `level` under `within`, ranked: the
+    rows a snapshot stores. Reads every unit's counters and targets (ONE
+    BatchGetItem per 50 units) and the tree (cached per container)."""
+    units = _units_at(within, level)
+    counters, targets = _counters_and_targets([u.id for u in units], program.id, phase.id)
+    rows = []
+    for unit in units:
+        counts, target = counters.get(unit.id, {}), targets.get(unit.id)
+        entered, authors = counts.get(core.ENTERED, 0), counts.get(core.AUTHORS, 0)
+        if not entered and not authors:
+            continue
+        total = target.total if target else None
+        rows.append({"unit": {"id": unit.id, "name": unit.name, "kind": unit.kind}, "entered": entered,
+                     "target": total, "percent_of_target": core.percent(entered, total), "authors": authors})
+
+    def name(row):
+        return row["unit"]["name"]
+    return {"entered": core.ranking(rows, lambda r: r["entered"], name),
+            "percent": core.ranking([r for r in rows if r["target"]], lambda r: core.share(r["entered"], r["target"]),
+                                    name),
+            "authors": core.ranking(rows, lambda r: r["authors"], name)}
+
+
+def _rank_cursor(cursor: str | None, parameter: str, name: str) -> tuple[str | None, int]:
+    """Where one ordering's page starts: (the snapshot's built_at, or None
+    for the newest; how many rows come before). Malformed when the cursor is
+    not one a ranking gave."""
     import base64
     import json
 
     from chalicelib.errors import Malformed
 
     if not cursor:
-        return {"k": None, "n": 0, "r": 0, "v": None}
+        return None, 0
     try:
         state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if (isinstance(state, dict) and set(state) == {"k", "n", "r", "v"}
-                and all(isinstance(state[k], int) and state[k] >= 0 for k in "nrv")
-                and store.rank_start_belongs(state["k"], level.value, within.id, phase.id, order)):
-            return state
+        if (isinstance(state, dict) and set(state) == {"b", "o", "r"} and state["r"] == name
+                and isinstance(state["b"], str) and len(state["b"]) <= 40
+                and isinstance(state["o"], int) and 0 < state["o"] <= 1_000_000):
+            return state["b"], state["o"]
     except ValueError:
         pass
     raise Malformed([Problem("/" + parameter, "invalid_cursor")])

@@ -405,65 +405,96 @@ def level_counts(level: str, phase_id: str) -> dict:
     return {unit_id: _summed(records) for unit_id, records in by_unit.items()}
 
 
-# ------------------------------------------------------------ rankings within a top-level unit, a page at a time
+# ------------------------------------------------------------ rankings of many units, a page at a time
 #
-# The counting writes keep, on the counter of every grassroots union
-# (`COUNT#<unit>#<phase>` / `TOTAL`), the keys `rank_keys` gives: a partition
-# per (level, top-level unit, phase) and one sort key per ordering. The reads
-# below take one page of one ordering: one Query of at most `limit` small
-# entries, whatever the province's size.
+# A province's thousands of grassroots unions cannot be ranked by a key the
+# counting writes keep (they ADD inside transactions and never know the value
+# they leave), and ranking them on every read would cost the province's size
+# each page. So a ranking is a snapshot: built from the counters (by the
+# caller, counters.stats) at most every RANKING_FRESH, stored sorted in
+# chunks, and read a chunk at a time. A page costs the HEAD and one or two
+# chunks (GetItem, ~0.5–1 RCU each) whatever the province's size; a rebuild
+# costs what reading the province's counters and targets costs (0.5 RCU a
+# unit each) and a few writes, once per RANKING_FRESH at most.
 
-RANK_ORDERS = ("entered", "authors", "percent")
-RANK_DIGITS = 20
-# A share of the target as a whole number: entered x 10^12 // target.
-SHARE_SCALE = 10 ** 12
-
-
-def rank_partition(level: str, top_unit_id: str, phase_id: str) -> str:
-    return f"{level}#{top_unit_id}#{phase_id}"
-
-
-def rank_keys(level: str, top_unit_id: str, phase_id: str, unit_id: str, entered: int, authors: int,
-              target: int | None) -> dict:
-    """The attributes a grassroots union's counter carries (stored names `rp`,
-    `re`, `ra`, `rt`) after a counting write leaves it at `entered` and
-    `authors`, with `target` its registered target in the phase (None or 0:
-    none, and no `rank_percent`)."""
-    keys = {"rank_pk": rank_partition(level, top_unit_id, phase_id),
-            "rank_entered": f"{int(entered):0{RANK_DIGITS}d}#{unit_id}",
-            "rank_authors": f"{int(authors):0{RANK_DIGITS}d}#{unit_id}"}
-    if target:
-        keys["rank_percent"] = f"{int(entered) * SHARE_SCALE // int(target):0{RANK_DIGITS}d}#{unit_id}"
-    return keys
+RANKING_CHUNK = 200  # rows per chunk item (~30 KB of JSON, a few KB compressed)
+RANKING_FRESH = timedelta(minutes=10)
+RANKING_KEEP = timedelta(hours=2)  # a snapshot's chunks outlive the next one, so a reader's cursor still works
+HEAD = "HEAD"
 
 
-def ranked_page(level: str, top_unit_id: str, phase_id: str, order: str, limit: int, start: dict | None):
-    """One page of the counters of `level`'s units under `top_unit_id` in one
-    phase, best first by `order` (RANK_ORDERS): ONE Query (descending, Limit
-    `limit`) of that ordering's index, eventually consistent. Returns
-    ([(unit id, rank value, counts)], the key to start the next page from, or
-    None). `start` is a key this function returned (the caller checks it
-    belongs to the same partition with `rank_start_belongs`)."""
-    from chalicelib.tables import CounterRecord
-
-    index = {"entered": CounterRecord.ranked_by_entered, "authors": CounterRecord.ranked_by_authors,
-             "percent": CounterRecord.ranked_by_percent}[order]
-    pages = index.query(rank_partition(level, top_unit_id, phase_id), scan_index_forward=False, page_size=limit,
-                        last_evaluated_key=start).page_iter
-    answer = next(pages)
-    rows = []
-    for raw in answer.get("Items", []):
-        record = CounterRecord.from_raw_data(raw)
-        sort = getattr(record, "rank_" + order)
-        value, unit_id = sort.split("#", 1)
-        rows.append((unit_id, int(value), record.counts))
-    return rows, answer.get("LastEvaluatedKey")
+def ranking_key(level: str, within_id: str, phase_id: str) -> str:
+    return f"RANKING#{level}#{within_id}#{phase_id}"
 
 
-def rank_start_belongs(start: dict, level: str, top_unit_id: str, phase_id: str, order: str) -> bool:
-    """Whether `start` (a next-page key from a client's cursor) is a key of
-    that ranking's partition and ordering, and nothing else."""
-    sort = {"entered": "re", "authors": "ra", "percent": "rt"}[order]
-    return (isinstance(start, dict) and set(start) == {"pk", "sk", "rp", sort}
-            and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in start.values())
-            and start["rp"]["S"] == rank_partition(level, top_unit_id, phase_id))
+def ranking_head(level: str, within_id: str, phase_id: str) -> tuple[str, dict] | None:
+    """(built_at, {ordering: rows}) of the ranking's latest snapshot, or None:
+    one GetItem (eventually consistent)."""
+    import json
+
+    from chalicelib.tables import RankingSnapshot
+
+    try:
+        head = RankingSnapshot.get(ranking_key(level, within_id, phase_id), HEAD)
+    except RankingSnapshot.DoesNotExist:
+        return None
+    return head.built_at, json.loads(head.sizes)
+
+
+def ranking_is_fresh(built_at: str) -> bool:
+    from datetime import datetime
+    return clock.now() - datetime.fromisoformat(built_at) < RANKING_FRESH
+
+
+def save_ranking(level: str, within_id: str, phase_id: str, orderings: dict) -> str:
+    """Store a snapshot ({ordering: rows, best first}, each row a JSON-ready
+    dict) in chunks, then make it the latest (only if no newer one was stored
+    meanwhile: two rebuilds at once both store whole snapshots, and the newer
+    is kept). Returns its `built_at`."""
+    import json
+
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.tables import RankingSnapshot
+
+    built_at = clock.timestamp()
+    pk, expires = ranking_key(level, within_id, phase_id), clock.now() + RANKING_KEEP
+    with RankingSnapshot.batch_write() as batch:
+        for name, rows in orderings.items():
+            for chunk in range(0, max(len(rows), 1), RANKING_CHUNK):
+                data = json.dumps(rows[chunk:chunk + RANKING_CHUNK], ensure_ascii=False, separators=(",", ":"))
+                batch.save(RankingSnapshot(pk, _chunk_key(built_at, name, chunk // RANKING_CHUNK),
+                                           rows_z=zlib.compress(data.encode(), 9), expires_at=expires))
+    head = RankingSnapshot(pk, HEAD, built_at=built_at,
+                           sizes=json.dumps({name: len(rows) for name, rows in orderings.items()}))
+    try:
+        head.save(condition=RankingSnapshot.built_at.does_not_exist() | (RankingSnapshot.built_at < built_at))
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    return built_at
+
+
+def _chunk_key(built_at: str, name: str, chunk: int) -> str:
+    return f"{built_at}#{name}#{chunk:05d}"
+
+
+def ranking_rows(level: str, within_id: str, phase_id: str, built_at: str, name: str, offset: int,
+                 limit: int) -> list | None:
+    """Rows offset … offset + limit − 1 of one ordering of the snapshot
+    `built_at`: the one or two chunks holding them, read together. None when
+    that snapshot is gone (expired)."""
+    import json
+
+    from chalicelib.tables import BatchRead, RankingSnapshot
+
+    pk = ranking_key(level, within_id, phase_id)
+    first, last = offset // RANKING_CHUNK, (offset + max(limit, 1) - 1) // RANKING_CHUNK
+    read = BatchRead()
+    keys = [read.want(RankingSnapshot, pk, _chunk_key(built_at, name, n)) for n in range(first, last + 1)]
+    read.run()
+    chunks = [read.found(key) for key in keys]
+    if chunks[0] is None:
+        return None
+    rows = [row for chunk in chunks if chunk is not None for row in json.loads(zlib.decompress(chunk.rows_z))]
+    return rows[offset - first * RANKING_CHUNK:][:limit]
