@@ -677,6 +677,59 @@ def _nfc(value):
     return value
 
 
+# Initiatives of Thanh Hóa's grassroots unions (0 to 3 each, deterministic), so that the local run's
+# provincial leader (leader-thanh-hoa) sees the unions ranked, a page at a time, on the dashboard.
+PROVINCE_IDEAS = [
+    ("Số hóa hồ sơ lưu trữ", "Hồ sơ giấy xếp trong kho, tìm một bộ mất cả buổi.",
+     "Quét hồ sơ, đặt mã theo năm và loại việc, tra cứu trên máy tính của phòng.",
+     "Tìm một hồ sơ còn vài phút; kho giấy được sắp lại gọn.", "administrative-reform", "officials"),
+    ("Mã QR tra cứu thủ tục", "Người dân phải hỏi nhiều lần mới biết cần giấy tờ gì.",
+     "Dán mã QR ở quầy tiếp nhận, quét bằng Zalo là ra danh mục giấy tờ của từng thủ tục.",
+     "Số lần hỏi lại giảm hẳn; quầy tiếp nhận bớt đông.", "digital-transformation", "public-service"),
+    ("Lịch trực điện tử", "Lịch trực viết trên bảng, đổi ca phải gọi điện từng người.",
+     "Lập lịch trực trên bảng tính dùng chung, báo đổi ca qua nhóm Zalo của đơn vị.",
+     "Không còn ca trống; đổi ca xong trong ngày.", "productivity", "public-service"),
+    ("Tiết kiệm điện văn phòng", "Điều hòa và đèn bật cả khi phòng không có người.",
+     "Gắn công tắc hẹn giờ, quy định nhiệt độ điều hòa 26 độ, người ra sau cùng tắt điện.",
+     "Tiền điện mỗi tháng giảm khoảng một phần năm.", "energy-environment", "officials"),
+    ("Sổ theo dõi an toàn lao động", "Kiểm tra an toàn ghi tay, khó biết việc nào chưa khắc phục.",
+     "Lập biểu mẫu kiểm tra trên điện thoại, mỗi lỗi có người chịu trách nhiệm và hạn sửa.",
+     "Lỗi được sửa đúng hạn; có số liệu để báo cáo hằng quý.", "occupational-safety", "works-and-technical"),
+    ("Hộp thư góp ý của đoàn viên", "Đoàn viên ngại nói ý kiến trong cuộc họp.",
+     "Đặt hộp thư góp ý và mẫu góp ý trực tuyến không cần ghi tên; công đoàn trả lời hằng tháng.",
+     "Mỗi tháng có hàng chục ý kiến; nhiều việc được sửa ngay.", "union-work", "public-service"),
+]
+PROVINCE_AUTHORS = ["Lê Thị Hằng", "Nguyễn Văn Tùng", "Trịnh Thị Mai", "Hoàng Văn Sơn", "Lê Văn Thắng",
+                    "Đỗ Thị Ngọc", "Phạm Văn Hùng", "Mai Thị Lan", "Vũ Văn Đức", "Nguyễn Thị Thảo",
+                    "Lê Đình Khôi", "Trần Thị Huệ"]
+
+
+def province_initiatives(units) -> list:
+    """Initiatives in Thanh Hóa's grassroots unions, entered by worker-so-y-te."""
+    by_id = {u["id"]: u for u in units}
+
+    def under_thanh_hoa(unit):
+        while unit is not None:
+            if unit["id"] == "ldld-thanh-hoa":
+                return True
+            unit = by_id.get(unit.get("parent_id"))
+        return False
+    unions = sorted((u for u in units if u["kind"] == "grassroots" and under_thanh_hoa(u)), key=lambda u: u["id"])
+    found = []
+    for k, union in enumerate(unions):
+        for j in range((k * 7) % 4):
+            title, problem, solution, results, field, group = PROVINCE_IDEAS[(k + j) % len(PROVINCE_IDEAS)]
+            where = union["name"].replace("CĐCS ", "").replace("Công đoàn cơ sở ", "")
+            found.append({"submitted_by": "worker-so-y-te", "idempotency_key": f"demo-thanh-hoa-{k:02d}-{j}", "body": {
+                "title": f"{title} tại {where}", "unit_id": union["id"], "subject_group": group, "field": field,
+                "problem": problem, "solution": solution, "results": results, "applied_where": where,
+                "applied_from": f"2026-0{1 + (k + j) % 9}-{1 + (k * 3 + j) % 27:02d}",
+                "benefit_vnd": (5 + (k * 13 + j * 7) % 40) * 1_000_000,
+                "authors": [{"full_name": PROVINCE_AUTHORS[(k * 5 + j * 7) % len(PROVINCE_AUTHORS)],
+                             "share_percent": 100}]}})
+    return found
+
+
 def write_json(path, document):
     """Write one file: UTF-8, NFC, indent 1, trailing newline."""
     text = json.dumps(_nfc(document), ensure_ascii=False, indent=1) + "\n"
@@ -693,7 +746,7 @@ def main():
     write_json(out / "programs.json", {"programs": build_programs()})
     write_json(out / "targets.json", {"targets": build_targets(units)})
     write_json(out / "users.json", {"users": build_users()})
-    write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES})
+    write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES + province_initiatives(units)})
 
 
 if __name__ == "__main__":
