@@ -439,9 +439,15 @@ def test_the_local_run_starts_with_an_invitation_waiting_for_a_demo_user(api, pa
     from scripts import seed_demo
     from tests.conftest import DEMO_DIR
 
+    import json
+    import os
+
+    with open(os.path.join(DEMO_DIR, "initiatives.json"), encoding="utf-8") as f:
+        demo = len(json.load(f)["initiatives"])
     handlers = [streams.count_changes, streams.react_to_events]
-    assert seed_demo.seed(DEMO_DIR, handlers) == 1
-    assert seed_demo.seed(DEMO_DIR, handlers) == 1  # its fixed Idempotency-Key: a restart enters nothing twice
+    assert seed_demo.seed(DEMO_DIR, handlers) == demo
+    assert seed_demo.seed(DEMO_DIR, handlers) == demo  # fixed Idempotency-Keys: a restart enters nothing twice
+    assert len([i for i in table_items("initiatives") if i["sk"]["S"] == "META"]) == demo
     [note] = api.json("GET", "/me/notifications", user="worker-fpt-en")[1]["items"]
     assert note["kind"] == "invitation"
     shown = html_text(pages.get(f"/app/invitations/{note['submission_id']}", user="worker-fpt-en"))
