@@ -298,6 +298,19 @@ def test_stream_consumers_report_failures_retry_a_bounded_number_of_times_and_ke
                    for st in statements), name
 
 
+def test_counting_takes_large_batches_within_a_short_window(packaged):
+    # Counting sums a batch per counter: batches of 1,000 (or 5 s) are what keeps a peak's hot items
+    # cool and a life's counting cheap (bench/burst.py, bench/cost_meter.py measure it so deployed).
+    from chalicelib import streams
+
+    fn = packaged.of_type("AWS::Serverless::Function")["CountChanges"]
+    (source,) = [e["Properties"] for e in fn["Properties"]["Events"].values()]
+    assert source["BatchSize"] == streams.COUNT_BATCH == 1000
+    assert source["MaximumBatchingWindowInSeconds"] == streams.COUNT_WINDOW == 5
+    # A batch of 1,000 is about 50 transactions: well inside the function's time
+    assert fn["Properties"].get("Timeout", 0) >= 30
+
+
 def test_api_role_is_scoped_to_the_tables(packaged):
     """Every DynamoDB grant names one of the three tables (or its indexes) by
     reference, and the app's calls are all allowed."""
