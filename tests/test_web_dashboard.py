@@ -519,6 +519,9 @@ def test_a_provincial_leader_pages_through_the_grassroots_ranking_without_javasc
     # WHEN the leader opens the dashboard
     first = pages.get(f"/app/dashboard?phase={PHASE}", user="leader-thanh-hoa")
     assert first.status_code == 200
+    # AND it says when the ranking was made (a snapshot, made again every 10 minutes)
+    assert section(first, "grassroots-as-of") == \
+        "Số liệu xếp hạng lúc 21/11/2026 10:00; bảng được lập lại sau mỗi 10 phút."
     # THEN the first 20 by initiatives show, ranked 1..20, with a "Trang sau" link under that table
     top = ranking(first, "grassroots-by-entered")
     assert [row[0] for row in top] == list(range(1, 21)) and top[0][2] == "30"
