@@ -154,7 +154,7 @@ def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, se
         from chalice.test import Client
 
         from chalicelib import settings, tables
-        from chalicelib.counters import core
+        from chalicelib.counters import core, store
         from chalicelib.reference import loader
 
         emulation.prepare()
@@ -189,18 +189,10 @@ def run(rate: int, seconds: int, shards: int, size: int, replay_share: float, se
         finally:
             meter.uninstall()
 
-        counted = {}
         # Every page of the counters table (markers included, it is far past one 1 MB page at full scale).
         pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=settings.table_name("counters"))
-        for raw in (item for page in pages for item in page["Items"]):
-            if raw["pk"]["S"].startswith("COUNT#"):
-                record = tables.CounterRecord.from_raw_data(raw)  # one shard of a unit's counters: added up
-                summed = counted.setdefault((record.unit_id, record.phase_id), {})
-                for name, n in record.counts.items():
-                    summed[name] = summed.get(name, 0) + n
-        counted = {scope: {name: n for name, n in counts.items() if n} for scope, counts in counted.items()}
-        recount_equal = {scope: counts for scope, counts in counted.items() if counts} == core.recount(
-            [image for _, image in generated])
+        counted = store.counts_by_scope(item for page in pages for item in page["Items"])
+        recount_equal = counted == core.recount([image for _, image in generated])
 
     (busiest, second), most = max(per_second.items(), key=lambda kv: kv[1])
     return {

@@ -38,21 +38,9 @@ def stored_initiatives(items: list[dict] | None = None) -> list[dict]:
 def counters(items: list[dict] | None = None) -> dict:
     """Every unit's counters, {(unit, phase): counts}, its shards added up and
     zero counts left out; `items`: the counters table's raw items, when read elsewhere."""
-    from chalicelib.tables import CounterRecord
+    from chalicelib.counters import store
 
-    summed: dict = {}
-    for raw in (items if items is not None else helpers.table_items("counters")):
-        if raw["pk"]["S"].startswith("COUNT#"):
-            item = CounterRecord.from_raw_data(raw)
-            total = summed.setdefault((item.unit_id, item.phase_id), {})
-            for name, n in item.counts.items():
-                total[name] = total.get(name, 0) + n
-    found = {}
-    for scope, counts in summed.items():
-        counts = {name: n for name, n in counts.items() if n}
-        if counts:
-            found[scope] = counts
-    return found
+    return store.counts_by_scope(items if items is not None else helpers.table_items("counters"))
 
 
 def item(**overrides) -> dict:

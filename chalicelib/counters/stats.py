@@ -102,24 +102,14 @@ def rankings(principal, params: dict) -> dict:
         units = _units_at(within, level)
         counters, targets = _counters_and_targets([u.id for u in units], program.id, phase.id)
 
-    rows = []
-    for unit in units:
-        counts, target = counters.get(unit.id, {}), targets.get(unit.id)
-        entered, total = counts.get(core.ENTERED, 0), target.total if target else None
-        rows.append({"unit": {"id": unit.id, "name": unit.name, "kind": unit.kind}, "entered": entered,
-                     "target": total, "percent_of_target": core.percent(entered, total),
-                     "authors": counts.get(core.AUTHORS, 0)})
-
-    def name(row):
-        return row["unit"]["name"]
-
+    rows = [_ranking_row(unit, counters.get(unit.id, {}), targets.get(unit.id)) for unit in units]
     # Tied units share a rank ("1, 2, 2, 4"); the name only orders them on the list.
     return {
         "phase": _phase_json(program, phase), "level": params["level"],
         "within": _summary(within) if within is not None else None,
-        "by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
-        "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name),
-        "by_authors": core.ranking(rows, lambda r: r["authors"], name),
+        "by_initiatives": core.ranking(rows, lambda r: r["entered"], _row_name),
+        "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), _row_name),
+        "by_authors": core.ranking(rows, lambda r: r["authors"], _row_name),
         "next": dict.fromkeys(RANKINGS),
     }
 
@@ -147,6 +137,8 @@ def _ranked_pages(params: dict, program, phase, level: Level, within) -> dict:
     then, the targets then. Units with nothing counted are not listed (they
     would share the last place); by percent of target, neither are units
     without a target."""
+    from chalicelib.tables import encode_cursor
+
     limit = int(params.get("limit", DEFAULT_RANKING_PAGE))
     starts = {name: _rank_cursor(params.get(parameter), parameter, name) for name, (parameter, _) in RANKINGS.items()}
     head = store.ranking_head(level.value, within.id, phase.id)
@@ -162,7 +154,7 @@ def _ranked_pages(params: dict, program, phase, level: Level, within) -> dict:
             built = built_at
             rows = store.ranking_rows(level.value, within.id, phase.id, built_at, ordering, offset, limit + 1) or []
         answer[name] = rows[:limit]
-        answer["next"][name] = _encode_rank_cursor({"b": built or built_at, "o": offset + limit, "r": name}) \
+        answer["next"][name] = encode_cursor({"b": built or built_at, "o": offset + limit, "r": name}) \
             if len(rows) > limit else None
     return answer
 
@@ -173,28 +165,29 @@ def _ranking_rows(program, phase, level: Level, within) -> dict:
     BatchGetItem per 50 units) and the tree (cached per container)."""
     units = _units_at(within, level)
     counters, targets = _counters_and_targets([u.id for u in units], program.id, phase.id)
-    rows = []
-    for unit in units:
-        counts, target = counters.get(unit.id, {}), targets.get(unit.id)
-        entered, authors = counts.get(core.ENTERED, 0), counts.get(core.AUTHORS, 0)
-        if not entered and not authors:
-            continue
-        total = target.total if target else None
-        rows.append({"unit": {"id": unit.id, "name": unit.name, "kind": unit.kind}, "entered": entered,
-                     "target": total, "percent_of_target": core.percent(entered, total), "authors": authors})
-
-    def name(row):
-        return row["unit"]["name"]
-    return {"entered": core.ranking(rows, lambda r: r["entered"], name),
+    rows = [row for row in (_ranking_row(unit, counters.get(unit.id, {}), targets.get(unit.id)) for unit in units)
+            if row["entered"] or row["authors"]]
+    return {"entered": core.ranking(rows, lambda r: r["entered"], _row_name),
             "percent": core.ranking([r for r in rows if r["target"]], lambda r: core.share(r["entered"], r["target"]),
-                                    name),
-            "authors": core.ranking(rows, lambda r: r["authors"], name)}
+                                    _row_name),
+            "authors": core.ranking(rows, lambda r: r["authors"], _row_name)}
+
+
+def _ranking_row(unit, counts: dict, target) -> dict:
+    """One unit as a ranking lists it (schemas/rankings.json), before its rank."""
+    entered, total = counts.get(core.ENTERED, 0), target.total if target else None
+    return {"unit": {"id": unit.id, "name": unit.name, "kind": unit.kind}, "entered": entered, "target": total,
+            "percent_of_target": core.percent(entered, total), "authors": counts.get(core.AUTHORS, 0)}
+
+
+def _row_name(row: dict) -> str:
+    return row["unit"]["name"]
 
 
 def _rank_cursor(cursor: str | None, parameter: str, name: str) -> tuple[str | None, int]:
     """Where one ordering's page starts: (the snapshot's built_at, or None
     for the newest; how many rows come before). Malformed when the cursor is
-    not one a ranking gave."""
+    not one a ranking gave (tables.encode_cursor made it)."""
     import base64
     import json
 
@@ -211,13 +204,6 @@ def _rank_cursor(cursor: str | None, parameter: str, name: str) -> tuple[str | N
     except ValueError:
         pass
     raise Malformed([Problem("/" + parameter, "invalid_cursor")])
-
-
-def _encode_rank_cursor(state: dict) -> str:
-    import base64
-    import json
-
-    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 # ------------------------------------------------------------------ reads (through the owners)

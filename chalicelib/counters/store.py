@@ -356,6 +356,26 @@ def _summed(records) -> dict:
     return total
 
 
+def counts_by_scope(raw_items) -> dict:
+    """Every unit's counts, {(unit, phase): counts}, from the counters table's
+    raw items as a Scan hands them over (the tests and bench/burst.py compare
+    them with a recount; the app itself never scans): each unit's shards added
+    up, markers and snapshots skipped, zero counts left out."""
+    from chalicelib.tables import CounterRecord
+
+    shards: dict = {}
+    for raw in raw_items:
+        if raw["pk"]["S"].startswith("COUNT#"):
+            record = CounterRecord.from_raw_data(raw)
+            shards.setdefault((record.unit_id, record.phase_id), []).append(record)
+    found = {}
+    for scope, records in shards.items():
+        counts = {name: n for name, n in _summed(records).items() if n}
+        if counts:
+            found[scope] = counts
+    return found
+
+
 def unit_counts(unit_id: str, phase_id: str) -> dict:
     """One unit's counts in one phase, for its whole subtree, as the stream last
     left them (seconds behind the initiatives table): its counter's shards,
