@@ -70,6 +70,9 @@ class Author(MapAttribute):
 
 SUMMARY_ATTRIBUTES = ["id", "code", "title", "status", "phase_id", "program_id", "unit_id",
                       "subject_group", "field", "created_at", "updated_at", "version"]
+# A queue row shows the estimated benefit and the authors, and the queue's search and
+# sort read them (issue 12): the queue indexes project them too (not `by_person`).
+QUEUE_ATTRIBUTES = [*SUMMARY_ATTRIBUTES, "benefit_vnd", "authors"]
 
 
 class BySubmitterIndex(GlobalSecondaryIndex):
@@ -94,7 +97,7 @@ class QueueIndex(GlobalSecondaryIndex):
     """
     class Meta:
         index_name = "queue_by_state"  # was queue, by unit only (issue 11)
-        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
+        projection = IncludeProjection(QUEUE_ATTRIBUTES)
     queue_pk = UnicodeAttribute(hash_key=True, attr_name="qp")   # <unit id>#<state>
     queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")  # <phase>#<entered queue at, compact>#<id>
 
@@ -103,7 +106,7 @@ class QueueGroupIndex(GlobalSecondaryIndex):
     """A unit's queue in one subject group (the filter, as a key): same sort key as `queue`."""
     class Meta:
         index_name = "queue_group"
-        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
+        projection = IncludeProjection(QUEUE_ATTRIBUTES)
     queue_group_pk = UnicodeAttribute(hash_key=True, attr_name="qg")  # <unit id>#<subject group>
     queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")
 
@@ -112,16 +115,18 @@ class QueueFieldIndex(GlobalSecondaryIndex):
     """A unit's queue in one field (the filter, as a key): same sort key as `queue`."""
     class Meta:
         index_name = "queue_field"
-        projection = IncludeProjection(SUMMARY_ATTRIBUTES)
+        projection = IncludeProjection(QUEUE_ATTRIBUTES)
     queue_field_pk = UnicodeAttribute(hash_key=True, attr_name="qf")  # <unit id>#<field>
     queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")
 
 
 class InitiativesItem(_Bound):
-    """The initiatives table's key: every item there has `pk` and `sk`."""
+    """The initiatives table's key: every item there has `pk` and `sk`; a
+    reviewer's claim on a queue item expires (`expires_at`, the table's TTL)."""
     Meta = _meta("initiatives")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
 
 
 class SubmissionRecord(InitiativesItem):
@@ -190,6 +195,15 @@ class CoauthorLink(InitiativesItem):
     submission_id = UnicodeAttribute()
     listed_for = UnicodeAttribute(attr_name="submitter_id")  # the co-author: whose list it is on
     created_at = UnicodeAttribute()  # the initiative's
+
+
+class QueueClaim(InitiativesItem):
+    """A reviewer handling one queue item ("I'm handling this", issue 12):
+    `CLAIM#<unit>` / `<submission id>`, beside nothing else of the initiative,
+    so taking it never moves the initiative's version. It holds until
+    `expires_at` (the TTL deletes it some time after)."""
+    holder_id = UnicodeAttribute()
+    holder_name = UnicodeAttribute()
 
 
 class TrackingCode(InitiativesItem):
@@ -569,7 +583,7 @@ TABLES = {
     "awards": Table(AwardRecord, "chalicelib.awards"),
 }
 # Tables with a TTL attribute (`expires_at`).
-TTL_TABLES = ("idempotency", "counters", "notifications")
+TTL_TABLES = ("idempotency", "counters", "notifications", "initiatives")
 
 
 def create_tables(wait: bool = True) -> None:

@@ -54,3 +54,22 @@ def decisions(caller):
     return json_response(200, {"results": results,
                                "succeeded": sum(1 for r in results if r["status"] == 200),
                                "failed": sum(1 for r in results if r["status"] != 200)})
+
+
+@bp.route("/submissions/{submission_id}/claim", methods=["POST"])
+@api_view(bp)
+def claim(caller, submission_id):
+    """"I'm handling this": the caller takes a queue item for a while (issue 12)."""
+    from chalicelib.review import service
+
+    request = bp.current_request
+    return json_response(200, service.claim(submission_id, caller, json_body(request) if request.raw_body else {}))
+
+
+@bp.route("/submissions/{submission_id}/claim", methods=["DELETE"])
+@api_view(bp)
+def release(caller, submission_id):
+    from chalicelib.review import service
+
+    service.release(submission_id, caller)
+    return json_response(200, {"submission_id": submission_id, "released": True})

@@ -35,3 +35,46 @@ def desk(workflow: Definition, unit) -> Desk:
     events = tuple(t for t in workflow.transitions.values()
                    if set(t.sources) & names and any(a.role == "reviewer" and a.level in levels for a in t.by))
     return Desk(levels, states, events, tuple(workflow.waiting_for(unit.level)))
+
+
+# ------------------------------------------------------------------ search and order (issue 12)
+
+SORTS = ("age", "due", "benefit")  # `age` is the queue's own order: phase by phase, oldest first
+
+
+def searchable(row: dict) -> str:
+    """What a search of the queue looks in, folded (lower case, no diacritics):
+    the tracking code, the title and every author's name."""
+    from chalicelib.text import fold
+
+    return " | ".join(fold(part) for part in (row["code"], row["title"], *row.get("author_names", ())))
+
+
+def matching(rows: list, query: str | None) -> list:
+    """The rows whose code, title or an author's name holds `query`, folded the
+    same way ("nguyen van" finds "Nguyễn Văn An", "sk-7k" finds SK-7K2M…);
+    every row when there is no query."""
+    from chalicelib.text import fold
+
+    wanted = fold(query or "")
+    return [row for row in rows if wanted in searchable(row)] if wanted else list(rows)
+
+
+def ordered(rows: list, sort: str | None) -> list:
+    """`rows` (in the queue's own order) sorted for `sort`, ties kept in the
+    queue's order:
+    - age (or None): as they are;
+    - due: overdue first (longest overdue on top), then the earliest due date,
+      those without a due date last;
+    - benefit: the highest estimated benefit first, those without one last."""
+    if sort == "due":
+        def key(row):
+            overdue = row.get("overdue_since")
+            return (0 if overdue else 1, overdue or "", row.get("due_at") is None, row.get("due_at") or "")
+    elif sort == "benefit":
+        def key(row):
+            benefit = row.get("benefit_vnd")
+            return (benefit is None, -(benefit or 0))
+    else:
+        return list(rows)
+    return sorted(rows, key=key)

@@ -7,6 +7,7 @@ writes its items (`docs/data-model.md` lists them).
 | its history events | `SUB#<id>` | `EVT#<seq, 6 digits>` |
 | a tracking-code claim | `CODE#<code>` | `CODE` |
 | an accepted co-author's link | `SUB#<id>` | `AUTHOR#<user>` |
+| a reviewer's claim on a queue item | `CLAIM#<unit>` | `<submission id>` |
 
 and two indexes: `by_submitter` (`USER#<user>`, newest first: the initiatives
 a person entered, and the links of those they accepted to co-author) and the
@@ -489,6 +490,137 @@ def _read_lane(index, partition: str, after, prefix, ceiling, want: int, conditi
     if start is None:
         return rows, None
     return rows, start["qs"]["S"]
+
+
+# The most a search or a sort other than the queue's own order reads of one desk's
+# queue (issue 12): a desk holds ~300, at most ~2,000 waiting; past this the answer
+# says it is incomplete (see docs/data-model.md, "Searching and sorting the queue").
+QUEUE_READ_CAP = 2_000
+QUEUE_READ_PAGE = 1_000  # items asked of queue_page at a time while reading a queue whole
+
+
+def queue_read(unit_id: str, states, filters: dict, cap: int = QUEUE_READ_CAP):
+    """What waits for `unit_id`'s reviewers under `filters`, in the queue's
+    order (phase by phase, oldest first), read whole up to `cap` items: the
+    same Queries as queue_page, followed until the queue ends. Returns
+    (records, complete): complete is False when `cap` stopped the reading."""
+    found, cursor = [], None
+    while True:
+        rows, cursor = queue_page(unit_id, states, filters, min(QUEUE_READ_PAGE, cap - len(found)), cursor)
+        found += rows
+        if not cursor:
+            return found, True
+        if len(found) >= cap:
+            return found, False
+
+
+def offset_cursor(unit_id: str, view: str, offset: int) -> str:
+    """The cursor of the next page of a queue read whole and searched or sorted
+    in memory: how many rows of it were shown, for one unit and one `view`
+    (a digest of the search and order, so a cursor serves only its own)."""
+    from chalicelib.tables import encode_cursor
+
+    return encode_cursor({"queue": {"S": unit_id}, "view": {"S": view}, "offset": {"S": str(offset)}})
+
+
+def offset_of(cursor: str, unit_id: str, view: str) -> int:
+    """offset_cursor undone; Malformed (`/cursor`) for another unit's, view's or a key-order cursor."""
+    from chalicelib.tables import decode_cursor
+
+    key = decode_cursor(cursor, lambda key: set(key) == {"queue", "view", "offset"} and key["queue"] == unit_id
+                        and key["view"] == view and key["offset"].isdigit() and len(key["offset"]) <= 5)
+    return int(key["offset"]["S"])
+
+
+# ------------------------------------------------------------ claims ("I'm handling this")
+
+def claim_key(unit_id: str) -> str:
+    """The partition of every claim on `unit_id`'s queue: one Query reads them all."""
+    return f"CLAIM#{unit_id}"
+
+
+def ours_to_change(user_id: str, now):
+    """Closes: two reviewers of one desk taking one item at once (the second
+    one's write finds the first's claim and fails), and a reviewer releasing a
+    colleague's claim. Passes when there is no claim, when it has expired
+    (the TTL deletes expired items only some time later) or when it is the
+    caller's own (taking it again extends it)."""
+    from chalicelib.tables import QueueClaim
+    return QueueClaim.pk.does_not_exist() | (QueueClaim.expires_at < now) | (QueueClaim.holder_id == user_id)
+
+
+class ClaimHeld(Exception):
+    """Someone else holds the claim: `claim` says who and until when."""
+
+    def __init__(self, claim: dict):
+        super().__init__(claim)
+        self.claim = claim
+
+
+def _claim_view(record) -> dict:
+    return {"submission_id": record.sk, "holder_id": record.holder_id, "holder_name": record.holder_name,
+            "until": clock.timestamp(record.expires_at)}
+
+
+def take_claim(unit_id: str, submission_id: str, user_id: str, name: str, until) -> dict:
+    """`user_id` handles `submission_id` in `unit_id`'s queue until `until` (a
+    datetime): ONE conditional PutItem (ours_to_change), ~100 bytes, 1 WCU.
+    Raises ClaimHeld (after one GetItem) when a colleague holds it."""
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.tables import QueueClaim
+
+    record = QueueClaim(claim_key(unit_id), submission_id, holder_id=user_id, holder_name=name, expires_at=until)
+    try:
+        record.save(condition=ours_to_change(user_id, clock.now()))
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        held = _claim_of(unit_id, submission_id)
+        if held is None:  # released in between: take it now
+            return take_claim(unit_id, submission_id, user_id, name, until)
+        raise ClaimHeld(held) from error
+    return _claim_view(record)
+
+
+def release_claim(unit_id: str, submission_id: str, user_id: str) -> None:
+    """`user_id` no longer handles it: ONE conditional DeleteItem (ours_to_change;
+    releasing what nobody holds is done already). Raises ClaimHeld when a
+    colleague holds it."""
+    from pynamodb.exceptions import DeleteError
+
+    from chalicelib.tables import QueueClaim
+
+    try:
+        QueueClaim(claim_key(unit_id), submission_id).delete(condition=ours_to_change(user_id, clock.now()))
+    except DeleteError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        held = _claim_of(unit_id, submission_id)
+        if held is not None:
+            raise ClaimHeld(held) from error
+
+
+def _claim_of(unit_id: str, submission_id: str) -> dict | None:
+    """The live claim on one item (strongly consistent GetItem), or None."""
+    from chalicelib.tables import QueueClaim
+
+    try:
+        record = QueueClaim.get(claim_key(unit_id), submission_id, consistent_read=True)
+    except QueueClaim.DoesNotExist:
+        return None
+    return _claim_view(record) if record.expires_at > clock.now() else None
+
+
+def claims(unit_id: str) -> dict:
+    """{submission id: claim} of every live claim on `unit_id`'s queue: ONE
+    Query of its `CLAIM#` partition (eventually consistent; ~100 bytes a claim,
+    so 0.5 RCU for up to ~40 claims), expired ones left out."""
+    from chalicelib.tables import QueueClaim
+
+    now = clock.now()
+    return {record.sk: _claim_view(record) for record in QueueClaim.query(claim_key(unit_id))
+            if record.expires_at > now}
 
 
 def get_many(submission_ids) -> dict:
