@@ -78,3 +78,36 @@ def ordered(rows: list, sort: str | None) -> list:
     else:
         return list(rows)
     return sorted(rows, key=key)
+
+
+# ------------------------------------------------------------------ the count waiting, at every level (issue 12)
+
+def split_waiting(queue_of: dict, unit_level, played, count, counts: dict, lower_desks: list) -> tuple[dict, dict]:
+    """What waits at a unit's own desk and below it, from counters that count
+    each state over a unit's whole subtree.
+
+    `queue_of`: {state: the Level whose reviewers it waits for}; `unit_level`
+    and `played`: the unit's own level and the levels it plays (a top-level
+    unit also plays upper_grassroots for the unions directly under it);
+    `count(counts, state)`: a state's count in one counter; `counts`: the
+    unit's; `lower_desks`: the counters of the units under it that play a
+    level it also plays (a top-level unit's upper-grassroots unions).
+
+    Returns (own, below): own = {state: n} for the states whose desk the unit
+    plays (less what waits at the `lower_desks`), below = {(Level, state): n}
+    for what waits at the desks under it, nearest level first."""
+    from chalicelib.levels import Level
+
+    own, below = {}, {}
+    rank = Level(unit_level).rank
+    for state, level in sorted(queue_of.items(), key=lambda pair: Level(pair[1]).rank):
+        level = Level(level)
+        total = count(counts, state)
+        if level in played:
+            lower = sum(count(c, state) for c in lower_desks) if level != unit_level else 0
+            own[state] = total - lower
+            if lower_desks and level != unit_level:
+                below[(level, state)] = lower
+        elif level.rank > rank:
+            below[(level, state)] = total
+    return own, dict(sorted(below.items(), key=lambda pair: pair[0][0].rank))

@@ -22,8 +22,8 @@ bp = Blueprint(__name__)
 
 
 def page_params(review_pages) -> tuple:
-    """The queue's filters and paging, as the page's links and forms carry them."""
-    return (*review_pages.FILTERS, "cursor", "limit")
+    """The queue's filters, search, order and paging, as the page's links and forms carry them."""
+    return (*review_pages.FILTERS, *review_pages.VIEW, "cursor", "limit")
 
 
 @bp.route(PREFIX + "/queue", methods=["GET"])
@@ -32,7 +32,7 @@ def queue(page):
     from chalicelib.web import review_pages
 
     filters = {name: page.query(name) for name in page_params(review_pages) if page.query(name)}
-    return review_pages.queue_page(page, filters)
+    return review_pages.queue_page(page, filters, preview=page.query("preview") or None)
 
 
 @bp.route(PREFIX + "/queue/decisions", methods=["POST"], content_types=[FORM_TYPE])
@@ -44,24 +44,62 @@ def decide_selected(page):
     from chalicelib.workflow import definition
 
     form = page.form()
-    filters = {name: forms.text(form, f"filter-{name}") for name in page_params(review_pages)}
-    filters = {name: value for name, value in filters.items() if value}
+    filters = posted_filters(form, review_pages)
     selected = [value.strip() for value in form.get("ids", []) if value.strip()]
+    transition = definition.default().transitions.get(forms.text(form, "event"))
+    takes = set(transition.input) if transition else set()
     body = {**review_forms.decision(form, page.lang),
-            "items": [{"id": sid, "expected_version": forms.whole(forms.text(form, f"version-{sid}"))}
-                      for sid in selected]}
-    transition = definition.default().transitions.get(body["event"])
+            "items": [{"id": sid, "expected_version": forms.whole(forms.text(form, f"version-{sid}")),
+                       **review_forms.row_input(form, sid, takes, page.lang)} for sid in selected]}
     try:
         outcome = service.decide_many(page.principal, body)
     except (Invalid, Malformed) as error:
-        problems = review_forms.friendly(error.problems, transition, page, review_forms.QUEUE_FORM_ORDER)
+        shared, rows = review_forms.by_item(error.problems, selected)
+        problems = review_forms.friendly(shared, transition, page, review_forms.QUEUE_FORM_ORDER)
         return review_pages.queue_page(page, filters, status=422, decision={
-            "values": review_forms.typed(form), "selected": set(selected), "problems": problems})
+            "values": review_forms.typed(form), "selected": set(selected), "problems": problems,
+            "rows": {sid: {"values": review_forms.typed_row(form, sid),
+                           "problems": review_forms.friendly(rows.get(sid, []), transition, page,
+                                                             review_forms.EVENT_FORM_ORDER)}
+                     for sid in {*selected, *review_forms.typed_rows(form)}}})
     results = [review_pages.result_line(page, result) for result in outcome["results"]]
     return page.render("queue_results.html", results=results,
                        event_label=page.name(transition.label) if transition else body["event"],
                        succeeded=sum(1 for r in results if r["ok"]), failed=sum(1 for r in results if not r["ok"]),
                        back=url(PREFIX + "/queue", **filters))
+
+
+def posted_filters(form: dict, review_pages) -> dict:
+    """The queue's filters, search and page as the posted form carries them back."""
+    filters = {name: forms.text(form, f"filter-{name}") for name in page_params(review_pages)}
+    return {name: value for name, value in filters.items() if value}
+
+
+@bp.route(PREFIX + "/queue/claims", methods=["POST"], content_types=[FORM_TYPE])
+@page_view(bp, roles=("reviewer",))
+def claim_or_release(page):
+    """"I'm handling this" / "Release it" on one row (a button of the decision
+    form, so the rows need no form of their own); back to the same queue page,
+    which shows it, or the queue with the reason when a colleague has it."""
+    from chalicelib.review import service
+    from chalicelib.web import review_pages
+
+    form = page.form()
+    filters = posted_filters(form, review_pages)
+    taking = forms.text(form, "take")
+    submission_id = taking or forms.text(form, "release")
+    if not submission_id:
+        raise Malformed()
+    try:
+        if taking:
+            service.claim(submission_id, page.principal)
+        else:
+            service.release(submission_id, page.principal)
+    except Conflict as error:
+        return review_pages.queue_page(page, filters, status=409, notice={
+            "kind": "warn", "messages": [p["message"] for p in error.body(page.lang)["errors"]]})
+    # The row now says who handles it.
+    return redirect(url(PREFIX + "/queue", **filters) + f"#row-{submission_id}")
 
 
 @bp.route(PREFIX + "/initiatives/{submission_id}", methods=["GET"])

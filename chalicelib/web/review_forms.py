@@ -84,3 +84,56 @@ def by_field(problems: list) -> dict:
     for message, field in problems:
         found.setdefault(field, []).append(message)
     return found
+
+
+# ------------------------------------------------------------------ each row's own input (issue 12)
+
+ROW_FIELDS = ("reason", *SCORES, "confirmed_benefit_vnd")  # posted as <name>-<submission id>
+
+
+def row_input(form: dict, submission_id: str, takes: set, language: str = "vi") -> dict:
+    """What the reviewer typed in one selected row's own fields, as an item of
+    the batch takes it: only the fields the chosen event takes (`takes`: its
+    input names; the row's other fields are for other events), empty ones
+    left out, read by the same rules as the shared fields."""
+    given = {}
+    typed = typed_row(form, submission_id)
+    if "reason" in takes and typed.get("reason"):
+        given["reason"] = typed["reason"]
+    if "scores" in takes and any(typed.get(name) for name in SCORES):
+        given["scores"] = {name: forms.whole(typed[name]) for name in SCORES if typed.get(name)}
+    if "confirmed_benefit_vnd" in takes and typed.get("confirmed_benefit_vnd"):
+        given["confirmed_benefit_vnd"] = forms.money(typed["confirmed_benefit_vnd"], language)
+    return given
+
+
+def typed_row(form: dict, submission_id: str) -> dict:
+    """One row's own fields as typed, to show them again (empty ones left out)."""
+    found = {name: forms.text(form, f"{name}-{submission_id}") for name in ROW_FIELDS}
+    return {name: value for name, value in found.items() if value}
+
+
+def typed_rows(form: dict) -> set:
+    """The rows something was typed in (selected or not), to keep what was typed."""
+    found = set()
+    for key, values in form.items():
+        name, _, submission_id = key.rpartition("-")
+        if name in ROW_FIELDS and any(value.strip() for value in values):
+            found.add(submission_id)
+    return found
+
+
+def by_item(problems, selected: list) -> tuple[list, dict]:
+    """The problems of the batch as a whole, and those of one item's own input
+    ({submission id: problems}, each path made the item's own: /items/2/scores/novelty
+    → /scores/novelty, so it reads as the row's field does)."""
+    shared, rows = [], {}
+    for problem in problems:
+        parts = problem.path.split("/")[1:]
+        if len(parts) >= 3 and parts[0] == "items" and parts[1].isdigit() and int(parts[1]) < len(selected) \
+                and parts[2] in ("reason", "scores", "confirmed_benefit_vnd"):
+            rows.setdefault(selected[int(parts[1])], []).append(
+                Problem("/" + "/".join(parts[2:]), problem.code, problem.params))
+        else:
+            shared.append(problem)
+    return shared, rows

@@ -16,7 +16,17 @@ FILTERS = QUEUE_FILTERS  # the queue's own filters: state, phase, subject group,
 
 # ------------------------------------------------------------------ the queue
 
-def queue_page(page, filters: dict, status: int = 200, decision: dict | None = None):
+# The queue's search and order, carried with its filters by its links and forms.
+VIEW = ("q", "sort")
+
+
+def queue_page(page, filters: dict, status: int = 200, decision: dict | None = None, notice: dict | None = None,
+               preview: str | None = None):
+    """The queue: the count waiting (own desk and below), search, sort and
+    filters, compact rows with who handles each, one row opened for a preview
+    (`preview`: its id; one GetItem) and the decision panel with each row's
+    own input for the events that take one."""
+    from chalicelib import clock
     from chalicelib.reference import catalog
     from chalicelib.review import service
     from chalicelib.workflow import definition
@@ -28,63 +38,167 @@ def queue_page(page, filters: dict, status: int = 200, decision: dict | None = N
     programs = catalog.programs()
     chosen = catalog.phase(filters["phase"]) if filters.get("phase") else None
     groups, fields = choices(programs if chosen is None else [chosen[0]])
-    rows = [{**item, "unit_name": unit_name(item["unit_id"]),
-             "subject_group_name": page.name(groups.get(item["subject_group"], item["subject_group"])),
-             "state_name": state_name(page, item["status"])} for item in answer["items"]]
-    decision = decision or {"values": {}, "selected": set(), "problems": []}
+    decision = decision or {"values": {}, "selected": set(), "problems": [], "rows": {}}
+    decision.setdefault("rows", {})
+    today = clock.now()
+    rows = [queue_row(page, item, groups, today, decision) for item in answer["items"]]
+    opened = preview_of(page, preview) if preview and any(row["id"] == preview for row in rows) else None
     errors = review_forms.by_field(decision["problems"])
-    # The scores and benefit fold away unless something was typed there or is wrong there.
+    # The shared scores and benefit fold away unless something was typed there or is wrong there.
     scores_open = any(errors.get(name) or decision["values"].get(name)
                       for name in ("scores", "confirmed_benefit_vnd", *SCORES))
     without_cursor = {k: v for k, v in filters.items() if k != "cursor"}
     reason_events = [page.name(t.label) for t in mine.events if t.input.get("reason") == "required"]
     score_events = [page.name(t.label) for t in mine.events
                     if "scores" in t.input or "confirmed_benefit_vnd" in t.input]
+    row_summary = [(message, anchor) for row in rows for message, anchor in row["summary"]]
     return page.render(
         "queue.html", status=status, unit_name=unit.name if unit else page.principal.unit_id, rows=rows,
         filters=filters, states=[(s.name, page.name(s.title)) for s in mine.states],
         programs=[(page.name(p.name), [(ph.id, page.name(ph.name)) for ph in p.phases]) for p in programs],
         groups=[(gid, page.name(name)) for gid, name in groups.items()],
         fields=[(fid, page.name(name)) for fid, name in fields.items()],
-        filtered=any(filters.get(name) for name in FILTERS),
-        waiting=waiting(page, unit, mine, filters),
+        filtered=any(filters.get(name) for name in FILTERS), searched=bool(filters.get("q")),
+        sorts=[(name, page.t(f"web.review.sort.{name}")) for name in SORTS],
+        total=answer.get("total"), complete=answer.get("complete", True),
+        waiting=waiting(page, unit, mine, filters), notice=notice, preview=opened,
         next_page=url(PREFIX + "/queue", **without_cursor, cursor=answer["next_cursor"])
         if answer["next_cursor"] else None,
         first_page=url(PREFIX + "/queue", **without_cursor) if filters.get("cursor") else None,
-        events=[(t.event, page.name(t.label)) for t in mine.events], reason_events=", ".join(reason_events),
+        here=dict(filters), only_filters={k: v for k, v in filters.items() if k in FILTERS},
+        short_money=lambda amount: short_money(page, amount),
+        events=[(t.event, page.name(t.label), " ".join(sorted(t.input))) for t in mine.events],
+        row_inputs=row_inputs(page, mine), reason_events=", ".join(reason_events),
         score_events=", ".join(score_events), client_token=new_token(), decision=decision, errors=errors,
         scores_open=scores_open,
         summary=review_forms.summary(decision["problems"], "decision",
-                                     {"event": "decision-event", "items": "select-all"}))
+                                     {"event": "decision-event", "items": "select-all"}) + row_summary)
+
+
+SORTS = ("age", "due", "benefit")
+
+
+def queue_row(page, item: dict, groups: dict, now, decision: dict) -> dict:
+    """One row as the queue shows it: code, title, unit, authors, benefit, how
+    long it has waited, its due date (overdue marked), who handles it, and
+    what was typed in its own inputs (with their messages) after a refusal."""
+    from chalicelib import clock, formatting
+
+    waited = (now.date() - formatting.local_time(item["waiting_since"]).date()).days
+    claim = item.get("claimed_by")
+    typed = decision.get("rows", {}).get(item["id"], {})
+    problems = typed.get("problems", [])
+    return {**item, "unit_name": unit_name(item["unit_id"]),
+            "subject_group_name": page.name(groups.get(item["subject_group"], item["subject_group"])),
+            "state_name": state_name(page, item["status"]),
+            "authors_text": ", ".join(item.get("author_names") or []),
+            "age": page.t("web.review.age_today") if waited <= 0 else page.t("web.review.age_days", days=waited),
+            "due": formatting.local_time(item["due_at"]).strftime("%d/%m") if item.get("due_at") else None,
+            "overdue": bool(item.get("overdue_since")) or bool(item.get("due_at") and item["due_at"] < clock.timestamp(now)),
+            "claim": None if not claim else {
+                "mine": claim["id"] == page.principal.user_id, "name": claim["name"],
+                "until": formatting.hour(claim["until"])},
+            "values": typed.get("values", {}), "errors": review_forms.by_field(problems),
+            "summary": [(f"{item['code']}: {message}", f"row-{item['id']}-{review_forms.FIELD_IDS.get(field, field)}")
+                        for message, field in problems],
+            "open": bool(typed.get("values") or problems)}
+
+
+def short_money(page, amount: int) -> str:
+    """An estimated benefit in a queue row, short: 1,5 tỷ, 900 triệu, 750.000 đ
+    (en: 1.5 billion, 900 million, 750,000 VND)."""
+    from chalicelib import formatting
+
+    amount = int(amount)
+    for size, unit in ((1_000_000_000, "billion"), (1_000_000, "million")):
+        if abs(amount) >= size:
+            value = round(amount / size, 1)
+            text = formatting.number(int(value), page.lang)
+            if value != int(value):
+                text += ("." if page.lang == "en" else ",") + str(round((value - int(value)) * 10))
+            return page.t(f"web.review.money_{unit}", amount=text)
+    return page.money(amount)
+
+
+def row_inputs(page, mine) -> dict:
+    """Which inputs each row offers, for the desk's events that take them:
+    {"reason": "events taking it", "scores": ..., "confirmed_benefit_vnd": ...}
+    (space-separated event names, for the page's script to show only the
+    selected event's; without it all are shown and used for that event only)."""
+    found = {}
+    for name in ("reason", "scores", "confirmed_benefit_vnd"):
+        events = [t.event for t in mine.events if name in t.input]
+        if events:
+            found[name] = " ".join(events)
+    return found
+
+
+def preview_of(page, submission_id: str) -> dict | None:
+    """The initiative opened inside the queue: what the authors wrote (one
+    GetItem through the submissions service, which checks the caller may see it)."""
+    from chalicelib.submissions import service as submissions
+
+    try:
+        detail = submissions.read(submission_id, page.principal)
+    except DomainError:
+        return None
+    return {"id": detail["id"], "problem": detail["problem"], "solution": detail["solution"],
+            "results": detail["results"], "applied_where": detail.get("applied_where"),
+            "applied_from": detail["applied_from"], "benefit_vnd": detail.get("benefit_vnd"),
+            "authors": [a["full_name"] + (f" ({a['share_percent']}%)" if a.get("share_percent") else "")
+                        for a in detail["authors"]]}
 
 
 def waiting(page, unit, mine, filters: dict) -> dict | None:
-    """How many initiatives wait for this unit, read from the counters.
+    """How many initiatives wait, read from the counters, never from the
+    initiatives: at the caller's own desk (the headline, and per state) and,
+    for a unit above the grassroots, below it (per level and state: e.g.
+    pending at the grassroots unions under it).
 
-    The unit's counter per phase holds `state:<s>` for its whole subtree, so
-    the states whose queue is at the unit's own level are exactly what waits
-    for it: ONE GetItem (eventually consistent, 0.5 RCU) per phase shown (the
-    current phase, or the filtered one), never a read of the initiatives
-    themselves. The counters are kept by the stream consumer, so the figure
-    lags the list by seconds. A unit whose counters cannot say it alone (see
-    review.queues.Desk.counts_alone) is left without a figure."""
+    A unit's counter per phase holds `state:<s>` for its whole subtree: ONE
+    GetItem (eventually consistent, 0.5 RCU; a top-level unit's 4 shards in
+    one BatchGetItem) per phase shown (the current phase, or the filtered
+    one). A top-level unit also plays the upper-grassroots desk for the unions
+    directly under it: its own desk is its count less what waits at the
+    upper-grassroots unions under it, read in the same BatchGetItem (one key
+    per such child). The counters are kept by the stream consumer, so the
+    figures lag the list by seconds."""
     from chalicelib.counters import core, store
     from chalicelib.reference import catalog
+    from chalicelib.review.queues import split_waiting
 
-    states = list(mine.own_states)
-    if unit is None or not states or not mine.counts_alone:
+    if unit is None:
         return None
-    if filters.get("state"):
-        if filters["state"] not in states:
-            return None
-        states = [filters["state"]]
     found = catalog.phase(filters["phase"]) if filters.get("phase") else catalog.current()
     if not found:
         return None
     program, phase = found
-    counts = store.unit_counts(unit.id, phase.id)
-    return {"count": sum(int(counts.get(core.STATE + name, 0)) for name in states),
+    workflow_states = {s.name: s.queue for s in _workflow().states.values() if s.queue}
+    lower_desks = [] if mine.counts_alone else [
+        child.id for child in catalog.children(unit.id) if child.level in mine.levels and child.level != unit.level]
+    if lower_desks:
+        from chalicelib.tables import BatchRead
+
+        read = BatchRead()
+        got = store.want_counts(read, [unit.id, *lower_desks], phase.id)
+        read.run()
+        counted = got()
+        counts, below_desks = counted.get(unit.id, {}), [counted.get(child, {}) for child in lower_desks]
+    else:
+        counts, below_desks = store.unit_counts(unit.id, phase.id), []
+    own, below = split_waiting(workflow_states, unit.level, mine.levels,
+                               lambda c, s: int(c.get(core.STATE + s, 0)), counts, below_desks)
+    states = [filters["state"]] if filters.get("state") else list(own)
+    return {"count": sum(own.get(name, 0) for name in states),
+            "own": [(state_name(page, name), count) for name, count in own.items()],
+            "below": [(page.t(f"web.review.level.{level}"), state_name(page, name), count)
+                      for (level, name), count in below.items()],
             "phase": page.name(phase.name), "program": page.name(program.name)}
+
+
+def _workflow():
+    from chalicelib.workflow import definition
+    return definition.default()
 
 
 def choices(programs) -> tuple[dict, dict]:

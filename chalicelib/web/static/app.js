@@ -388,4 +388,29 @@
     }
     window.setTimeout(poll, 1000);
   });
+  /* ---- Issue 12, point 5: the queue's own input per row. Without this script every
+     row shows its fields and those the chosen event takes are used; with it a row
+     shows only the fields of the event chosen in the decision panel, and typing
+     in a row's field ticks that row. */
+  all("select[data-row-event]").forEach(function (select) {
+    var form = select.closest("form");
+    function show() {
+      var event = select.value;
+      all("[data-for-events]", form).forEach(function (box) {
+        box.hidden = !!event && box.dataset.forEvents.split(" ").indexOf(event) < 0;
+      });
+      all("details[data-row-inputs]", form).forEach(function (details) {
+        var any = all("[data-for-events]", details).some(function (box) { return !box.hidden; });
+        details.hidden = !event || !any;
+      });
+    }
+    select.addEventListener("change", show);
+    show();
+    form.addEventListener("input", function (event) {
+      var row = event.target.closest && event.target.closest("details[data-row-inputs]");
+      var li = row && row.closest("li[data-id]");
+      var box = li && li.querySelector("input[name=ids]");
+      if (box && event.target.value) box.checked = true;
+    });
+  });
 })();
