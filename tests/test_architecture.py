@@ -52,6 +52,7 @@ KEY_PREFIXES = {
     "PERSON#": {"counters", "awards"},  # two tables, each owner its own items
     "CAND#": {"awards"}, "LIST#": {"awards"}, "GRASSROOTS#": {"awards"},
     "COLLECTIVE#": {"awards"}, "COMPILE#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
+    "CLAIM#": {"submissions"},  # a reviewer's claim on a queue item (issue 12)
 }
 WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "UNITS": {"counters"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}

@@ -344,6 +344,7 @@ def test_api_role_is_scoped_to_the_tables(packaged):
     needed = {
         ("initiatives", "table", "dynamodb:PutItem"),  # TransactWriteItems: initiative, event, code claim
         ("initiatives", "table", "dynamodb:GetItem"),
+        ("initiatives", "table", "dynamodb:DeleteItem"),  # a reviewer releases their claim on a queue item
         ("initiatives", "index", "dynamodb:Query"),  # by_submitter
         ("idempotency", "table", "dynamodb:PutItem"),  # in the same transaction
         ("idempotency", "table", "dynamodb:GetItem"),
