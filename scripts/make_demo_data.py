@@ -730,6 +730,54 @@ def province_initiatives(units) -> list:
     return found
 
 
+# A grassroots reviewer's queue long enough to need the queue's search, sort and
+# compact rows (issue 12): initiatives at Rạng Đông's union (reviewer-rang-dong),
+# entered by its two workers, with one to three authors and benefits far apart.
+RANG_DONG_IDEAS = [
+    ("Đồ gá kiểm tra nhanh đuôi đèn", "Kiểm tra đuôi đèn bằng mắt, sót lỗi ren.",
+     "Làm đồ gá có chốt ren chuẩn, đuôi lỗi không lắp vào được.", "Lỗi ren lọt ra ngoài gần như không còn.",
+     "productivity", "enterprise-workers"),
+    ("Thu hồi nhiệt khí thải lò nung thủy tinh", "Khí thải lò nung ra trời còn rất nóng.",
+     "Lắp bộ trao đổi nhiệt, dùng khí thải sấy nguyên liệu trước khi nấu.", "Giảm gần một phần mười khí đốt.",
+     "energy-environment", "works-and-technical"),
+    ("Băng tải tự động cho dây chuyền phích", "Công nhân bê ruột phích giữa hai công đoạn.",
+     "Nối hai công đoạn bằng băng tải có cảm biến đếm.", "Mỗi ca bớt hai người bê; không còn vỡ do rơi.",
+     "productivity", "enterprise-workers"),
+    ("Sổ giao ca điện tử", "Sổ giao ca viết tay, ca sau đọc không rõ.",
+     "Giao ca trên máy tính bảng đặt tại phân xưởng, có ảnh chụp sự cố.", "Sự cố được xử lý tiếp ngay đầu ca.",
+     "digital-transformation", "enterprise-workers"),
+    ("Giảm vỡ ống thủy tinh khi cắt", "Ống thủy tinh vỡ khi cắt bằng tay.",
+     "Máy cắt có dao quay và nước làm mát.", "Tỷ lệ vỡ giảm từ 4% còn dưới 1%.",
+     "occupational-safety", "works-and-technical"),
+    ("Tái chế bột huỳnh quang", "Bột huỳnh quang thừa bị bỏ đi.",
+     "Lọc và sấy lại bột thừa để dùng cho đèn loại hai.", "Mỗi tháng dùng lại khoảng 300 kg bột.",
+     "energy-environment", "enterprise-workers"),
+]
+RANG_DONG_AUTHORS = [("Nguyễn Văn An",), ("Trần Thị Bình", "Lê Văn Cường"), ("Phạm Thị Dung",),
+                     ("Đoàn Văn Đức", "Nguyễn Thị Thu", "Hoàng Minh Tuấn"), ("Vũ Thị Hà",), ("Bùi Quang Huy",)]
+RANG_DONG_PLACES = ["Phân xưởng Đèn LED 1", "Phân xưởng Phích nước", "Phân xưởng Thủy tinh", "Tổ Cơ điện"]
+
+
+def rang_dong_initiatives() -> list:
+    """24 initiatives at Rạng Đông's union, waiting for reviewer-rang-dong."""
+    found = []
+    for n in range(24):
+        title, problem, solution, results, field, group = RANG_DONG_IDEAS[n % len(RANG_DONG_IDEAS)]
+        place = RANG_DONG_PLACES[(n * 3) % len(RANG_DONG_PLACES)]
+        names = RANG_DONG_AUTHORS[(n * 5) % len(RANG_DONG_AUTHORS)]
+        shares = [100 // len(names)] * len(names)
+        shares[0] += 100 - sum(shares)
+        found.append({"submitted_by": "worker-rang-dong" if n % 3 else "worker-rang-dong-2",
+                      "idempotency_key": f"demo-rang-dong-{n:02d}", "body": {
+                          "title": f"{title} ({place})", "unit_id": "cdcs-rang-dong", "subject_group": group,
+                          "field": field, "problem": problem, "solution": solution, "results": results,
+                          "applied_where": place, "applied_from": f"2026-{1 + n % 9:02d}-{1 + (n * 7) % 27:02d}",
+                          "benefit_vnd": [15, 240, 1_800, 60, 450, 9][n % 6] * 1_000_000 * (1 + n % 4),
+                          "authors": [{"full_name": name, "share_percent": share}
+                                      for name, share in zip(names, shares)]}})
+    return found
+
+
 def write_json(path, document):
     """Write one file: UTF-8, NFC, indent 1, trailing newline."""
     text = json.dumps(_nfc(document), ensure_ascii=False, indent=1) + "\n"
@@ -746,7 +794,8 @@ def main():
     write_json(out / "programs.json", {"programs": build_programs()})
     write_json(out / "targets.json", {"targets": build_targets(units)})
     write_json(out / "users.json", {"users": build_users()})
-    write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES + province_initiatives(units)})
+    write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES + province_initiatives(units)
+                                                      + rang_dong_initiatives()})
 
 
 if __name__ == "__main__":
