@@ -34,5 +34,6 @@ app.register_blueprint(fallback.bp)
 if settings.is_local():
     from chalicelib.api import dev
 
+    dev.use_jobs(schedules.JOBS)
     app.register_blueprint(dev.bp)
     fallback.route_unknown_urls_locally()

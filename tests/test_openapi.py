@@ -446,14 +446,14 @@ def _allowed(detail):
 
 def test_schemas_that_extend_others_stay_in_step_with_them():
     """submission-detail.json is submission-view.json plus allowed_events, and a
-    queue item is submission-page.json's summary plus waiting_since (and the
-    queue row's benefit, authors' names and claim), property by property (JSON
-    Schema cannot extend a closed object, so they list them)."""
+    queue item is submission-page.json's summary (and the queue row's authors'
+    names, benefit and claim), property by property (JSON Schema cannot extend
+    a closed object, so they list them)."""
     for name, base, ref_base, extra, optional in [
             ("submission-detail.json", SCHEMAS["submission-view.json"], "submission-view.json#/properties/",
              ["allowed_events"], []),
             ("queue-page.json#/$defs/item", SCHEMAS["submission-page.json"]["$defs"]["summary"],
-             "submission-page.json#/$defs/summary/properties/", ["waiting_since", "author_names"],
+             "submission-page.json#/$defs/summary/properties/", ["author_names"],
              ["benefit_vnd", "claimed_by"])]:
         file_name, _, pointer = name.partition("#")
         schema = REGISTRY.resolver(SCHEMA_BASE + file_name).lookup("#" + pointer).contents

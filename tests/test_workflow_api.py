@@ -360,9 +360,10 @@ def test_a_rare_filter_reads_one_page_whatever_waits_before_its_matches(api):
         status, page = api.json("GET", "/queue?subject_group=new-countryside&limit=50", user="reviewer-rang-dong")
     finally:
         del client._make_api_call
-    # THEN it is found at once, with one Query of the subject group's index (not 60 pages of the queue)
+    # THEN it is found at once, with one Query of the subject group's index (not 60 pages of the queue),
+    # and the one Query of the unit's claims on its queue ("I'm handling this", issue 12: the table itself)
     assert status == 200 and [item["id"] for item in page["items"]] == rare and page["next_cursor"] is None
-    assert [c for c in calls if c[0] == "Query"] == [("Query", "queue_group")]
+    assert [c for c in calls if c[0] == "Query"] == [("Query", "queue_group"), ("Query", None)]
 
 
 def test_items_stored_with_the_old_keys_are_found_after_the_backfill(api):
