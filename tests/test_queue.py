@@ -321,3 +321,57 @@ def test_the_queue_reads_a_units_claims_in_one_query(api, waiting, monkeypatch):
     assert calls == ["cdcs-rang-dong"]
     assert [item["id"] for item in page["items"] if "claimed_by" in item] == [waiting["lamp"]["id"],
                                                                              waiting["heat"]["id"]]
+
+
+# ------------------------------------------------------------------ due dates (the deadlines core's fields)
+
+def test_sort_by_due_puts_first_what_must_be_decided_first_not_what_came_first(api, now):
+    from datetime import datetime
+
+    from chalicelib.clock import VIETNAM
+
+    # GIVEN Y received on 21/11 but found valid only on 28/12, and X received on 26/12 and found valid on 27/12
+    y = enter(api, title="Y – nhận từ 21/11")["id"]
+    now(datetime(2026, 12, 26, 9, tzinfo=VIETNAM))
+    x = enter(api, title="X – nhận ngày 26/12")["id"]
+    now(datetime(2026, 12, 27, 9, tzinfo=VIETNAM))
+    fire(api, x, "validate", 1, RANG_DONG)
+    now(datetime(2026, 12, 28, 9, tzinfo=VIETNAM))
+    fire(api, y, "validate", 1, RANG_DONG)
+    # WHEN the union above lists its queue
+    rows = {item["id"]: item for item in queue(api, user="reviewer-cong-thuong")["items"]}
+    # THEN in its own order X came first; by due date Y is first: its 90 days from receipt end
+    # before X's 60 days at this desk
+    assert list(rows) == [x, y]
+    assert rows[y]["decision_due_at"] < rows[x]["due_at"] < rows[y]["due_at"]
+    assert ids(queue(api, "?sort=due", user="reviewer-cong-thuong")) == [y, x]
+
+
+def test_the_overdue_come_first_then_the_earliest_due_then_those_without_a_deadline():
+    from chalicelib.review.queues import ordered
+
+    rows = [{"id": "none"}, {"id": "late", "due_at": "2026-12-20T23:59:59.999+07:00"},
+            {"id": "soon", "due_at": "2026-12-06T23:59:59.999+07:00", "decision_due_at": "2027-02-19T23:59:59.999+07:00"},
+            {"id": "overdue", "due_at": "2026-12-30T23:59:59.999+07:00",
+             "overdue_since": "2026-12-01T23:59:59.999+07:00"},
+            {"id": "review-ends", "due_at": "2027-01-30T23:59:59.999+07:00",
+             "decision_due_at": "2026-12-10T23:59:59.999+07:00"}]
+    assert [r["id"] for r in ordered(rows, "due")] == ["overdue", "soon", "review-ends", "late", "none"]
+    assert [r["id"] for r in ordered(rows, "age")] == [r["id"] for r in rows]
+
+
+def test_a_sweep_marks_a_row_overdue_and_due_sorts_it_on_top(api, now):
+    from datetime import datetime
+
+    from chalicelib.clock import VIETNAM
+    from chalicelib.review import deadlines as sweeper
+
+    first = enter(api, title="Chờ từ 21/11")["id"]
+    now(datetime(2026, 11, 25, 9, tzinfo=VIETNAM))
+    second = enter(api, title="Chờ từ 25/11")["id"]
+    now(datetime(2026, 12, 7, 0, 5, tzinfo=VIETNAM))
+    sweeper.sweep()
+    rows = {item["id"]: item for item in queue(api, "?sort=due")["items"]}
+    assert list(rows) == [first, second]
+    assert rows[first]["overdue_since"] == "2026-12-06T23:59:59.999+07:00"
+    assert rows[second]["overdue_since"] is None and rows[second]["due_at"] == "2026-12-10T23:59:59.999+07:00"

@@ -243,3 +243,22 @@ def test_each_level_sees_what_waits_at_its_desk_and_below_it(api, pages, stream)
     response = pages.get("/app/queue", user=RANG_DONG)
     assert 'data-testid="waiting-below"' not in body(response)
     assert re.search(r'data-testid="waiting-count">\s*<span class="value">2</span>', body(response))
+
+
+def test_a_row_shows_its_due_date_and_the_overdue_are_marked(api, pages, now):
+    from datetime import datetime
+
+    from chalicelib.clock import VIETNAM
+    from chalicelib.review import deadlines as sweeper
+
+    late = enter(api, title="Quá hạn ở công đoàn cơ sở")["id"]
+    now(datetime(2026, 11, 30, 9, tzinfo=VIETNAM))
+    fresh = enter(api, title="Mới gửi")["id"]
+    now(datetime(2026, 12, 7, 0, 5, tzinfo=VIETNAM))
+    sweeper.sweep()
+    response = pages.get("/app/queue?sort=due", user=RANG_DONG)
+    assert rows(response) == [late, fresh]
+    assert "Quá hạn 06/12" in line_text(response, late)
+    assert 'class="review-row overdue"' in row_html(response, late)
+    assert "hạn 15/12" in line_text(response, fresh) and "Quá hạn" not in line_text(response, fresh)
+    assert "16 ngày" in line_text(response, late) and "7 ngày" in line_text(response, fresh)

@@ -60,17 +60,26 @@ def matching(rows: list, query: str | None) -> list:
     return [row for row in rows if wanted in searchable(row)] if wanted else list(rows)
 
 
+def due_of(row: dict) -> str | None:
+    """When a queue row must be decided: the earlier of its wait's deadline at
+    this desk (`due_at`) and the whole review's (`decision_due_at`, from
+    receipt), or None when neither applies."""
+    found = [at for at in (row.get("due_at"), row.get("decision_due_at")) if at]
+    return min(found) if found else None
+
+
 def ordered(rows: list, sort: str | None) -> list:
     """`rows` (in the queue's own order) sorted for `sort`, ties kept in the
     queue's order:
     - age (or None): as they are;
-    - due: overdue first (longest overdue on top), then the earliest due date,
-      those without a due date last;
+    - due: the overdue first (marked by the sweep: `overdue_since`), then by
+      when each must be decided (due_of), earliest first, those without a
+      deadline last;
     - benefit: the highest estimated benefit first, those without one last."""
     if sort == "due":
         def key(row):
-            overdue = row.get("overdue_since")
-            return (0 if overdue else 1, overdue or "", row.get("due_at") is None, row.get("due_at") or "")
+            due = due_of(row)
+            return (0 if row.get("overdue_since") else 1, due is None, due or "")
     elif sort == "benefit":
         def key(row):
             benefit = row.get("benefit_vnd")

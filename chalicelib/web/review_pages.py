@@ -84,7 +84,10 @@ def queue_row(page, item: dict, groups: dict, now, decision: dict) -> dict:
     what was typed in its own inputs (with their messages) after a refusal."""
     from chalicelib import clock, formatting
 
+    from chalicelib.review.queues import due_of
+
     waited = (now.date() - formatting.local_time(item["waiting_since"]).date()).days
+    due = due_of(item)
     claim = item.get("claimed_by")
     typed = decision.get("rows", {}).get(item["id"], {})
     problems = typed.get("problems", [])
@@ -93,8 +96,8 @@ def queue_row(page, item: dict, groups: dict, now, decision: dict) -> dict:
             "state_name": state_name(page, item["status"]),
             "authors_text": ", ".join(item.get("author_names") or []),
             "age": page.t("web.review.age_today") if waited <= 0 else page.t("web.review.age_days", days=waited),
-            "due": formatting.local_time(item["due_at"]).strftime("%d/%m") if item.get("due_at") else None,
-            "overdue": bool(item.get("overdue_since")) or bool(item.get("due_at") and item["due_at"] < clock.timestamp(now)),
+            "due": formatting.local_time(due).strftime("%d/%m") if due else None,
+            "overdue": bool(item.get("overdue_since")) or bool(due and due < clock.timestamp(now)),
             "claim": None if not claim else {
                 "mine": claim["id"] == page.principal.user_id, "name": claim["name"],
                 "until": formatting.hour(claim["until"])},
