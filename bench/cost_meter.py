@@ -701,15 +701,6 @@ def measure_rare_filter(api, meter, rows) -> None:
                                   f"page of {RARE_QUEUE_PAGE}, {size:,} waiting, "
                                   + (query.split("&", 1)[1] + " (1 in 1,000)" if query else "unfiltered"),
                                   status, meter.calls_done, elapsed))
-        # A search (issue 12) reads the desk's queue whole, up to its cap (2,000): the same at both sizes.
-        t0 = time.perf_counter()
-        with meter.measure():
-            status, answer = api.json("GET", f"/queue?limit={RARE_QUEUE_PAGE}&q=sang%20kien%2012", user="reviewer-so-y-te")
-        if status != 200 or answer.get("complete") is not False:
-            raise SystemExit(f"cost meter: queue-search at {size:,} waiting: expected a capped read, got {status}")
-        rows.append(summarize(f"queue-search-{size}", "GET /queue?q=",
-                              f"search, {size:,} waiting (reads the first 2,000: the cap)", status, meter.calls_done,
-                              time.perf_counter() - t0))
 
 
 def rare_filter_failures(rows) -> list[str]:
@@ -722,7 +713,7 @@ def rare_filter_failures(rows) -> list[str]:
             if not plain or not row or (row["calls"], row["rcu_rules"]) != (plain["calls"], plain["rcu_rules"]):
                 failures.append(f"{row_id} at {size:,} waiting: the page reads or request units differ from an "
                                 f"unfiltered page's")
-    for row_id, _ in [*RARE_QUEUE_REQUESTS, ("queue-search", "")]:
+    for row_id, _ in RARE_QUEUE_REQUESTS:
         few, many = (next((r for r in rows if r["id"] == f"{row_id}-{n}"), None) for n in RARE_QUEUE_SIZES)
         if not few or not many or (few["calls"], few["rcu_rules"]) != (many["calls"], many["rcu_rules"]):
             failures.append(f"{row_id}: the page reads or request units grew with what waits")
