@@ -244,6 +244,18 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
                  denied=lambda status, body: status in (401, 403) or (
                      status == 200 and all("submission" not in r and r["status"] == 403 for r in body["results"])))
 
+    # ---- another desk's queue item: "I'm handling this" (issue 12); the desk's own reviewer holds it
+    def fpt_still_holds(status, body=None):
+        from chalicelib.submissions import store
+
+        held = store.claims(FPT_UNIT).get(a)
+        return status in (401, 403) and held is not None and held["holder_id"] == "reviewer-fpt"
+    assert api.json("POST", f"/submissions/{a}/claim", user="reviewer-fpt")[0] == 200
+    api_attempts(("/submissions/{submission_id}/claim", "POST"), QUEUE_OF_FPT,
+                 lambda u: api.json("POST", f"/submissions/{a}/claim", user=u), denied=fpt_still_holds)
+    api_attempts(("/submissions/{submission_id}/claim", "DELETE"), QUEUE_OF_FPT,
+                 lambda u: api.json("DELETE", f"/submissions/{a}/claim", user=u), denied=fpt_still_holds)
+
     # ---- the figures and award lists of a foreign subtree (Hà Nội's)
     api_attempts(("/stats/units/{unit_id}", "GET"), READS_HA_NOI,
                  lambda u: api.json("GET", f"/stats/units/ldld-ha-noi?phase={PHASE}", user=u))
@@ -303,6 +315,9 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
         return response
     page_attempts(("/app/queue/decisions", "POST"), VALIDATE_A, decide_a,
                   denied=lambda r: r.a_now == version_a and (r.status_code in (200, 403) or page_denied(r)))
+    page_attempts(("/app/queue/claims", "POST"), QUEUE_OF_FPT,
+                  lambda u: pages.post("/app/queue/claims", {"release": a}, user=u),
+                  denied=lambda r: page_denied(r) and fpt_still_holds(403))
     # The dashboard and compiling show and act on the caller's own unit only: a foreign one cannot even be named;
     # those who lead no unit are refused.
     page_attempts(("/app/dashboard", "GET"), LEADERS_AND_ADMINS,
