@@ -369,3 +369,10 @@ def test_the_level_above_sees_what_is_overdue_below_it(api, pages, now):
     # AND the union itself sees nothing overdue below it; a worker may not look
     assert api.json("GET", "/queue/overdue", user="reviewer-rang-dong")[1]["items"] == []
     assert api.json("GET", "/queue/overdue", user="worker-rang-dong")[0] == 403
+    # AND another unit's page goes on only for that unit: its cursor is refused elsewhere
+    from chalicelib.tables import encode_cursor
+
+    foreign = encode_cursor({"op": {"S": "cd-cong-thuong"}, "os": {"S": "x"}, "pk": {"S": "SUB#x"},
+                             "sk": {"S": "META"}})
+    status, refused = api.json("GET", f"/queue/overdue?cursor={foreign}", user="reviewer-cau-giay")
+    assert status == 400 and refused["errors"][0]["path"] == "/cursor"
