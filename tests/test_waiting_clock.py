@@ -3,9 +3,11 @@ how many are overdue, since when the oldest waits, and the median days to a
 decision at each level, all read from the counters (never from the
 initiatives), kept exactly once by the stream like every other count."""
 import random
+import re
 from datetime import datetime, timedelta
 
 import boto3
+import pytest
 
 from chalicelib import settings
 from chalicelib.clock import VIETNAM
@@ -181,3 +183,140 @@ def test_a_transition_out_of_a_waiting_state_is_counted_as_one_decision_whatever
     assert all(n == 1 for counts in decided.values() for name, n in counts.items() if core.is_decision(name))
     # AND the initiative no longer waits (back with its authors)
     assert "w2611" not in decided[("tld", PHASE)] and counters(entered)[("tld", PHASE)]["w2611"] == 1
+
+
+# ------------------------------------------------------------------ the API and the dashboard
+
+FPT, DONG_ANH = "cdcs-fpt-cau-giay", "cdcs-ttyt-dong-anh"
+
+
+def when(month: int, day: int, hour: int = 9) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=VIETNAM)
+
+
+@pytest.fixture
+def clocked(api, stream, now):
+    """Initiatives of Hà Nội entered and decided over a month, counted through the stream; today 21/11/2026:
+    FPT's union (under Cầu Giấy): A entered 20/10, still waiting for FPT's check;
+        B entered 1/11, validated 4/11 (3 days), taken into review by Cầu Giấy 10/11 (6 days), in review;
+        C entered 12/11 09:00, returned for revision at 17:00 (0 days).
+    Đông Anh's health centre: D1, D2 entered 1/11, waiting; D1 marked overdue on 16/11 (as the sweep does)."""
+    now(when(10, 20))
+    a = enter(api, "worker-fpt", unit_id=FPT, title="Sáng kiến A")["id"]
+    now(when(11, 1))
+    b = enter(api, "worker-fpt", unit_id=FPT, title="Sáng kiến B")["id"]
+    d1, _ = (enter(api, "worker-fpt", unit_id=DONG_ANH, title=f"Sáng kiến D{n}", subject_group="public-service",
+                   benefit_vnd=None)["id"] for n in (1, 2))
+    now(when(11, 4))
+    fire(api, b, "validate", 1, "reviewer-fpt")
+    now(when(11, 10))
+    fire(api, b, "start_review", 2, "reviewer-cau-giay")
+    now(when(11, 12))
+    c = enter(api, "worker-fpt", unit_id=FPT, title="Sáng kiến C")["id"]
+    now(when(11, 12, 17))
+    fire(api, c, "request_revision", 1, "reviewer-fpt", reason="Thiếu số liệu")
+    mark_overdue(d1, at("2026-11-16"))
+    now(when(11, 21, 10))
+    deliver(stream)
+    return {"A": a, "B": b, "C": c, "D1": d1}
+
+
+def test_the_api_gives_each_child_its_waiting_overdue_oldest_and_median_days(api, clocked):
+    from tests.test_stats import get
+
+    # WHEN Hà Nội's leader asks for the federation's figures
+    status, body = get(api, f"/stats/units/ldld-ha-noi?phase={PHASE}", user="leader-ha-noi", schema="unit-stats")
+    assert status == 200
+    children = {child["unit"]["id"]: child["clock"] for child in body["children"]}
+    # THEN Cầu Giấy: A and B wait (since October), none overdue; FPT's check decided B after 3 days and C
+    # on the day (median ≈ 2.0, in 0–1), the upper level took B into review after 6 days (≈ 6.0, in 4–7)
+    cau_giay = children["ldld-cau-giay"]
+    assert (cau_giay["waiting"], cau_giay["waiting_by_level"], cau_giay["overdue"],
+            cau_giay["oldest_waiting_month"]) == (2, {"grassroots": 1, "upper_grassroots": 1}, 0, "2026-10")
+    assert {level: (d["decided"], d["median_days"], d["median_bucket"])
+            for level, d in cau_giay["decisions"].items()} == {
+        "grassroots": (2, 2.0, {"from": 0, "to": 1}), "upper_grassroots": (1, 6.0, {"from": 4, "to": 7})}
+    assert [b["count"] for b in cau_giay["decisions"]["grassroots"]["buckets"]] == [1, 1, 0, 0, 0, 0, 0, 0]
+    # AND Đông Anh: two waiting since November, one overdue, nothing decided
+    dong_anh = children["ldld-dong-anh"]
+    assert (dong_anh["waiting"], dong_anh["overdue"], dong_anh["oldest_waiting_month"]) == (2, 1, "2026-11")
+    assert all(d["decided"] == 0 and d["median_days"] is None for d in dong_anh["decisions"].values())
+    # AND the federation as a whole adds them up
+    mine = body["unit"]["clock"]
+    assert (mine["waiting"], mine["overdue"], mine["oldest_waiting_month"]) == (4, 1, "2026-10")
+    # A unit with nothing at all reads zeros
+    assert children["ldld-hoan-kiem"] == {
+        "waiting": 0, "waiting_by_level": {"grassroots": 0, "upper_grassroots": 0}, "overdue": 0,
+        "oldest_waiting_month": None, "decisions": {level: core.decisions({}, level)
+                                                    for level in ("grassroots", "upper_grassroots")}}
+
+
+def clock_rows(response) -> dict:
+    """{unit id: [the cells' text]} of the clock table's rows (the whole unit's row under its own id)."""
+    from tests.test_web_dashboard import Html, section_html, text_of
+
+    table = section_html(response, "clock-table")
+    rows = re.findall(r'<tr[^>]*data-unit="([^"]+)"[^>]*>(.*?)</tr>', table, re.S)
+    return {unit: [text_of(Html(cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for unit, row in rows}
+
+
+def chart_rows(response) -> list[str]:
+    """The stacked chart's rows as read (name and figures), top to bottom."""
+    from tests.test_web_dashboard import Html, section_html, text_of
+
+    chart = section_html(response, "clock-chart")
+    return [text_of(Html(item)) for item in re.findall(r"<li>(.*?)</li>", chart, re.S)]
+
+
+def test_a_provincial_chair_sees_the_clock_of_each_unit_below_as_a_table_and_a_chart(pages, clocked):
+    # WHEN Hà Nội's chair opens the dashboard
+    page = pages.get("/app/dashboard", user="leader-ha-noi")
+    assert page.status_code == 200
+    rows = clock_rows(page)
+    # THEN each district reads waiting, overdue (marked), the oldest's month, the medians with how many decided
+    assert rows["ldld-cau-giay"] == ["Liên đoàn Lao động quận Cầu Giấy", "2", "0", "10/2026",
+                                     "≈ 2 (2 quyết định)", "≈ 6 (1 quyết định)"]
+    assert rows["ldld-dong-anh"] == ["Liên đoàn Lao động huyện Đông Anh", "2", "⚠ 1", "11/2026", "–", "–"]
+    assert rows["ldld-hoan-kiem"][1:] == ["0", "0", "–", "–", "–"]
+    assert rows["ldld-ha-noi"] == ["Toàn đơn vị", "4", "⚠ 1", "10/2026", "≈ 2 (2 quyết định)", "≈ 6 (1 quyết định)"]
+    assert '<strong class="overdue">⚠ 1</strong>' in page.body.decode()
+    # AND the chart draws the districts with something waiting, the most overdue first, overdue in red
+    assert chart_rows(page) == ["Liên đoàn Lao động huyện Đông Anh 2 đang chờ · 1 quá hạn",
+                                "Liên đoàn Lao động quận Cầu Giấy 2 đang chờ"]
+    from tests.test_web_dashboard import section_html
+    chart = section_html(page, "clock-chart")
+    assert re.search(r'<rect class="late" x="0" y="2" width="50.0%" height="14" fill="#a30f0f"/>', chart)
+    assert re.search(r'<rect class="fill" x="50.0%" y="2" width="50.0%"', chart)
+    # AND the page says how coarse the figures are
+    text = pages_text(page)
+    assert "Được đếm theo tháng, nên không chi tiết hơn một tháng" in text
+    assert "nội suy trong khoảng chứa quyết định ở giữa" in text
+
+
+def pages_text(response) -> str:
+    from tests.test_web_dashboard import text_of
+    return text_of(response)
+
+
+def test_the_national_leader_and_an_upper_grassroots_chair_see_their_own_children(pages, clocked):
+    # The national leader: the top-level units (Hà Nội's four waiting, one overdue)
+    national = clock_rows(pages.get("/app/dashboard", user="leader-national"))
+    assert national["ldld-ha-noi"][1:4] == ["4", "⚠ 1", "10/2026"]
+    assert national["ldld-thanh-hoa"][1:4] == ["0", "0", "–"]
+    # A chair of Cầu Giấy (an upper-grassroots unit): its grassroots unions; FPT's initiatives wait at both levels
+    pages.users["leader-cau-giay"] = {"id": "leader-cau-giay", "roles": ["leader"], "unit_id": "ldld-cau-giay",
+                                      "full_name": "Đặng Thu Trang"}
+    cau_giay = clock_rows(pages.get("/app/dashboard", user="leader-cau-giay"))
+    assert cau_giay["cdcs-fpt-cau-giay"] == ["Công đoàn Công ty TNHH Phần mềm FPT", "2", "0", "10/2026",
+                                             "≈ 2 (2 quyết định)", "≈ 6 (1 quyết định)"]
+    assert cau_giay["cdcs-misa-cau-giay"][1:] == ["0", "0", "–", "–", "–"]
+    assert "ldld-dong-anh" not in cau_giay
+
+
+def test_the_clock_in_english(pages, clocked):
+    page = pages.get("/app/dashboard", user="leader-ha-noi", lang="en")
+    assert clock_rows(page)["ldld-cau-giay"][1:] == ["2", "0", "10/2026", "≈ 2 (2 decided)", "≈ 6 (1 decided)"]
+    text = pages_text(page)
+    assert "How long initiatives wait, by unit below" in text and "Days to a decision (median): grassroots check" in text
+    assert chart_rows(page)[0] == "Liên đoàn Lao động huyện Đông Anh 2 waiting · 1 overdue"

@@ -278,4 +278,18 @@ def _progress(unit, counts: dict, target, program) -> dict:
                                  "percent": core.percent(n, block_targets.get(block))}
                          for block, n in by_block.items()},
         },
+        "clock": _clock(counts),
     }
+
+
+def _clock(counts: dict) -> dict:
+    """How long initiatives wait in the unit's subtree (schemas/unit-stats.json
+    `clock`), from the same counters: how many wait (for each level whose
+    reviewers have a queue in the definition), how many are overdue, the month
+    the oldest entered its queue, and each level's decisions by days waited."""
+    rules = core.rules()
+    by_level = core.waiting_by_level(counts, rules)
+    return {"waiting": sum(by_level.values()), "waiting_by_level": by_level,
+            "overdue": max(counts.get(core.OVERDUE, 0), 0),
+            "oldest_waiting_month": core.oldest_waiting(counts),
+            "decisions": {level: core.decisions(counts, level) for level in by_level}}
