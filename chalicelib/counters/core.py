@@ -98,12 +98,6 @@ def rules(definition=None) -> Rules:
                  deciders=deciders)
 
 
-def confirming_states() -> frozenset:
-    """The states whose confirmed benefit counts: those the workflow definition
-    in force flags `confirms_benefit` (its recognised states)."""
-    return rules().confirming
-
-
 def waiting_month(waiting_since: str) -> str:
     """The counter of initiatives that entered their queue in the month of
     `waiting_since` (a clock.timestamp, Vietnam time): "w2611" for November 2026."""
