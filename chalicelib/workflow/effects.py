@@ -34,6 +34,13 @@ EFFECTS = {effect.name: effect for effect in (
     Effect("close_invitation", "chalicelib.notify.invitations:on_answer",
            "marks the member's invitation read once they have answered it (it no longer waits in their count); "
            "set by the `coauthor_accepted` and `coauthor_declined` history events, never by a transition"),
+    Effect("remind_reviewers", "chalicelib.notify.deadlines:on_reminder",
+           "reminds the reviewers of the unit whose queue holds the initiative that a deadline is near; set by the "
+           "deadline sweep's `reminded` history event, never by a transition"),
+    Effect("escalate", "chalicelib.notify.deadlines:on_overdue",
+           "tells the reviewers of the queue's unit that a deadline passed, and those of the unit one level above "
+           "when the deadline escalates (`escalated_to`); set by the sweep's `overdue` history event, never by a "
+           "transition"),
     Effect("award_candidate", "chalicelib.awards.candidates:on_event",
            "makes the recognised initiative a candidate for the award lists of every unit on its path",
            needs_state="recognized"),
