@@ -75,11 +75,13 @@ def test_a_transition_out_of_a_waiting_state_counts_one_decision_of_that_level_b
     valid = item(version=2, status="valid", waiting_since=at("2026-11-06"), updated_at=at("2026-11-06"))
     assert core.decided(pending, valid) == {(unit, PHASE): {"dg4": 1} for unit in FPT_PATH}
     assert core.moves(pending, valid)[("cdcs-fpt-cau-giay", PHASE)]["dg4"] == 1
-    # Taken into review by the upper level 40 days later (31–60), then recognised the same day (0–1)
-    review = item(version=3, status="under_review", waiting_since=at("2026-12-16"), updated_at=at("2026-12-16"))
+    # Taken into review by the upper level 40 days later: no decision, the wait at its desk goes on (its
+    # waiting_since kept); recognised that afternoon: one decision of the upper level after 40 days (31–60)
+    review = item(version=3, status="under_review", waiting_since=at("2026-11-06"), updated_at=at("2026-12-16"))
     done = item(version=4, status="recognized", confirmed_benefit_vnd=9, updated_at=at("2026-12-16", 17))
-    assert core.decided(valid, review)[("tld", PHASE)] == {"du31": 1}
-    assert core.decided(review, done)[("tld", PHASE)] == {"du0": 1}
+    assert core.decided(valid, review) == {} and core.delta(valid, review)[("tld", PHASE)] == {
+        "state:valid": -1, "state:under_review": 1}
+    assert core.decided(review, done)[("tld", PHASE)] == {"du31": 1}
     # Nothing else is a decision: an edit, the sweep's marks, the author's withdrawal, an insert, a removal
     edited = item(version=2, waiting_since=NOV_1, updated_at=at("2026-11-03"), title="Mới")
     withdrawn = item(version=2, status="withdrawn", updated_at=at("2026-11-20"))
@@ -129,6 +131,14 @@ def test_the_median_is_read_from_the_buckets_by_interpolating_in_the_one_holding
 
 # ------------------------------------------------------------------ through the stream, exactly once
 
+def sweep(now, moment: datetime) -> dict:
+    """The deadlines' sweep (chalicelib/review/deadlines.py), run with the app's clock at `moment`."""
+    from chalicelib.review import deadlines
+
+    now(moment)
+    return deadlines.sweep()
+
+
 def mark_overdue(sid: str, since: str) -> None:
     """What the deadlines' sweep does to a META item, as far as counting sees it: `od` set, version bumped."""
     boto3.client("dynamodb").update_item(
@@ -166,6 +176,32 @@ def test_the_stream_counts_waiting_overdue_and_decisions_once_however_often_it_d
     assert counters()[("tld", PHASE)]["overdue"] == 1
 
 
+def test_the_sweep_marks_overdue_once_and_a_decision_clears_it_end_to_end(api, stream, now):
+    # GIVEN an FPT initiative entered on 1/11 (FPT's check is due in 15 days: by the end of 16/11), counted
+    now(when(11, 1))
+    sid = enter(api, "worker-fpt", unit_id=FPT)["id"]
+    deliver(stream, handlers=COUNT)
+    # WHEN the sweep runs after the deadline, then again (a rerun), and its records are delivered twice
+    assert sweep(now, when(11, 17, 10))["overdue"] == 1
+    assert sweep(now, when(11, 17, 10))["overdue"] == 0
+    records = stream.records()
+    deliver(stream, records, COUNT)
+    deliver(stream, records, COUNT)
+    # THEN the initiative counts once as overdue in every unit on its path, and still waits since November
+    counted = counters()
+    assert all(counted[(unit, PHASE)]["overdue"] == 1 for unit in FPT_PATH)
+    assert counted[("tld", PHASE)]["w2611"] == 1 and counted == core.recount(stored_initiatives())
+    # WHEN FPT's union finally validates it on 20/11 (19 days: 16–30)
+    now(when(11, 20))
+    fire(api, sid, "validate", int(stored_initiatives()[0]["version"]), "reviewer-fpt")
+    deliver(stream, handlers=COUNT)
+    # THEN it is overdue no more, waits for Cầu Giấy since 20/11, and one late decision of the check is counted
+    decided = counters(decisions=True)
+    assert all("overdue" not in decided[(unit, PHASE)] for unit in FPT_PATH)
+    assert decided[("ldld-cau-giay", PHASE)]["dg16"] == 1 and decided[("ldld-cau-giay", PHASE)]["state:valid"] == 1
+    assert counters() == core.recount(stored_initiatives())
+
+
 def test_a_transition_out_of_a_waiting_state_is_counted_as_one_decision_whatever_the_redeliveries(api, stream, now):
     # GIVEN an initiative checked after 3 days, replays of every record in between and after
     now(datetime(2026, 11, 2, 9, 0, tzinfo=VIETNAM))
@@ -197,28 +233,40 @@ def when(month: int, day: int, hour: int = 9) -> datetime:
 @pytest.fixture
 def clocked(api, stream, now):
     """Initiatives of Hà Nội entered and decided over a month, counted through the stream; today 21/11/2026:
-    FPT's union (under Cầu Giấy): A entered 20/10, still waiting for FPT's check;
-        B entered 1/11, validated 4/11 (3 days), taken into review by Cầu Giấy 10/11 (6 days), in review;
-        C entered 12/11 09:00, returned for revision at 17:00 (0 days).
-    Đông Anh's health centre: D1, D2 entered 1/11, waiting; D1 marked overdue on 16/11 (as the sweep does)."""
+    FPT's union (under Cầu Giấy): A entered 20/10, still waiting for FPT's check (15 days: overdue since 4/11);
+        B entered 1/11, validated 4/11 (3 days), taken into review by Cầu Giấy 10/11 (the wait at its desk
+          goes on), in review;
+        C entered 12/11 09:00, returned for revision at 17:00 (0 days);
+        E entered 1/11, validated 2/11 (1 day), taken into review 5/11, recognised 9/11 (7 days at Cầu Giấy).
+    Đông Anh's health centre: D1 entered 1/11 (overdue since 16/11), D2 entered 10/11, waiting.
+    The deadlines' sweep ran this morning (it marks A and D1 overdue)."""
     now(when(10, 20))
     a = enter(api, "worker-fpt", unit_id=FPT, title="Sáng kiến A")["id"]
     now(when(11, 1))
     b = enter(api, "worker-fpt", unit_id=FPT, title="Sáng kiến B")["id"]
-    d1, _ = (enter(api, "worker-fpt", unit_id=DONG_ANH, title=f"Sáng kiến D{n}", subject_group="public-service",
-                   benefit_vnd=None)["id"] for n in (1, 2))
+    e = enter(api, "worker-fpt", unit_id=FPT, title="Sáng kiến E")["id"]
+    d1 = enter(api, "worker-fpt", unit_id=DONG_ANH, title="Sáng kiến D1", subject_group="public-service",
+               benefit_vnd=None)["id"]
+    now(when(11, 2))
+    fire(api, e, "validate", 1, "reviewer-fpt")
     now(when(11, 4))
     fire(api, b, "validate", 1, "reviewer-fpt")
+    now(when(11, 5))
+    fire(api, e, "start_review", 2, "reviewer-cau-giay")
+    now(when(11, 9))
+    fire(api, e, "recognize", 3, "reviewer-cau-giay", scores={"novelty": 8, "applicability": 8, "effectiveness": 8},
+         confirmed_benefit_vnd=1_000_000)
     now(when(11, 10))
     fire(api, b, "start_review", 2, "reviewer-cau-giay")
+    enter(api, "worker-fpt", unit_id=DONG_ANH, title="Sáng kiến D2", subject_group="public-service", benefit_vnd=None)
     now(when(11, 12))
     c = enter(api, "worker-fpt", unit_id=FPT, title="Sáng kiến C")["id"]
     now(when(11, 12, 17))
     fire(api, c, "request_revision", 1, "reviewer-fpt", reason="Thiếu số liệu")
-    mark_overdue(d1, at("2026-11-16"))
+    assert sweep(now, when(11, 21, 7))["overdue"] == 2
     now(when(11, 21, 10))
-    deliver(stream)
-    return {"A": a, "B": b, "C": c, "D1": d1}
+    deliver(stream, handlers=COUNT)  # (only counting: the overdue events' listeners are another part's)
+    return {"A": a, "B": b, "C": c, "D1": d1, "E": e}
 
 
 def test_the_api_gives_each_child_its_waiting_overdue_oldest_and_median_days(api, clocked):
@@ -228,22 +276,22 @@ def test_the_api_gives_each_child_its_waiting_overdue_oldest_and_median_days(api
     status, body = get(api, f"/stats/units/ldld-ha-noi?phase={PHASE}", user="leader-ha-noi", schema="unit-stats")
     assert status == 200
     children = {child["unit"]["id"]: child["clock"] for child in body["children"]}
-    # THEN Cầu Giấy: A and B wait (since October), none overdue; FPT's check decided B after 3 days and C
-    # on the day (median ≈ 2.0, in 0–1), the upper level took B into review after 6 days (≈ 6.0, in 4–7)
+    # THEN Cầu Giấy: A and B wait (since October), A overdue; FPT's check decided E after 1 day, B after 3
+    # and C on the day (median ≈ 1.5, in 0–1), the upper level recognised E after 7 days (≈ 6.0, in 4–7)
     cau_giay = children["ldld-cau-giay"]
     assert (cau_giay["waiting"], cau_giay["waiting_by_level"], cau_giay["overdue"],
-            cau_giay["oldest_waiting_month"]) == (2, {"grassroots": 1, "upper_grassroots": 1}, 0, "2026-10")
+            cau_giay["oldest_waiting_month"]) == (2, {"grassroots": 1, "upper_grassroots": 1}, 1, "2026-10")
     assert {level: (d["decided"], d["median_days"], d["median_bucket"])
             for level, d in cau_giay["decisions"].items()} == {
-        "grassroots": (2, 2.0, {"from": 0, "to": 1}), "upper_grassroots": (1, 6.0, {"from": 4, "to": 7})}
-    assert [b["count"] for b in cau_giay["decisions"]["grassroots"]["buckets"]] == [1, 1, 0, 0, 0, 0, 0, 0]
+        "grassroots": (3, 1.5, {"from": 0, "to": 1}), "upper_grassroots": (1, 6.0, {"from": 4, "to": 7})}
+    assert [b["count"] for b in cau_giay["decisions"]["grassroots"]["buckets"]] == [2, 1, 0, 0, 0, 0, 0, 0]
     # AND Đông Anh: two waiting since November, one overdue, nothing decided
     dong_anh = children["ldld-dong-anh"]
     assert (dong_anh["waiting"], dong_anh["overdue"], dong_anh["oldest_waiting_month"]) == (2, 1, "2026-11")
     assert all(d["decided"] == 0 and d["median_days"] is None for d in dong_anh["decisions"].values())
     # AND the federation as a whole adds them up
     mine = body["unit"]["clock"]
-    assert (mine["waiting"], mine["overdue"], mine["oldest_waiting_month"]) == (4, 1, "2026-10")
+    assert (mine["waiting"], mine["overdue"], mine["oldest_waiting_month"]) == (4, 2, "2026-10")
     # A unit with nothing at all reads zeros
     assert children["ldld-hoan-kiem"] == {
         "waiting": 0, "waiting_by_level": {"grassroots": 0, "upper_grassroots": 0}, "overdue": 0,
@@ -275,15 +323,17 @@ def test_a_provincial_chair_sees_the_clock_of_each_unit_below_as_a_table_and_a_c
     assert page.status_code == 200
     rows = clock_rows(page)
     # THEN each district reads waiting, overdue (marked), the oldest's month, the medians with how many decided
-    assert rows["ldld-cau-giay"] == ["Liên đoàn Lao động quận Cầu Giấy", "2", "0", "10/2026",
-                                     "≈ 2 (2 quyết định)", "≈ 6 (1 quyết định)"]
+    assert rows["ldld-cau-giay"] == ["Liên đoàn Lao động quận Cầu Giấy", "2", "⚠ 1", "10/2026",
+                                     "≈ 1,5 (3 quyết định)", "≈ 6 (1 quyết định)"]
     assert rows["ldld-dong-anh"] == ["Liên đoàn Lao động huyện Đông Anh", "2", "⚠ 1", "11/2026", "–", "–"]
     assert rows["ldld-hoan-kiem"][1:] == ["0", "0", "–", "–", "–"]
-    assert rows["ldld-ha-noi"] == ["Toàn đơn vị", "4", "⚠ 1", "10/2026", "≈ 2 (2 quyết định)", "≈ 6 (1 quyết định)"]
+    assert rows["ldld-ha-noi"] == ["Toàn đơn vị", "4", "⚠ 2", "10/2026", "≈ 1,5 (3 quyết định)",
+                                   "≈ 6 (1 quyết định)"]
     assert '<strong class="overdue">⚠ 1</strong>' in page.body.decode()
-    # AND the chart draws the districts with something waiting, the most overdue first, overdue in red
+    # AND the chart draws the districts with something waiting, the most overdue first (tied: by name),
+    # overdue in red
     assert chart_rows(page) == ["Liên đoàn Lao động huyện Đông Anh 2 đang chờ · 1 quá hạn",
-                                "Liên đoàn Lao động quận Cầu Giấy 2 đang chờ"]
+                                "Liên đoàn Lao động quận Cầu Giấy 2 đang chờ · 1 quá hạn"]
     from tests.test_web_dashboard import section_html
     chart = section_html(page, "clock-chart")
     assert re.search(r'<rect class="late" x="0" y="2" width="50.0%" height="14" fill="#a30f0f"/>', chart)
@@ -302,21 +352,21 @@ def pages_text(response) -> str:
 def test_the_national_leader_and_an_upper_grassroots_chair_see_their_own_children(pages, clocked):
     # The national leader: the top-level units (Hà Nội's four waiting, one overdue)
     national = clock_rows(pages.get("/app/dashboard", user="leader-national"))
-    assert national["ldld-ha-noi"][1:4] == ["4", "⚠ 1", "10/2026"]
+    assert national["ldld-ha-noi"][1:4] == ["4", "⚠ 2", "10/2026"]
     assert national["ldld-thanh-hoa"][1:4] == ["0", "0", "–"]
     # A chair of Cầu Giấy (an upper-grassroots unit): its grassroots unions; FPT's initiatives wait at both levels
     pages.users["leader-cau-giay"] = {"id": "leader-cau-giay", "roles": ["leader"], "unit_id": "ldld-cau-giay",
                                       "full_name": "Đặng Thu Trang"}
     cau_giay = clock_rows(pages.get("/app/dashboard", user="leader-cau-giay"))
-    assert cau_giay["cdcs-fpt-cau-giay"] == ["Công đoàn Công ty TNHH Phần mềm FPT", "2", "0", "10/2026",
-                                             "≈ 2 (2 quyết định)", "≈ 6 (1 quyết định)"]
+    assert cau_giay["cdcs-fpt-cau-giay"] == ["Công đoàn Công ty TNHH Phần mềm FPT", "2", "⚠ 1", "10/2026",
+                                             "≈ 1,5 (3 quyết định)", "≈ 6 (1 quyết định)"]
     assert cau_giay["cdcs-misa-cau-giay"][1:] == ["0", "0", "–", "–", "–"]
     assert "ldld-dong-anh" not in cau_giay
 
 
 def test_the_clock_in_english(pages, clocked):
     page = pages.get("/app/dashboard", user="leader-ha-noi", lang="en")
-    assert clock_rows(page)["ldld-cau-giay"][1:] == ["2", "0", "10/2026", "≈ 2 (2 decided)", "≈ 6 (1 decided)"]
+    assert clock_rows(page)["ldld-cau-giay"][1:] == ["2", "⚠ 1", "10/2026", "≈ 1.5 (3 decided)", "≈ 6 (1 decided)"]
     text = pages_text(page)
     assert "How long initiatives wait, by unit below" in text and "Days to a decision (median): grassroots check" in text
     assert chart_rows(page)[0] == "Liên đoàn Lao động huyện Đông Anh 2 waiting · 1 overdue"

@@ -25,11 +25,13 @@ an initiative telescopes to what it counts for now, in whatever order the
 changes are applied.
 
 Decisions are different again: what a change DID, not what an initiative
-is. When reviewers of a level take an initiative out of a state waiting for
-them (a transition of the definition that they may fire), the change adds 1
-to `d<level letter><days>`, the bucket (DECISION_DAYS) of the whole days it
+is. When reviewers of a level send an initiative away from their desk (out
+of a state waiting for them, into one that does not wait for them, by a
+transition of the definition that they may fire), the change adds 1 to
+`d<level letter><days>`, the bucket (DECISION_DAYS) of the whole days it
 waited: from `waiting_since` on the old image to `updated_at` on the new
-one. Counted under the change's marker like every move, so exactly once;
+one. Moving between two states of one desk (valid → under_review) is no
+decision: the wait goes on, and its `waiting_since` keeps the day it came. Counted under the change's marker like every move, so exactly once;
 but no recount of the initiatives as they are now can see them (`recount`
 leaves them out, and `counts_by_scope` in the store too unless asked).
 
@@ -163,16 +165,20 @@ def days_between(start: str, end: str) -> int:
 
 
 def decided(old: dict | None, new: dict | None, given: Rules | None = None) -> dict[Scope, dict[str, int]]:
-    """The decision a change records, if it is one: reviewers of level L took
-    the initiative out of a state waiting for L (old state's `queue`) by a
-    move of the definition that L's reviewers may make (so an author's
-    withdrawal is no decision). 1 in L's bucket of the days it waited, in
-    each unit on the old image's path; {} for any other change."""
+    """The decision a change records, if it is one: reviewers of level L sent
+    the initiative away from their desk, out of a state waiting for L (the
+    old state's `queue`) into one that does not, by a move of the
+    definition that L's reviewers may make (so an author's withdrawal is no
+    decision, nor taking it into review at the same desk). 1 in L's bucket
+    of the days it waited there, in each unit on the old image's path; {}
+    for any other change."""
     given = given or rules()
     if not old or not new or old["status"] == new["status"]:
         return {}
     level = given.queues.get(old["status"])
-    if level is None or level not in given.deciders.get((old["status"], new["status"]), ()):
+    if level is None or given.queues.get(new["status"]) == level:
+        return {}
+    if level not in given.deciders.get((old["status"], new["status"]), ()):
         return {}
     if not old.get("waiting_since") or not new.get("updated_at"):
         return {}
