@@ -181,18 +181,22 @@ def _children_ranking(children: list) -> dict | None:
 def _clock(page, figures: dict) -> dict | None:
     """How long initiatives wait under each direct child (and the whole unit),
     from the `clock` of the same stats (counters only: what it reads grows
-    with the children, never with the initiatives). The table lists them by
-    name; the chart puts the most overdue, then the most waiting, first and
-    leaves out children with nothing waiting. None without children."""
+    with the children, never with the initiatives). The table lists by name
+    the children with anything to show (waiting, overdue or decided); the
+    others (most of the 83 top-level units early in a phase) are only named,
+    under the table. The chart puts the most overdue, then the most waiting,
+    first and leaves out children with nothing waiting. None without children."""
     from chalicelib.counters import core
 
     children = figures["children"]
     if not children:
         return None
-    rows = [_clock_row(page, entry) for entry in children]
+    every = [_clock_row(page, entry) for entry in children]
+    rows = [row for row in every if row["waiting"] or row["overdue"] or any(n for _, n in row["medians"].values())]
     drawn = sorted((row for row in rows if row["waiting"] or row["overdue"]),
                    key=lambda row: (-row["overdue"], -row["waiting"], core.name_order(row["unit"]["name"])))
     return {"levels": list(figures["unit"]["clock"]["decisions"]), "rows": rows,
+            "quiet": [row["unit"] for row in every if row not in rows],
             "total": _clock_row(page, figures["unit"]),
             "chart": charts.stacked((row["unit"]["id"], row["unit"]["name"], row["waiting"], row["overdue"])
                                     for row in drawn)}
