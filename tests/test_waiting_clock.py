@@ -4,7 +4,7 @@ decision at each level, all read from the counters (never from the
 initiatives), kept exactly once by the stream like every other count."""
 import random
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import boto3
 import pytest
