@@ -446,6 +446,7 @@ def run() -> dict:
                 measure_award_lists(api, meter, rows)
                 measure_rare_filter(api, meter, rows)
                 measure_ranked_pages(api, meter, rows)
+                measure_sweep(api, meter, rows)
 
                 measured("program-cold", "GET /programs/current", "cold (reference cache empty)", "GET", "/programs/current",
                          cold=True)
@@ -796,6 +797,63 @@ def ranked_pages_failures(rows) -> list[str]:
     return failures
 
 
+# The deadline sweep (issue 12, point 2): 100 initiatives whose reminder is due, among 1,000 and
+# 100,000 waiting whose alarms ring months later (written straight into moto's memory); the sweep
+# must read the same (one Query per shard of the sparse alarms index, one BatchGetItem of what is
+# due) whatever waits, and write one transaction per alarm rung.
+SWEEP_PATH = ["tld", "cd-cong-thuong", "cdcs-rang-dong"]
+SWEEP_SIZES = (1_000, 100_000)
+SWEEP_DUE = 100
+SWEEP_WAITING_START = 3_000_000  # seeded ids (01SEED<n>): clear of every other scenario's
+SWEEP_DUE_START = 40_320 * 60  # entered on 01/11 (seed_waiting's day cycle is 28 × 1,440): reminded 13/11 07:00
+SWEEP_AT = (2026, 11, 14, 8, 0)  # after that reminder, before the check is overdue (16/11)
+
+
+def measure_sweep(api, meter, rows) -> None:
+    from datetime import datetime
+
+    from chalicelib import clock
+    from chalicelib.reference import catalog
+    from chalicelib.review import deadlines as sweeper
+    from tests import helpers
+
+    real, seeded = clock._now, 0
+    try:
+        for round_, size in enumerate(SWEEP_SIZES):
+            t0 = time.perf_counter()
+            helpers.seed_waiting(size - seeded, SWEEP_PATH, start=SWEEP_WAITING_START + seeded, into_memory=True,
+                                 alarm_at=lambda n: "2027-06-01T07:00:00.000+07:00")
+            helpers.seed_waiting(SWEEP_DUE, SWEEP_PATH, start=SWEEP_DUE_START + round_ * SWEEP_DUE, into_memory=True,
+                                 alarm_at="definition")
+            print(f"cost meter: {size - seeded:,} waiting and {SWEEP_DUE} due seeded in "
+                  f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+            seeded = size
+            moment = datetime(*SWEEP_AT, tzinfo=clock.VIETNAM)
+            clock.set_clock(lambda: moment)
+            catalog.unit(SWEEP_PATH[-1])  # a warm container: the union read once, as by every sweep before
+            t0 = time.perf_counter()
+            with meter.measure():
+                done = sweeper.sweep()
+            if done["reminded"] != SWEEP_DUE:
+                raise SystemExit(f"cost meter: the sweep at {size:,} waiting reminded {done}, not {SWEEP_DUE}")
+            rows.append(summarize(f"sweep-{size}", "schedule sweep_deadlines",
+                                  f"{SWEEP_DUE} reminders due, {size:,} waiting", 200, meter.calls_done,
+                                  time.perf_counter() - t0))
+    finally:
+        clock.set_clock(real)
+
+
+def sweep_failures(rows) -> list[str]:
+    """The sweep's reads must not grow with what waits: same calls and read units at both sizes."""
+    few, many = (next((r for r in rows if r["id"] == f"sweep-{n}"), None) for n in SWEEP_SIZES)
+    if not few or not many:
+        return ["the sweep was not measured"]
+    if (few["calls"], few["rcu_rules"]) != (many["calls"], many["rcu_rules"]):
+        return [f"the sweep's reads grew with what waits: {few['calls']} {few['rcu_rules']} RRU at "
+                f"{SWEEP_SIZES[0]:,}, {many['calls']} {many['rcu_rules']} RRU at {SWEEP_SIZES[1]:,}"]
+    return []
+
+
 def measure_life(api, meter, rows) -> dict:
     """One initiative's whole life, consumers included: submitted (with an
     Idempotency-Key, as the form sends it), validated, taken into review and
@@ -974,7 +1032,7 @@ def checks(rows) -> list[str]:
             if not few or not many or (few["calls"], few["rcu_rules"]) != (many["calls"], many["rcu_rules"]):
                 failures.append(f"{row_id}{warmth}: the calls or request units changed with the number of initiatives")
     failures += award_checks(rows)
-    failures += rare_filter_failures(rows) + ranked_pages_failures(rows)
+    failures += rare_filter_failures(rows) + ranked_pages_failures(rows) + sweep_failures(rows)
     # The queue: one Query of its index, and one of the unit's claims ("I'm handling this", issue 12).
     for row_id, wanted in (("transition", {"GetItem": 1, "TransactWriteItems": 1}), ("queue", {"Query": 2})):
         row = next((r for r in rows if r["id"] == row_id), None)
@@ -1022,8 +1080,12 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="write the figures as JSON to stdout")
     parser.add_argument("--campaign-batch", type=int, default=CAMPAIGN_OTHERS,
                         help=f"records a campaign's counting batch holds ({CAMPAIGN_OTHERS}, as deployed)")
+    parser.add_argument("--sweep-sizes", default=",".join(str(n) for n in SWEEP_SIZES),
+                        help="initiatives waiting when the deadline sweep is measured, two sizes "
+                             f"({SWEEP_SIZES[0]},{SWEEP_SIZES[1]})")
     args = parser.parse_args(argv)
     globals()["CAMPAIGN_OTHERS"] = args.campaign_batch
+    globals()["SWEEP_SIZES"] = tuple(int(n) for n in args.sweep_sizes.split(","))
     result = run()
     failures = checks(result["rows"])
     result["checks"] = {"passed": not failures, "failures": failures}

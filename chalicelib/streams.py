@@ -34,6 +34,22 @@ def image(raw: dict | None) -> dict | None:
     return from_item(raw) if raw else None
 
 
+def initiative(raw: dict | None) -> dict | None:
+    """An initiative's stream image (its `META` item) as the counters read it:
+    plain Python, with `waiting_since` (when it entered the queue it waits in,
+    read from its queue key by the key's owner) and `overdue_since` (stored
+    as `od`) under their own names."""
+    from chalicelib.submissions import store
+
+    found = image(raw)
+    if found:
+        if found.get("qs"):
+            found["waiting_since"] = store.waiting_since(found["qs"])
+        if found.get("od"):
+            found["overdue_since"] = found["od"]
+    return found
+
+
 def handle_batch(event, handle_record) -> dict:
     """Run `handle_record` on each record; report the ones that failed."""
     failures = []
@@ -61,7 +77,7 @@ def count_changes_of(event) -> dict:
     for record in event:
         try:
             if kind_of(record) == INITIATIVE:
-                changes.append((record.sequence_number, image(record.old_image), image(record.new_image)))
+                changes.append((record.sequence_number, initiative(record.old_image), initiative(record.new_image)))
         except Exception as error:  # noqa: BLE001 - a record that cannot be read is reported and retried
             failed[record.sequence_number] = error
     failed.update(store.apply_changes(changes))

@@ -139,7 +139,7 @@ class OverdueBelowIndex(GlobalSecondaryIndex):
     escalated initiatives), with what a row of the list shows."""
     class Meta:
         index_name = "overdue_below"
-        projection = IncludeProjection([*SUMMARY_ATTRIBUTES, "qp", "od"])
+        projection = IncludeProjection([*SUMMARY_ATTRIBUTES, "qp"])
     escalated_to = UnicodeAttribute(hash_key=True, attr_name="op")  # the unit one level above the desk
     escalated_sk = UnicodeAttribute(range_key=True, attr_name="os")  # <due, compact>#<id>
 

@@ -140,8 +140,9 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
     Returns the ids of the rare ones, oldest first. `into_memory` puts them
     straight into moto's memory instead (in-process moto only; six times
     faster, for the cost meter's 100,000). `alarm_at(n)`: when the n-th one's
-    next alarm rings (a clock.timestamp; its grassroots check's reminder),
-    for the deadline sweep; None for none."""
+    next alarm rings (a clock.timestamp; made up, as its grassroots check's
+    reminder), or "definition": its first alarm as the definition says; for
+    the deadline sweep. None: no alarm."""
     from chalicelib.submissions import store
 
     client = boto3.client("dynamodb")
@@ -158,11 +159,14 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
                 "title": f"Sáng kiến {n}", "problem": "-", "solution": "-", "results": "-", "applied_from": "2026-03-01",
                 "submitter_id": "worker-rang-dong", "created_at": at, "updated_at": at, "version": 1,
                 **attributes, **store.queue_keys(unit, state, attributes, at, sid)}
-        rings = alarm_at(n) if alarm_at else None
-        if rings:
-            from chalicelib.workflow import deadlines
+        if alarm_at:
+            from chalicelib.workflow import deadlines, definition
 
-            alarm = deadlines.Alarm(deadlines.parse(rings), deadlines.STATE, deadlines.REMIND, deadlines.parse(rings))
+            if alarm_at == "definition":  # the definition's own first alarm for what it is
+                alarm = deadlines.on_entry(definition.default(), state, at, at, deadlines.parse(at)).next_alarm
+            else:
+                rings = deadlines.parse(alarm_at(n))
+                alarm = deadlines.Alarm(rings, deadlines.STATE, deadlines.REMIND, rings)
             item |= {k: v for k, v in store.deadline_keys(sid, alarm).items() if v is not None}
         raw = {name: {"N": str(v)} if isinstance(v, int) else {"S": v} for name, v in item.items()}
         raw.update(unit_path={"L": [{"S": u} for u in unit_path]}, authors={"L": []})

@@ -11,6 +11,9 @@ from chalicelib.auth import tokens
 from chalicelib.auth.principal import Principal
 
 PUBLIC_ROUTES = {("/health", "GET"), ("/dev/users", "GET"), ("/dev/token", "POST"),
+                 # the local run's clock and schedules (local stage only, like the two above)
+                 ("/dev/clock", "GET"), ("/dev/clock", "POST"), ("/dev/clock", "DELETE"),
+                 ("/dev/schedules/{name}", "POST"),
                  # pages: the front door, signing in and out, the language switch, CSS and JS
                  ("/", "GET"), ("/app/sign-in", "GET"), ("/app/sign-in", "POST"), ("/app/auth/callback", "GET"),
                  ("/app/sign-out", "POST"), ("/app/language", "GET"), ("/app/static/{name}", "GET")}

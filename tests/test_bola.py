@@ -77,6 +77,13 @@ NO_OBJECT = {
     ("/units", "GET"): "the public catalogue of units (search)",
     ("/dev/users", "GET"): "local stage only (not deployed): the demo users",
     ("/dev/token", "POST"): "local stage only (not deployed): a demo user's token",
+    ("/dev/clock", "GET"): "local stage only (not deployed): the app's clock",
+    ("/dev/clock", "POST"): "local stage only (not deployed): move the app's clock on",
+    ("/dev/clock", "DELETE"): "local stage only (not deployed): the app's clock back to real time",
+    ("/dev/schedules/{name}", "POST"): "local stage only (not deployed): run a schedule now",
+    ("/queue/overdue", "GET"): "the caller's own unit's escalations, named by nothing in the request; a cursor of "
+                               "another unit's is refused (tests/test_deadlines.py)",
+    ("/app/overdue", "GET"): "the caller's own unit's escalations (the page of GET /queue/overdue)",
     ("/{proxy+}", "DELETE"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
     ("/{proxy+}", "GET"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",
     ("/{proxy+}", "HEAD"): "no object: every URL no other route takes, answered 404 (tests/test_unknown_urls.py)",

@@ -42,8 +42,10 @@ def test_importing_the_app_in_a_deployed_stage_imports_no_heavy_library():
 def test_cost_meter_finds_no_scan_and_a_one_write_warm_submission():
     # GIVEN the cost meter run against the local emulation (moto in-process)
     # (it seeds 20,000 waiting initiatives into moto for the rare queue filter: minutes on a busy machine)
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "cost_meter.py"), "--json", "--campaign-batch", "100"],
-                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
+    # (and the deadline sweep among 1,000 and 5,000 waiting here; the meter's default is 1,000 and 100,000)
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "cost_meter.py"), "--json", "--campaign-batch", "100",
+                           "--sweep-sizes", "1000,5000"],
+                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=420)
     # THEN its own checks pass
     assert done.returncode == 0, done.stderr[-4000:]
     result = json.loads(done.stdout)
@@ -59,7 +61,10 @@ def test_cost_meter_finds_no_scan_and_a_one_write_warm_submission():
     assert scanning == []
     # AND every operation the meter is meant to cover was measured
     assert {"submit-cold", "submit-replay", "read-warm", "mine", "program-cold", "program-warm",
-            "units-rang-dong", "units-thanh-hoa"} <= set(rows)
+            "units-rang-dong", "units-thanh-hoa", "sweep-1000", "sweep-5000"} <= set(rows)
+    # AND the deadline sweep read the same with 1,000 and 5,000 waiting, and rang the 100 due
+    assert rows["sweep-1000"]["rcu_rules"] == rows["sweep-5000"]["rcu_rules"]
+    assert rows["sweep-1000"]["calls"] == rows["sweep-5000"]["calls"]
 
 
 def test_the_burst_benchmark_counts_a_small_peak_exactly_and_prices_its_busiest_item():

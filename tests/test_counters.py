@@ -29,18 +29,19 @@ def principal(user_id: str):
 def stored_initiatives(items: list[dict] | None = None) -> list[dict]:
     """Every initiative as stored now (a Scan: tests may, the app never does);
     `items`: the initiatives table's raw items, when read elsewhere."""
-    from chalicelib.streams import image
+    from chalicelib.streams import initiative
 
-    return [image(raw) for raw in (items if items is not None else helpers.table_items("initiatives"))
+    return [initiative(raw) for raw in (items if items is not None else helpers.table_items("initiatives"))
             if raw["sk"]["S"] == "META"]
 
 
-def counters(items: list[dict] | None = None) -> dict:
+def counters(items: list[dict] | None = None, decisions: bool = False) -> dict:
     """Every unit's counters, {(unit, phase): counts}, its shards added up and
-    zero counts left out; `items`: the counters table's raw items, when read elsewhere."""
+    zero counts left out (the decisions' counters too, unless `decisions`: no
+    recount sees them); `items`: the counters table's raw items, when read elsewhere."""
     from chalicelib.counters import store
 
-    return store.counts_by_scope(items if items is not None else helpers.table_items("counters"))
+    return store.counts_by_scope(items if items is not None else helpers.table_items("counters"), decisions)
 
 
 def item(**overrides) -> dict:
@@ -159,7 +160,13 @@ def test_a_batch_delivered_three_times_counts_each_change_once(api, stream):
     assert once[("tld", PHASE)]["entered"] == 3 and once[("tld", PHASE)]["authors"] == 3
     assert once[("cd-cong-thuong", PHASE)] == {
         "entered": 2, "state:pending": 2, "group:enterprise-workers": 2, "block:enterprise": 2,
-        "benefit_estimated": 3_000_000_000, "authors": 2}
+        "benefit_estimated": 3_000_000_000, "authors": 2, "w2611": 2}  # both waiting since November 2026
+    # AND the FPT initiative's two decisions (both on the day, 21/11/2026) were counted once each:
+    # the grassroots check's and the upper level's (taking it into review at the same desk is none)
+    decided = counters(decisions=True)
+    assert {name: n for name, n in decided[("ldld-cau-giay", PHASE)].items() if core.is_decision(name)} == {
+        "dg0": 1, "du0": 1}
+    assert {name: n for name, n in decided[("cd-cong-thuong", PHASE)].items() if core.is_decision(name)} == {}
 
 
 def test_the_nationwide_ranking_index_holds_top_level_counters_by_kind_not_depth(api, stream):

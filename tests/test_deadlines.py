@@ -345,3 +345,34 @@ def test_the_local_run_moves_its_clock_and_runs_a_schedule_now(api):
     # THEN it is the frozen clock's again
     assert status == 200 and back == {"now": "2026-11-21T10:00:00.000+07:00", "shift_days": 0}
     assert clock.shift().total_seconds() == 0
+
+
+def test_the_level_above_sees_what_is_overdue_below_it(api, pages, now):
+    from tests.conftest import html_text
+
+    # GIVEN two initiatives at Rạng Đông, one overdue (received 21/11) and one received later (01/12)
+    late = enter(api, title="Cải tiến khuôn dập tôn lợp")["id"]
+    now(at(1, 9))
+    enter(api, title="Sắp xếp lại kho vật tư")
+    sweep(now, at(7, 9))
+    # WHEN Công đoàn Công Thương's reviewer asks what is overdue below it
+    status, page = api.json("GET", "/queue/overdue", user="reviewer-cong-thuong")
+    # THEN only the late one, waiting at Rạng Đông's union
+    assert status == 200 and [(i["id"], i["waiting_at"]) for i in page["items"]] == [(late, "cdcs-rang-dong")]
+    assert page["items"][0]["overdue_since"] == "2026-12-06T23:59:59.999+07:00"
+    # AND the page says where it waits and how late it is, and opens it
+    response = pages.get("/app/overdue", user="reviewer-cong-thuong")
+    text = html_text(response)
+    assert response.status_code == 200 and "Cải tiến khuôn dập tôn lợp" in text and "Sắp xếp lại kho" not in text
+    assert "Quá hạn 1 ngày (hạn 06/12/2026)" in text and "Rạng Đông" in text
+    assert f"/app/initiatives/{late}" in response.body.decode()
+    # AND the union itself sees nothing overdue below it; a worker may not look
+    assert api.json("GET", "/queue/overdue", user="reviewer-rang-dong")[1]["items"] == []
+    assert api.json("GET", "/queue/overdue", user="worker-rang-dong")[0] == 403
+    # AND another unit's page goes on only for that unit: its cursor is refused elsewhere
+    from chalicelib.tables import encode_cursor
+
+    foreign = encode_cursor({"op": {"S": "cd-cong-thuong"}, "os": {"S": "x"}, "pk": {"S": "SUB#x"},
+                             "sk": {"S": "META"}})
+    status, refused = api.json("GET", f"/queue/overdue?cursor={foreign}", user="reviewer-cau-giay")
+    assert status == 400 and refused["errors"][0]["path"] == "/cursor"

@@ -90,6 +90,12 @@ def test_a_unit_sees_its_counts_target_and_progress_and_those_of_each_child(ente
     assert status == 200
     assert body["phase"] == {"id": PHASE, "program_id": "sang-kien-2026-2027",
                              "name": {"vi": "Giai đoạn 1", "en": "Phase 1"}}
+    # (how long they wait: F2 waits for FPT's check since November; F1 was decided at both levels on the day)
+    clock = body["unit"].pop("clock")
+    assert (clock["waiting"], clock["waiting_by_level"], clock["overdue"], clock["oldest_waiting_month"]) == (
+        1, {"grassroots": 1, "upper_grassroots": 0}, 0, "2026-11")
+    assert {level: (d["decided"], d["median_bucket"]) for level, d in clock["decisions"].items()} == {
+        "grassroots": (1, {"from": 0, "to": 1}), "upper_grassroots": (1, {"from": 0, "to": 1})}
     assert body["unit"] == {
         "unit": {"id": "ldld-cau-giay", "name": "Liên đoàn Lao động quận Cầu Giấy", "kind": "upper_grassroots",
                  "block": None},

@@ -73,3 +73,11 @@ def release(caller, submission_id):
 
     service.release(submission_id, caller)
     return json_response(200, {"submission_id": submission_id, "released": True})
+
+
+@bp.route("/queue/overdue", methods=["GET"])
+@api_view(bp)
+def overdue_below(caller):
+    from chalicelib.review import deadlines
+
+    return json_response(200, deadlines.overdue_below(caller, query_params(bp.current_request)))

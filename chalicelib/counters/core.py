@@ -10,12 +10,33 @@ unit, the units between, and its grassroots union), for:
     benefit_estimated       its estimated benefit in VND, when it has one
     benefit_confirmed       its confirmed benefit in VND, while it is in a state
                             whose flag `confirms_benefit` the workflow definition sets
+    w<yymm>                 1 while it waits in a queue (a state with a `queue`
+                            flag), under the month it entered that queue
+                            (`waiting_since`): the oldest month with a count is
+                            "waiting since"; min is not additive, a histogram is
+    overdue                 1 while its current deadline has passed
+                            (`overdue_since`, set by the deadlines' sweep and
+                            removed by its next transition)
 
 A change of an initiative moves each of those counters by
 contribution(new) − contribution(old): the stream hands over both images, so
 the arithmetic never needs to read anything, and the sum over every change of
 an initiative telescopes to what it counts for now, in whatever order the
 changes are applied.
+
+Decisions are different again: what a change DID, not what an initiative
+is. When reviewers of a level send an initiative away from their desk (out
+of a state waiting for them, into one that does not wait for them, by a
+transition of the definition that they may fire), the change adds 1 to
+`d<level letter><days>`, the bucket (DECISION_DAYS) of the whole days it
+waited: from `waiting_since` on the old image to `updated_at` on the new
+one. Moving between two states of one desk (valid → under_review) is no
+decision: the wait goes on, and its `waiting_since` keeps the day it came. Counted under the change's marker like every move, so exactly once;
+but no recount of the initiatives as they are now can see them (`recount`
+leaves them out, and `counts_by_scope` in the store too unless asked).
+
+The images are the stream's, made plain by the edge (streams.initiative):
+`waiting_since` and `overdue_since` are already timestamps there.
 
 `authors` is different: the number of distinct people who took part as an
 author of an initiative of the unit (its subtree) in the phase. A person counts
@@ -24,6 +45,7 @@ whose initiative was withdrawn, or who was dropped from the list by an edit,
 still took part. So `authors` is a set size, kept with one marker per (unit,
 phase, person) rather than by addition.
 """
+from dataclasses import dataclass
 from fractions import Fraction
 
 from chalicelib.text import fold
@@ -34,6 +56,13 @@ BENEFIT_ESTIMATED = "benefit_estimated"
 BENEFIT_CONFIRMED = "benefit_confirmed"
 
 STATE, GROUP, BLOCK = "state:", "group:", "block:"
+# Short names: a counter item is written by every change of every initiative under its unit,
+# and every write pays for the item's whole size (1 WRU a KB).
+WAITING_SINCE, OVERDUE, DECIDED = "w", "overdue", "d"
+# A level in a decision counter's name.
+LEVEL_LETTERS = {"national": "n", "top_level": "t", "upper_grassroots": "u", "grassroots": "g"}
+# The decision buckets by their first day: 0–1, 2–3, 4–7, 8–15, 16–30, 31–60, 61–90, over 90 days.
+DECISION_DAYS = (0, 2, 4, 8, 16, 31, 61, 91)
 
 # (unit id, phase id): one counter item.
 Scope = tuple[str, str]
@@ -44,42 +73,69 @@ def scopes(item: dict) -> list[Scope]:
     return [(unit_id, item["phase_id"]) for unit_id in dict.fromkeys(item["unit_path"])]
 
 
-def confirming_states() -> frozenset:
-    """The states whose confirmed benefit counts: those the workflow definition
-    in force flags `confirms_benefit` (its recognised states)."""
-    from chalicelib.workflow import definition
-    return definition.default().states_where("confirms_benefit")
+@dataclass(frozen=True)
+class Rules:
+    """What the counting reads from a workflow definition: the states whose
+    confirmed benefit counts (`confirms_benefit`), the level each waiting
+    state waits for (`queue`), and, for each move from one state to another,
+    the levels whose reviewers may make it (a decision of that level)."""
+    confirming: frozenset
+    queues: dict  # state → level value
+    deciders: dict  # (from state, to state) → frozenset of level values
 
 
-def contribution(item: dict | None, confirming: frozenset | None = None) -> dict[str, int]:
+def rules(definition=None) -> Rules:
+    """The counting's Rules from `definition` (default: the one in force)."""
+    if definition is None:
+        from chalicelib.workflow import definition as workflow
+        definition = workflow.default()
+    deciders: dict = {}
+    for transition in definition.transitions.values():
+        levels = {actor.level.value for actor in transition.by if actor.role == "reviewer" and actor.level}
+        for source in transition.sources:
+            key = (source, transition.target)
+            deciders[key] = deciders.get(key, frozenset()) | levels
+    return Rules(confirming=definition.states_where("confirms_benefit"),
+                 queues={name: state.queue.value for name, state in definition.states.items() if state.queue},
+                 deciders=deciders)
+
+
+def waiting_month(waiting_since: str) -> str:
+    """The counter of initiatives that entered their queue in the month of
+    `waiting_since` (a clock.timestamp, Vietnam time): "w2611" for November 2026."""
+    return f"{WAITING_SINCE}{waiting_since[2:4]}{waiting_since[5:7]}"
+
+
+def contribution(item: dict | None, given: Rules | None = None) -> dict[str, int]:
     """What one initiative adds to each counter of its units (empty for None).
-    `confirming`: the states whose confirmed benefit counts (default: the
-    definition's, see `confirming_states`)."""
+    `given`: the definition's Rules (default: the one in force)."""
     if not item:
         return {}
-    if confirming is None:
-        confirming = confirming_states()
+    given = given or rules()
     counts = {ENTERED: 1, STATE + item["status"]: 1, GROUP + item["subject_group"]: 1}
     if item.get("block"):
         counts[BLOCK + item["block"]] = 1
     if item.get("benefit_vnd") is not None:
         counts[BENEFIT_ESTIMATED] = int(item["benefit_vnd"])
-    if item["status"] in confirming and item.get("confirmed_benefit_vnd") is not None:
+    if item["status"] in given.confirming and item.get("confirmed_benefit_vnd") is not None:
         counts[BENEFIT_CONFIRMED] = int(item["confirmed_benefit_vnd"])
+    if item["status"] in given.queues and item.get("waiting_since"):
+        counts[waiting_month(item["waiting_since"])] = 1
+    if item.get("overdue_since"):
+        counts[OVERDUE] = 1
     return {name: n for name, n in counts.items() if n}
 
 
-def delta(old: dict | None, new: dict | None, confirming: frozenset | None = None) -> dict[Scope, dict[str, int]]:
+def delta(old: dict | None, new: dict | None, given: Rules | None = None) -> dict[Scope, dict[str, int]]:
     """How a change (old image → new image; None for an insert or a removal)
     moves each counter: contribution(new) − contribution(old) per scope, with
     zero moves and unmoved scopes left out."""
-    if confirming is None:
-        confirming = confirming_states()
+    given = given or rules()
     moves: dict[Scope, dict[str, int]] = {}
     for sign, item in ((-1, old), (1, new)):
         if not item:
             continue
-        counts = contribution(item, confirming)
+        counts = contribution(item, given)
         for scope in scopes(item):
             bucket = moves.setdefault(scope, {})
             for name, n in counts.items():
@@ -90,6 +146,61 @@ def delta(old: dict | None, new: dict | None, confirming: frozenset | None = Non
         if moved:
             found[scope] = moved
     return found
+
+
+def decision_bucket(days: int) -> int:
+    """The first day of the DECISION_DAYS bucket holding `days`."""
+    return max(first for first in DECISION_DAYS if first <= max(days, 0))
+
+
+def decision_counter(level: str, days: int) -> str:
+    """The counter of decisions of `level` taken after `days` whole days: "dg4"."""
+    return f"{DECIDED}{LEVEL_LETTERS[level]}{decision_bucket(days)}"
+
+
+def days_between(start: str, end: str) -> int:
+    """Whole days (24 hours each) from timestamp `start` to timestamp `end`."""
+    from datetime import datetime
+    return int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() // 86400)
+
+
+def decided(old: dict | None, new: dict | None, given: Rules | None = None) -> dict[Scope, dict[str, int]]:
+    """The decision a change records, if it is one: reviewers of level L sent
+    the initiative away from their desk, out of a state waiting for L (the
+    old state's `queue`) into one that does not, by a move of the
+    definition that L's reviewers may make (so an author's withdrawal is no
+    decision, nor taking it into review at the same desk). 1 in L's bucket
+    of the days it waited there, in each unit on the old image's path; {}
+    for any other change."""
+    given = given or rules()
+    if not old or not new or old["status"] == new["status"]:
+        return {}
+    level = given.queues.get(old["status"])
+    if level is None or given.queues.get(new["status"]) == level:
+        return {}
+    if level not in given.deciders.get((old["status"], new["status"]), ()):
+        return {}
+    if not old.get("waiting_since") or not new.get("updated_at"):
+        return {}
+    name = decision_counter(level, days_between(old["waiting_since"], new["updated_at"]))
+    return {scope: {name: 1} for scope in scopes(old)}
+
+
+def moves(old: dict | None, new: dict | None, given: Rules | None = None) -> dict[Scope, dict[str, int]]:
+    """Everything a change moves: its delta and the decision it records."""
+    given = given or rules()
+    found = delta(old, new, given)
+    for scope, counts in decided(old, new, given).items():
+        bucket = found.setdefault(scope, {})
+        for name, n in counts.items():
+            bucket[name] = bucket.get(name, 0) + n
+    return found
+
+
+def is_decision(name: str) -> bool:
+    """Whether counter `name` counts decisions (what changes did, which no recount sees)."""
+    return (len(name) > 2 and name[0] == DECIDED and name[1] in LEVEL_LETTERS.values()
+            and name[2:].isdigit())
 
 
 def author_key(author: dict, unit_id: str) -> str:
@@ -128,16 +239,16 @@ def new_authors(old: dict | None, new: dict | None) -> dict[Scope, set[str]]:
     return found
 
 
-def recount(items, confirming: frozenset | None = None) -> dict[Scope, dict[str, int]]:
+def recount(items, given: Rules | None = None) -> dict[Scope, dict[str, int]]:
     """Every counter from scratch, from the initiatives as they are now: what
-    the counters must equal (zeros left out). `authors` matches too as long as
-    no author was ever dropped from an initiative (dropped ones stay counted)."""
-    if confirming is None:
-        confirming = confirming_states()
+    the counters must equal (zeros left out), decisions apart (see `decided`).
+    `authors` matches too as long as no author was ever dropped from an
+    initiative (dropped ones stay counted)."""
+    given = given or rules()
     totals: dict[Scope, dict[str, int]] = {}
     people: dict[Scope, set[str]] = {}
     for item in items:
-        counts, keys = contribution(item, confirming), author_keys(item)
+        counts, keys = contribution(item, given), author_keys(item)
         for scope in scopes(item):
             bucket = totals.setdefault(scope, {})
             for name, n in counts.items():
@@ -159,6 +270,54 @@ def percent(done: int, target: int | None) -> float | None:
         return None
     tenths = (2 * 1000 * done + target) // (2 * target)
     return tenths / 10
+
+
+def waiting_by_level(counts: dict, given: Rules | None = None) -> dict[str, int]:
+    """How many initiatives wait for each level's reviewers: the counts of the
+    states waiting for it (every level with a waiting state, zeros included)."""
+    given = given or rules()
+    found: dict[str, int] = {}
+    for state, level in given.queues.items():
+        found[level] = found.get(level, 0) + max(counts.get(STATE + state, 0), 0)
+    return found
+
+
+def oldest_waiting(counts: dict) -> str | None:
+    """The month ("2026-09") the oldest waiting initiative entered its queue:
+    the earliest `w<yymm>` counter above zero; None when nothing waits."""
+    months = [name[1:] for name, n in counts.items()
+              if n > 0 and len(name) == 5 and name[0] == WAITING_SINCE and name[1:].isdigit()]
+    if not months:
+        return None
+    first = min(months)
+    return f"20{first[:2]}-{first[2:]}"
+
+
+def decisions(counts: dict, level: str) -> dict:
+    """The decisions of `level`'s reviewers: how many, how many in each
+    bucket of days waited, and the median days. The median is read from the
+    buckets, as for grouped data: in the bucket holding the middle decision,
+    interpolated linearly across the days it spans (first day + (n/2 −
+    decisions in earlier buckets) / decisions in it × its width), to one
+    decimal; None when nothing was decided or the middle falls in the open
+    last bucket (over 90 days), whose `median_bucket` still says so."""
+    letter = LEVEL_LETTERS[level]
+    found = [max(counts.get(f"{DECIDED}{letter}{first}", 0), 0) for first in DECISION_DAYS]
+    total = sum(found)
+    buckets = [{"from": first, "to": (DECISION_DAYS[i + 1] - 1) if i + 1 < len(DECISION_DAYS) else None, "count": n}
+               for i, (first, n) in enumerate(zip(DECISION_DAYS, found))]
+    median = bucket = None
+    if total:
+        half, before = Fraction(total, 2), 0
+        for entry in buckets:
+            if entry["count"] and before + entry["count"] >= half:
+                bucket = {"from": entry["from"], "to": entry["to"]}
+                if entry["to"] is not None:
+                    span = entry["to"] + 1 - entry["from"]
+                    median = round(float(entry["from"] + (half - before) / entry["count"] * span), 1)
+                break
+            before += entry["count"]
+    return {"decided": total, "median_days": median, "median_bucket": bucket, "buckets": buckets}
 
 
 def share(done: int, target: int | None) -> Fraction | None:

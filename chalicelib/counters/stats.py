@@ -62,7 +62,8 @@ def unit_stats(principal, unit_id: str, params: dict) -> dict:
     children = sorted(catalog.children(unit.id), key=lambda u: core.name_order(u.name))
     units = [unit] + children
     counters, targets = _counters_and_targets([u.id for u in units], program.id, phase.id)
-    entries = [_progress(u, counters.get(u.id, {}), targets.get(u.id), program) for u in units]
+    rules = core.rules()
+    entries = [_progress(u, counters.get(u.id, {}), targets.get(u.id), program, rules) for u in units]
     return {"phase": _phase_json(program, phase), "unit": entries[0], "children": entries[1:]}
 
 
@@ -254,7 +255,7 @@ def _named(counts: dict, prefix: str, known) -> dict:
     return found
 
 
-def _progress(unit, counts: dict, target, program) -> dict:
+def _progress(unit, counts: dict, target, program, rules: core.Rules) -> dict:
     """One unit's figures: counts, target and how much of it is reached."""
     from chalicelib.workflow import definition
 
@@ -278,4 +279,17 @@ def _progress(unit, counts: dict, target, program) -> dict:
                                  "percent": core.percent(n, block_targets.get(block))}
                          for block, n in by_block.items()},
         },
+        "clock": _clock(counts, rules),
     }
+
+
+def _clock(counts: dict, rules: core.Rules) -> dict:
+    """How long initiatives wait in the unit's subtree (schemas/unit-stats.json
+    `clock`), from the same counters: how many wait (for each level whose
+    reviewers have a queue in the definition), how many are overdue, the month
+    the oldest entered its queue, and each level's decisions by days waited."""
+    by_level = core.waiting_by_level(counts, rules)
+    return {"waiting": sum(by_level.values()), "waiting_by_level": by_level,
+            "overdue": max(counts.get(core.OVERDUE, 0), 0),
+            "oldest_waiting_month": core.oldest_waiting(counts),
+            "decisions": {level: core.decisions(counts, level) for level in by_level}}

@@ -158,9 +158,11 @@ def apply_changes(changes: list) -> dict:
     could not be counted (to be redelivered); the others are counted exactly once."""
     failed: dict = {}
     pending, seen = [], set()
+    rules = core.rules()
     for change_id, old, new in changes:
         marker = applied_marker(old, new)
-        moves, people = core.delta(old, new), _people(core.new_authors(old, new))
+        # Its delta and the decision it records (core.moves), under the change's one marker.
+        moves, people = core.moves(old, new, rules), _people(core.new_authors(old, new))
         if (moves or people) and marker not in seen:  # the same change twice in a batch is one change
             seen.add(marker)
             item = new or old
@@ -356,11 +358,13 @@ def _summed(records) -> dict:
     return total
 
 
-def counts_by_scope(raw_items) -> dict:
+def counts_by_scope(raw_items, decisions: bool = False) -> dict:
     """Every unit's counts, {(unit, phase): counts}, from the counters table's
     raw items as a Scan hands them over (the tests and bench/burst.py compare
     them with a recount; the app itself never scans): each unit's shards added
-    up, markers and snapshots skipped, zero counts left out."""
+    up, markers and snapshots skipped, zero counts left out, and the
+    decisions' counters too unless `decisions` (no recount sees them:
+    core.decided)."""
     from chalicelib.tables import CounterRecord
 
     shards: dict = {}
@@ -370,7 +374,7 @@ def counts_by_scope(raw_items) -> dict:
             shards.setdefault((record.unit_id, record.phase_id), []).append(record)
     found = {}
     for scope, records in shards.items():
-        counts = {name: n for name, n in _summed(records).items() if n}
+        counts = {name: n for name, n in _summed(records).items() if n and (decisions or not core.is_decision(name))}
         if counts:
             found[scope] = counts
     return found

@@ -101,3 +101,25 @@ def ring(record, now) -> str | None:
         outcome = "overdue" if rings.overdue else "reminded"
     store.append_event(record, step, actor, lambda after, event: None)
     return outcome
+
+
+# ------------------------------------------------------------------ reading: overdue below me
+
+def overdue_below(principal, params: dict) -> dict:
+    """GET /queue/overdue: what is overdue at the desks one level below the
+    caller's unit (the escalations it was told of), the longest overdue
+    first, with the unit it waits at. For its reviewers and leaders. One
+    Query of the sparse `overdue_below` index per page."""
+    from chalicelib import validation
+    from chalicelib.errors import Forbidden
+
+    params = validation.normalized("list-query", params)
+    if not (principal.has_role("reviewer") or principal.has_role("leader")):
+        raise Forbidden()
+    rows, next_cursor = store.overdue_below(principal.unit_id, int(params.get("limit", "20")), params.get("cursor"))
+    items = []
+    for row in rows:
+        data = store.plain(row)
+        items.append(dict(submissions.summary(data), waiting_at=row.queue_pk.rsplit("#", 1)[0] if row.queue_pk
+                          else None))
+    return {"items": items, "next_cursor": next_cursor}

@@ -83,3 +83,41 @@ def elapsed(starts_on: date, ends_on: date, today: date) -> float:
     days = (ends_on - starts_on).days + 1
     gone = (today - starts_on).days + 1
     return max(0.0, min(1.0, gone / days)) if days > 0 else 1.0
+
+
+# ------------------------------------------------------------------ the review clock (issue 12, point 6)
+
+OVERDUE = "#a30f0f"  # app.css --bad
+
+
+@dataclass(frozen=True)
+class Stacked:
+    """One unit's row of the waiting chart: its overdue initiatives drawn
+    first (from the left), then the rest of those waiting, both scaled so
+    that the unit with the most waiting fills the track."""
+    key: str
+    label: str
+    waiting: int
+    overdue: int
+    overdue_width: str
+    rest_x: str
+    rest_width: str
+    fill: str = BAR
+    overdue_fill: str = OVERDUE
+    track: str = TRACK
+
+
+def stacked(items) -> list[Stacked]:
+    """Stacked bars for (key, label, waiting, overdue) items, in the order
+    given. Overdue ones are drawn as part of the waiting (an overdue count
+    above the waiting one, which the counters allow only for a moment, is
+    drawn as all of it)."""
+    items = list(items)
+    largest = max((waiting for _, _, waiting, _ in items), default=0)
+    found = []
+    for key, label, waiting, overdue in items:
+        late = min(overdue, waiting)
+        found.append(Stacked(key=key, label=label, waiting=waiting, overdue=overdue,
+                             overdue_width=width(late, largest), rest_x=width(late, largest),
+                             rest_width=width(waiting - late, largest)))
+    return found

@@ -24,7 +24,8 @@ shows the list as it now is, and a reload posts nothing.
 DynamoDB reads of each page (besides the session's unread count):
 - dashboard: catalog.programs and catalog.unit (cached per container); the
   unit's stats (gsi1 Query of its children, BatchGetItem of counters and
-  targets, 2 keys per unit); for a national unit or an admin the top-level
+  targets, 2 keys per unit; the review clock's table and chart come from the
+  same counters, nothing more is read); for a national unit or an admin the top-level
   ranking (gsi1 Query, `by_level` Query, BatchGetItem of targets); the latest
   award list (awards table, one Query, Limit 1, strongly consistent) and the
   names of who compiled and approved it (one BatchGetItem of ≤ 2 users).
@@ -90,6 +91,7 @@ def dashboard(page):
         elapsed=elapsed, overall=overall, program_target=program_target, blocks=_blocks(page, mine, elapsed),
         states=_state_bars(page, mine), groups=_group_bars(page, program, mine),
         children=None if national else _children_ranking(figures["children"]), top_level=top_level,
+        clock=_clock(page, figures),
         grassroots=grassroots,
         award_list=latest, names=service.names(latest) if latest else {}, kinds=KINDS,
         compiling=request if request is not None and request.status == store.COMPILING else None,
@@ -172,6 +174,54 @@ def _children_ranking(children: list) -> dict | None:
 
     return {"by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
             "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name)}
+
+
+# ------------------------------------------------------------------ the review clock (issue 12, point 6)
+
+def _clock(page, figures: dict) -> dict | None:
+    """How long initiatives wait under each direct child (and the whole unit),
+    from the `clock` of the same stats (counters only: what it reads grows
+    with the children, never with the initiatives). The table lists by name
+    the children with anything to show (waiting, overdue or decided); the
+    others (most of the 83 top-level units early in a phase) are only named,
+    under the table. The chart puts the most overdue, then the most waiting,
+    first and leaves out children with nothing waiting. None without children."""
+    from chalicelib.counters import core
+
+    children = figures["children"]
+    if not children:
+        return None
+    every = [_clock_row(page, entry) for entry in children]
+    rows = [row for row in every if row["waiting"] or row["overdue"] or any(n for _, n in row["medians"].values())]
+    drawn = sorted((row for row in rows if row["waiting"] or row["overdue"]),
+                   key=lambda row: (-row["overdue"], -row["waiting"], core.name_order(row["unit"]["name"])))
+    return {"levels": list(figures["unit"]["clock"]["decisions"]), "rows": rows,
+            "quiet": [row["unit"] for row in every if row not in rows],
+            "total": _clock_row(page, figures["unit"]),
+            "chart": charts.stacked((row["unit"]["id"], row["unit"]["name"], row["waiting"], row["overdue"])
+                                    for row in drawn)}
+
+
+def _clock_row(page, entry: dict) -> dict:
+    """One unit's row: waiting, overdue, the month the oldest waiting entered
+    its queue (mm/yyyy), and per level (median text, decisions counted)."""
+    clock = entry["clock"]
+    month = clock["oldest_waiting_month"]
+    return {"unit": entry["unit"], "waiting": clock["waiting"], "overdue": clock["overdue"],
+            "oldest": f"{month[5:]}/{month[:4]}" if month else None,
+            "medians": {level: (_median(page, decided), decided["decided"])
+                        for level, decided in clock["decisions"].items()}}
+
+
+def _median(page, decided: dict) -> str | None:
+    """"≈ 6,5" days (the median read from the buckets), "> 90" when it is in
+    the open last bucket, None when nothing was decided."""
+    if not decided["decided"]:
+        return None
+    if decided["median_days"] is None:
+        return f"> {decided['median_bucket']['from'] - 1}"
+    text = f"{decided['median_days']:.1f}".rstrip("0").rstrip(".")
+    return "≈ " + (text.replace(".", ",") if page.lang != "en" else text)
 
 
 GRASSROOTS_PAGE = "20"
