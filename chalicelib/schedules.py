@@ -70,3 +70,14 @@ def compile_award_lists(event):
     from chalicelib import clock
 
     return {"compiled": [list(item) for item in compile_ended_phases(clock.today())]}
+
+
+@bp.schedule(Cron(0, 0, "*", "*", "?", "*"), name="send_digests")
+def send_digests(event):
+    """The reviewers' daily digest emails, at 07:00 Vietnam time (00:00 UTC):
+    notify.digest.send_digests (exactly once per reviewer and day)."""
+    from chalicelib import clock
+    from chalicelib.notify import digest
+
+    report = digest.send_digests(clock.today())
+    return {"units": report.units, "sent": report.sent}
