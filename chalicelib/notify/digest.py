@@ -165,7 +165,7 @@ def email_context(digest: Digest, unit_name: str, reviewer_name: str, language: 
 
     return {"title": i18n.text("web.digest.title", language), "name": reviewer_name, "unit_name": unit_name,
             "at": digest.at,
-            "sections": [{"name": name, "items": [row(i) for i in items], "more": more}
+            "sections": [{"name": name, "rows": [row(i) for i in items], "more": more}
                          for name, items, more in digest.sections if items],
             "counts": {name: len(items) for name, items, _ in digest.sections},
             "queue_link": f"{settings.link_base()}/app/queue",
