@@ -3,7 +3,7 @@ from chalice import Chalice
 
 from chalicelib import queues, schedules, settings, streams
 from chalicelib.api import awards, health, http, me, reference, review, stats, submissions
-from chalicelib.web import assets, dashboard, fallback, invitations, signin, worker
+from chalicelib.web import assets, dashboard, deadlines, fallback, invitations, signin, worker
 from chalicelib.web import review as review_pages
 
 app = Chalice(app_name="sangkien")
@@ -27,6 +27,7 @@ app.register_blueprint(worker.bp)
 app.register_blueprint(invitations.bp)
 app.register_blueprint(review_pages.bp)
 app.register_blueprint(dashboard.bp)
+app.register_blueprint(deadlines.bp)
 
 # Every URL no route above takes: a 404 in our shape, never API Gateway's own 403.
 app.register_blueprint(fallback.bp)
@@ -34,5 +35,6 @@ app.register_blueprint(fallback.bp)
 if settings.is_local():
     from chalicelib.api import dev
 
+    dev.use_jobs(schedules.JOBS)
     app.register_blueprint(dev.bp)
     fallback.route_unknown_urls_locally()

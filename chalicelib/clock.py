@@ -4,7 +4,8 @@ Every time a person sees is in Asia/Ho_Chi_Minh (UTC+07:00, no daylight saving),
 and timestamps are stored in that offset too, so a stored value is what people
 see and sorts correctly as a string.
 """
-from datetime import date, datetime, timezone
+import os
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -14,8 +15,8 @@ _now = lambda: datetime.now(timezone.utc)  # noqa: E731
 
 
 def now() -> datetime:
-    """The current instant, in Vietnam time."""
-    return _now().astimezone(VIETNAM)
+    """The current instant, in Vietnam time (moved on by `advance`, in the local run only)."""
+    return (_now() + shift()).astimezone(VIETNAM)
 
 
 def today() -> date:
@@ -32,3 +33,49 @@ def set_clock(fn) -> None:
     """Test hook: make `now()` return `fn()` (an aware datetime)."""
     global _now
     _now = fn
+
+
+# ------------------------------------------------------------------ the local run's clock
+# `POST /dev/clock` (local stage only) moves the app's clock on, to try
+# deadlines in minutes. The shift lives in this process and, when
+# CLOCK_SHIFT_FILE names a file (the local run sets it), in that file, so the
+# API, the stream and queue feeders and the schedule runner share it.
+SHIFT_FILE_ENV = "CLOCK_SHIFT_FILE"
+_shift = {"seconds": 0.0, "seen": None}
+
+
+def shift() -> timedelta:
+    """How far `advance` moved the clock on (zero in every deployed stage: nothing there calls it)."""
+    path = os.environ.get(SHIFT_FILE_ENV)
+    if path:
+        try:
+            stat = os.stat(path)
+            seen = (stat.st_mtime_ns, stat.st_size)
+            if seen != _shift["seen"]:
+                with open(path, encoding="ascii") as f:
+                    _shift.update(seconds=float(f.read().strip() or 0), seen=seen)
+        except (FileNotFoundError, ValueError):
+            _shift.update(seconds=0.0, seen=None)
+    return timedelta(seconds=_shift["seconds"])
+
+
+def advance(days: float) -> timedelta:
+    """Move the clock on by `days` (the local run's `POST /dev/clock`); returns the shift now."""
+    return _set_shift(shift() + timedelta(days=days))
+
+
+def reset_shift() -> None:
+    """Put the clock back (`DELETE /dev/clock`)."""
+    _set_shift(timedelta(0))
+
+
+def _set_shift(value: timedelta) -> timedelta:
+    _shift.update(seconds=value.total_seconds(), seen=None)
+    path = os.environ.get(SHIFT_FILE_ENV)
+    if path:
+        if value:
+            with open(path, "w", encoding="ascii") as f:
+                f.write(repr(value.total_seconds()))
+        elif os.path.exists(path):
+            os.remove(path)
+    return value

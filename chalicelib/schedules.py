@@ -1,4 +1,12 @@
-"""What runs on a clock: one Chalice schedule.
+"""What runs on a clock: Chalice schedules, each calling one service.
+
+`sweep_deadlines`, every 15 minutes: ring the deadlines' alarms that are due
+(chalicelib/review/deadlines.py): reminders, overdue marks and escalations,
+events a deadline fires. Each rings once, however often the sweep runs.
+
+`send_digests`, daily at 07:00 Vietnam time (00:00 UTC): each reviewer's
+digest email of their unit's queue (chalicelib/notify/digest.py), exactly
+once per reviewer and day.
 
 `compile_award_lists`, daily at 00:30 Vietnam time (17:30 UTC the day before):
 for every phase of every program that ended yesterday (Vietnam date), compile
@@ -9,7 +17,7 @@ nothing new.
 import logging
 import os
 
-from chalice import Blueprint, Cron
+from chalice import Blueprint, Cron, Rate
 
 logger = logging.getLogger(__name__)
 bp = Blueprint(__name__)
@@ -65,19 +73,51 @@ def compile_ended_phases(today) -> list:
     return done
 
 
-@bp.schedule(Cron(30, 17, "*", "*", "?", "*"), name="compile_award_lists")
-def compile_award_lists(event):
+# What each schedule runs, by name, without its Lambda event: the local run
+# calls these every minute and `POST /dev/schedules/{name}` runs one now.
+JOBS = {}
+
+
+def job(name: str):
+    def register(fn):
+        JOBS[name] = fn
+        return fn
+    return register
+
+
+@job("sweep_deadlines")
+def run_sweep() -> dict:
+    from chalicelib.review import deadlines
+
+    return deadlines.sweep()
+
+
+@job("compile_award_lists")
+def run_compile() -> dict:
     from chalicelib import clock
 
     return {"compiled": [list(item) for item in compile_ended_phases(clock.today())]}
 
 
-@bp.schedule(Cron(0, 0, "*", "*", "?", "*"), name="send_digests")
-def send_digests(event):
-    """The reviewers' daily digest emails, at 07:00 Vietnam time (00:00 UTC):
-    notify.digest.send_digests (exactly once per reviewer and day)."""
-    from chalicelib import clock
+@job("send_digests")
+def run_digests() -> dict:
+    """The reviewers' daily digest emails (notify.digest), once a day from 07:00 Vietnam time."""
     from chalicelib.notify import digest
 
-    report = digest.send_digests(clock.today())
+    report = digest.send_todays_digests()
     return {"units": report.units, "sent": report.sent}
+
+
+@bp.schedule(Rate(15, unit=Rate.MINUTES), name="sweep_deadlines")
+def sweep_deadlines(event):
+    return run_sweep()
+
+
+@bp.schedule(Cron(30, 17, "*", "*", "?", "*"), name="compile_award_lists")
+def compile_award_lists(event):
+    return run_compile()
+
+
+@bp.schedule(Cron(0, 0, "*", "*", "?", "*"), name="send_digests")
+def send_digests(event):
+    return run_digests()

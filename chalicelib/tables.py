@@ -69,7 +69,8 @@ class Author(MapAttribute):
 
 
 SUMMARY_ATTRIBUTES = ["id", "code", "title", "status", "phase_id", "program_id", "unit_id",
-                      "subject_group", "field", "created_at", "updated_at", "version"]
+                      "subject_group", "field", "created_at", "updated_at", "version",
+                      "od"]  # overdue since (a deadline passed): a queue row marks it
 
 
 class BySubmitterIndex(GlobalSecondaryIndex):
@@ -117,6 +118,29 @@ class QueueFieldIndex(GlobalSecondaryIndex):
     queue_sk = UnicodeAttribute(range_key=True, attr_name="qs")
 
 
+class AlarmIndex(GlobalSecondaryIndex):
+    """What the deadline sweep must look at: every initiative with an alarm
+    still to ring (a reminder, a deadline), under one of ALARM_SHARDS
+    partitions by the time it rings. Sparse (only initiatives with an alarm)
+    and keys only: the sweep reads the keys of what is due, then those items."""
+    class Meta:
+        index_name = "alarms"
+        projection = KeysOnlyProjection()
+    alarm_shard = UnicodeAttribute(hash_key=True, attr_name="ap")  # one digit: the id's shard
+    alarm_sk = UnicodeAttribute(range_key=True, attr_name="as")  # <rings at, compact>#<alarm code>
+
+
+class OverdueBelowIndex(GlobalSecondaryIndex):
+    """What is overdue at the desks one level below a unit, the deadline's
+    escalation: `op` the unit told, sorted by when it was due. Sparse (only
+    escalated initiatives), with what a row of the list shows."""
+    class Meta:
+        index_name = "overdue_below"
+        projection = IncludeProjection([*SUMMARY_ATTRIBUTES, "qp"])
+    escalated_to = UnicodeAttribute(hash_key=True, attr_name="op")  # the unit one level above the desk
+    escalated_sk = UnicodeAttribute(range_key=True, attr_name="os")  # <due, compact>#<id>
+
+
 class InitiativesItem(_Bound):
     """The initiatives table's key: every item there has `pk` and `sk`."""
     Meta = _meta("initiatives")
@@ -157,10 +181,18 @@ class SubmissionRecord(InitiativesItem):
     queue_sk = UnicodeAttribute(null=True, attr_name="qs")
     queue_group_pk = UnicodeAttribute(null=True, attr_name="qg")
     queue_field_pk = UnicodeAttribute(null=True, attr_name="qf")
+    # Deadlines (workflow/deadlines.py): the next alarm, and since when it is overdue and who was told.
+    alarm_shard = UnicodeAttribute(null=True, attr_name="ap")
+    alarm_sk = UnicodeAttribute(null=True, attr_name="as")
+    overdue_since = UnicodeAttribute(null=True, attr_name="od")
+    escalated_to = UnicodeAttribute(null=True, attr_name="op")
+    escalated_sk = UnicodeAttribute(null=True, attr_name="os")
     by_submitter = BySubmitterIndex()
     queue = QueueIndex()
     queue_group = QueueGroupIndex()
     queue_field = QueueFieldIndex()
+    alarms = AlarmIndex()
+    overdue_below = OverdueBelowIndex()
 
 
 class HistoryEvent(InitiativesItem):

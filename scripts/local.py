@@ -47,6 +47,8 @@ def main(argv) -> int:
     from scripts import emulation
 
     emulation.apply(emulation.environment(f"http://{HOST}:{args.moto_port}", key_file))
+    # POST /dev/clock moves the clock on for the API process and for the feeders and schedules here alike.
+    os.environ["CLOCK_SHIFT_FILE"] = os.path.join(key_dir, "clock-shift")
 
     from moto.server import ThreadedMotoServer
 
@@ -84,6 +86,9 @@ def main(argv) -> int:
         threading.Thread(target=queue_feeder.feed_forever, daemon=True, name="queue-feeder",
                          args=(queues.compile_requested_list, settings.award_list_queue()),
                          kwargs={"stop": stop_feeding}).start()
+        # The schedules, as EventBridge would run them in AWS, but every minute (on the app's clock).
+        threading.Thread(target=run_schedules_forever, daemon=True, name="schedules",
+                         kwargs={"stop": stop_feeding}).start()
         chalice = subprocess.Popen(
             [sys.executable, os.path.join(ROOT, "scripts", "chalice_local.py"), "local", "--stage", "local", "--host", HOST,
              "--port", str(args.port), "--autoreload" if args.reload else "--no-autoreload"], cwd=ROOT, env=os.environ.copy(),
@@ -95,6 +100,8 @@ def main(argv) -> int:
   Demo users: curl {url}/dev/users
   A token:    curl -s -X POST {url}/dev/token -H 'Content-Type: application/json' -d '{{"user_id": "worker-rang-dong"}}'
   Then:       curl {url}/programs/current -H "Authorization: Bearer $TOKEN"
+  Deadlines:  curl -X POST {url}/dev/clock -H 'Content-Type: application/json' -d '{{"advance_days": 16}}'
+              (the schedules run every minute; or now: curl -X POST {url}/dev/schedules/sweep_deadlines)
   Stop:       Ctrl-C
 """, flush=True)
         return chalice.wait()
@@ -108,6 +115,28 @@ def main(argv) -> int:
         emulator.stop()
         shutil.rmtree(key_dir, ignore_errors=True)
         print("Stopped.", flush=True)
+
+
+SCHEDULE_EVERY = 60  # seconds
+
+
+def run_schedules_forever(stop, every: float = SCHEDULE_EVERY) -> None:
+    """Run every schedule of chalicelib/schedules.py once a minute until `stop`
+    is set; a failing one is reported and tried again a minute later (as
+    Lambda retries an asynchronous invocation)."""
+    import logging
+
+    from chalicelib import schedules
+
+    log = logging.getLogger("schedules")
+    while not stop.wait(every):
+        for name, job in schedules.JOBS.items():
+            try:
+                done = job()
+                if any(done.values()) if isinstance(done, dict) else done:
+                    print(f"  schedule {name}: {done}", flush=True)
+            except Exception:  # noqa: BLE001 - the next minute tries again
+                log.exception("schedule %s failed", name)
 
 
 def stop_group(process) -> None:

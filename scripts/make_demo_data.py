@@ -720,13 +720,56 @@ def province_initiatives(units) -> list:
         for j in range((k * 7) % 4):
             title, problem, solution, results, field, group = PROVINCE_IDEAS[(k + j) % len(PROVINCE_IDEAS)]
             where = union["name"].replace("CĐCS ", "").replace("Công đoàn cơ sở ", "")
-            found.append({"submitted_by": "worker-so-y-te", "idempotency_key": f"demo-thanh-hoa-{k:02d}-{j}", "body": {
+            found.append({"submitted_by": "worker-so-y-te", "idempotency_key": f"demo-thanh-hoa-{k:02d}-{j}",
+                          # Received over the last three weeks: one union in four left them past the 15 days.
+                          "received_days_ago": 16 + (k + j) % 5 if k % 4 == 0 else (k * 3 + j) % 14, "body": {
                 "title": f"{title} tại {where}", "unit_id": union["id"], "subject_group": group, "field": field,
                 "problem": problem, "solution": solution, "results": results, "applied_where": where,
                 "applied_from": f"2026-0{1 + (k + j) % 9}-{1 + (k * 3 + j) % 27:02d}",
                 "benefit_vnd": (5 + (k * 13 + j * 7) % 40) * 1_000_000,
                 "authors": [{"full_name": PROVINCE_AUTHORS[(k * 5 + j * 7) % len(PROVINCE_AUTHORS)],
                              "share_percent": 100}]}})
+    return found
+
+
+# Rạng Đông's queue through the review's deadlines (15 days at the union, 60 at Công đoàn Công Thương's desk,
+# 90 in all): (days since received, the reviewers' steps as (event, days ago), what the sweep then finds).
+DEADLINE_CASES = [
+    (20, [], "overdue at the union: Công đoàn Công Thương is told"),
+    (13, [], "reminded: due in two days"),
+    (1, [], "new since yesterday"),
+    (60, [("validate", 56)], "at Công đoàn Công Thương's desk, reminded: due in four days"),
+    (80, [("validate", 75), ("start_review", 70)], "under review, overdue: the national unit is told"),
+    (95, [("validate", 92)], "overdue at both clocks: 92 days at the desk, 95 since received"),
+]
+DEADLINE_IDEAS = [
+    ("Đồ gá định vị nhanh khi thay khuôn dập nắp bóng đèn", "productivity", "enterprise-workers"),
+    ("Bảng kiểm tra an toàn điện bằng mã QR tại từng tủ điện", "occupational-safety", "enterprise-workers"),
+    ("Tận dụng nhiệt thải lò ủ thủy tinh để sấy vỏ hộp", "energy-environment", "enterprise-workers"),
+    ("Thay đèn chiếu sáng nhà xưởng bằng đèn LED có cảm biến", "energy-environment", "enterprise-workers"),
+    ("Băng tải phụ đưa phôi vào máy thổi bóng, bớt một người đứng máy", "productivity", "enterprise-workers"),
+    ("Phần mềm nhỏ theo dõi thời gian dừng máy theo ca", "digital-transformation", "enterprise-workers"),
+]
+
+
+def deadline_initiatives() -> list:
+    """Initiatives at Rạng Đông received days to months ago, some taken on by
+    their reviewers, so the demo's queues have items near their deadline and
+    overdue at both levels (see DEADLINE_CASES)."""
+    found = []
+    for n, ((received, steps, _), (title, field, group)) in enumerate(zip(DEADLINE_CASES, DEADLINE_IDEAS)):
+        by = {"validate": "reviewer-rang-dong", "start_review": "reviewer-cong-thuong"}
+        found.append({
+            "submitted_by": "worker-rang-dong", "idempotency_key": f"demo-deadline-{n}", "received_days_ago": received,
+            "steps": [{"event": event, "by": by[event], "days_ago": ago} for event, ago in steps],
+            "body": {"title": title, "unit_id": "cdcs-rang-dong", "subject_group": group, "field": field,
+                     "problem": "Công đoạn này tốn công và hay phải làm lại; tổ đã ghi chép số liệu ba tháng liền.",
+                     "solution": f"{title}: tổ tự thiết kế, chế tạo và chạy thử trong một tháng.",
+                     "results": "Giảm thời gian thao tác và tỷ lệ sản phẩm lỗi; công nhân làm việc an toàn hơn.",
+                     "applied_where": "Phân xưởng Thủy tinh, Công ty Rạng Đông", "applied_from": "2026-06-01",
+                     "benefit_vnd": (12 + 7 * n) * 1_000_000,
+                     "authors": [{"full_name": ["Nguyễn Văn Hải", "Trần Thị Nga", "Lê Văn Bình"][n % 3],
+                                  "share_percent": 100}]}})
     return found
 
 
@@ -746,7 +789,8 @@ def main():
     write_json(out / "programs.json", {"programs": build_programs()})
     write_json(out / "targets.json", {"targets": build_targets(units)})
     write_json(out / "users.json", {"users": build_users()})
-    write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES + province_initiatives(units)})
+    write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES + deadline_initiatives()
+                                                        + province_initiatives(units)})
 
 
 if __name__ == "__main__":

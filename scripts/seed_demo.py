@@ -7,9 +7,17 @@ Run by `scripts/dev.py serve` (scripts/local.py) after the reference data is
 loaded, against the emulated AWS. Each initiative has a fixed Idempotency-Key,
 so running it twice enters nothing twice. When no phase is open today (the
 demo program's phases have dates), nothing is entered and it says so.
+
+An initiative may say it was received `received_days_ago` days ago, and
+list `steps` its reviewers took since (`event`, `by`, `days_ago`, input):
+they are entered and fired on the app's clock set back that far, so that
+queues hold items at every level, some near their deadline and some
+overdue. The deadline sweep then runs once, as its schedule would have.
 """
 import json
 import os
+from contextlib import contextmanager
+from datetime import timedelta
 
 from chalicelib.errors import DomainError
 
@@ -30,21 +38,56 @@ def seed(directory: str, handlers=()) -> int:
         initiatives = json.load(f)["initiatives"]
     with open(os.path.join(directory, "users.json"), encoding="utf-8") as f:
         users = {user["id"]: user for user in json.load(f)["users"]}
+    from chalicelib.review import deadlines
+
+    def principal_of(user_id):
+        user = users[user_id]
+        return Principal(user_id=user["id"], roles=frozenset(user["roles"]), unit_id=user["unit_id"],
+                         name=user["full_name"])
     feeder = StreamFeeder(settings.table_name("initiatives"))
     entered = 0
     for item in initiatives:
-        user = users[item["submitted_by"]]
-        principal = Principal(user_id=user["id"], roles=frozenset(user["roles"]), unit_id=user["unit_id"],
-                              name=user["full_name"])
         try:
-            status, stored = service.create(item["body"], principal, item["idempotency_key"])
+            with days_ago(item.get("received_days_ago", 0)):
+                status, stored = service.create(item["body"], principal_of(item["submitted_by"]),
+                                                item["idempotency_key"])
+            for n, step in enumerate(item.get("steps", [])):
+                with days_ago(step["days_ago"]):
+                    stored = take(stored, step, principal_of(step["by"]), f"{item['idempotency_key']}-{n}")
         except DomainError as error:
             print(f"demo initiative {item['idempotency_key']} not entered: {error.body('en')['errors']}", flush=True)
             continue
         entered += status == 201  # the first answer, again on a replay
-        print(f"demo initiative {stored['code']} «{stored['title']}» by {user['id']}", flush=True)
+        print(f"demo initiative {stored['code']} «{stored['title']}» by {item['submitted_by']}", flush=True)
+    rung = deadlines.sweep()
+    print(f"demo deadlines: {rung}", flush=True)
     records = feeder.poll()
     for handler in handlers:
         if records:
             handler(StreamFeeder.event(records), None)
     return entered
+
+
+def take(stored: dict, step: dict, principal, token: str) -> dict:
+    """Fire one reviewer's step on a demo initiative (a client token per step: a second run changes nothing)."""
+    from chalicelib.review import service
+
+    body = {"event": step["event"], "expected_version": stored["version"], "client_token": token,
+            **step.get("input", {})}
+    return service.fire(stored["id"], principal, body)[1]["submission"]
+
+
+@contextmanager
+def days_ago(days: int):
+    """The app's clock set back `days` days while entering (0: as it is)."""
+    from chalicelib import clock
+
+    if not days:
+        yield
+        return
+    real = clock._now
+    clock.set_clock(lambda: real() - timedelta(days=days))
+    try:
+        yield
+    finally:
+        clock.set_clock(real)

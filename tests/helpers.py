@@ -130,7 +130,8 @@ def table_items(kind: str) -> list[dict]:
 
 
 def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: str = "pending",
-                 phase: str = "sk2627-gd1", start: int = 0, into_memory: bool = False) -> list[str]:
+                 phase: str = "sk2627-gd1", start: int = 0, into_memory: bool = False,
+                 alarm_at=None) -> list[str]:
     """Put `count` initiatives waiting in the queue of the unit ending
     `unit_path` straight into the table (25 to a BatchWriteItem, keys built by
     the store's own `queue_keys`), one a minute apart; every `rare_every`-th is
@@ -138,7 +139,9 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
     "energy-environment", the rest in "enterprise-workers" / "productivity".
     Returns the ids of the rare ones, oldest first. `into_memory` puts them
     straight into moto's memory instead (in-process moto only; six times
-    faster, for the cost meter's 100,000)."""
+    faster, for the cost meter's 100,000). `alarm_at(n)`: when the n-th one's
+    next alarm rings (a clock.timestamp; its grassroots check's reminder),
+    for the deadline sweep; None for none."""
     from chalicelib.submissions import store
 
     client = boto3.client("dynamodb")
@@ -155,11 +158,18 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
                 "title": f"Sáng kiến {n}", "problem": "-", "solution": "-", "results": "-", "applied_from": "2026-03-01",
                 "submitter_id": "worker-rang-dong", "created_at": at, "updated_at": at, "version": 1,
                 **attributes, **store.queue_keys(unit, state, attributes, at, sid)}
+        rings = alarm_at(n) if alarm_at else None
+        if rings:
+            from chalicelib.workflow import deadlines
+
+            alarm = deadlines.Alarm(deadlines.parse(rings), deadlines.STATE, deadlines.REMIND, deadlines.parse(rings))
+            item |= {k: v for k, v in store.deadline_keys(sid, alarm).items() if v is not None}
         raw = {name: {"N": str(v)} if isinstance(v, int) else {"S": v} for name, v in item.items()}
         raw.update(unit_path={"L": [{"S": u} for u in unit_path]}, authors={"L": []})
         for name, stored in (("queue_pk", "qp"), ("queue_sk", "qs"), ("queue_group_pk", "qg"),
-                             ("queue_field_pk", "qf")):
-            raw[stored] = raw.pop(name)
+                             ("queue_field_pk", "qf"), ("alarm_shard", "ap"), ("alarm_sk", "as")):
+            if name in raw:
+                raw[stored] = raw.pop(name)
         requests.append({"PutRequest": {"Item": raw}})
         if odd:
             rare.append(sid)

@@ -454,6 +454,14 @@ def test_the_local_run_starts_with_an_invitation_waiting_for_a_demo_user(api, pa
     assert "Lê Quang Huy đã ghi tên bạn" in shown and "Nhận lời" in shown
     assert [i["id"] for i in api.json("GET", "/me/submissions", user="worker-fpt")[1]["items"]] == [
         note["submission_id"]]
+    # AND the demo's queues run against their deadlines: overdue at the union (Công đoàn Công Thương is told),
+    # overdue at Công đoàn Công Thương's desk (the national unit is told), the rest due on a date
+    below = api.json("GET", "/queue/overdue", user="reviewer-cong-thuong")[1]["items"]
+    assert [i["title"] for i in below] == ["Đồ gá định vị nhanh khi thay khuôn dập nắp bóng đèn"]
+    national = api.json("GET", "/queue/overdue", user="leader-national")[1]["items"]
+    assert sorted(i["waiting_at"] for i in national) == ["cd-cong-thuong", "cd-cong-thuong"]
+    waiting = api.json("GET", "/queue", user="reviewer-rang-dong")[1]["items"]
+    assert all(i["due_at"] for i in waiting) and sum(bool(i["overdue_since"]) for i in waiting) == 1
 
 
 def test_an_answered_invitation_no_longer_waits_in_the_unread_count(api, stream):

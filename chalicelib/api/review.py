@@ -54,3 +54,11 @@ def decisions(caller):
     return json_response(200, {"results": results,
                                "succeeded": sum(1 for r in results if r["status"] == 200),
                                "failed": sum(1 for r in results if r["status"] != 200)})
+
+
+@bp.route("/queue/overdue", methods=["GET"])
+@api_view(bp)
+def overdue_below(caller):
+    from chalicelib.review import deadlines
+
+    return json_response(200, deadlines.overdue_below(caller, query_params(bp.current_request)))

@@ -37,6 +37,7 @@ CUTOFF_HOUR = 7  # Vietnam time, when the schedule runs (schedules.py: 00:00 UTC
 SOON_DAYS = 3
 LIMIT = 10  # items shown per section; the queue has the rest
 ROLE = "reviewer"
+SLACK = timedelta(days=1)  # how far a deadline's time of day may move it (workflow/deadlines.py: the day's end)
 
 
 # ------------------------------------------------------------ what a digest says (pure)
@@ -132,8 +133,11 @@ def waiting_at(unit, now: datetime, since: datetime, workflow, phase_ids) -> tup
         offset = deadline_offset(workflow, state, now)
         windows = [("new", since, now)]
         if offset is not None:
-            windows += [("overdue", None, now - offset),
-                        ("due_soon", now - offset, now + timedelta(days=SOON_DAYS) - offset)]
+            # A deadline falls at the end of its day, so the time from entering to due is `offset` give or
+            # take a day: each window reaches a day further, and `compose` sorts by the exact due time.
+            edge = now - offset + SLACK
+            windows += [("overdue", None, edge),
+                        ("due_soon", edge - SLACK, now + timedelta(days=SOON_DAYS) - offset + SLACK)]
         for phase_id in phase_ids:
             for section, low, high in windows:
                 rows, cut = store.queue_entered(unit.id, state, phase_id, clock.timestamp(low) if low else None,
@@ -177,6 +181,23 @@ class Report:
     units: int = 0  # units whose queue was read
     sent: int = 0  # emails sent by this run
     failed: list = field(default_factory=list)  # (user id, error)
+
+
+_sent_for: set = set()  # the days this container sent in full: the local run calls the job every minute
+
+
+def send_todays_digests() -> Report:
+    """The schedule's job: today's digests (clock.today), from CUTOFF_HOUR on
+    (before it, nothing: the local run calls every job every minute, and a
+    digest made early would miss what enters the queue before 07:00), once
+    per container and day (each email is once per reviewer and day anyway)."""
+    now = clock.now()
+    today = now.date()
+    if now < cutoff(today) or today in _sent_for:
+        return Report()
+    report = send_digests(today)
+    _sent_for.add(today)
+    return report
 
 
 def send_digests(today: date, root_id: str | None = None) -> Report:

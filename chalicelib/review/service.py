@@ -7,13 +7,13 @@ the initiatives' store: one transaction per initiative.
 """
 import re
 
-from chalicelib import idempotency, validation
+from chalicelib import clock, idempotency, validation
 from chalicelib.dynamo_json import plain
 from chalicelib.errors import DomainError, Forbidden, Invalid, Malformed, Problem
 from chalicelib.submissions import service as submissions
 from chalicelib.submissions import rules, store
 from chalicelib.submissions.rules import EDITABLE
-from chalicelib.workflow import definition, engine
+from chalicelib.workflow import deadlines, definition, engine
 from chalicelib.workflow.definition import EDITED, FINDINGS
 from chalicelib.workflow.exceptions import StateChanged
 
@@ -67,10 +67,7 @@ def _decide_and_apply(submission_id, principal, body, client_token) -> dict:
             if earlier is not None:
                 raise earlier
         raise
-    step = store.Step(event=decision.event, to_state=decision.to_state, input=decision.input,
-                      effects=decision.effects, moves_queue=True, queue_unit=decision.queue_unit,
-                      # The reviewers' findings stay on the initiative (counters and award lists read them there).
-                      changes={name: decision.input[name] for name in FINDINGS if name in decision.input})
+    step = step_of(definition.default(), record, subject, decision)
 
     def respond(after, event):
         after = store.plain_values(after)
@@ -78,6 +75,26 @@ def _decide_and_apply(submission_id, principal, body, client_token) -> dict:
                 "event": event_json(event)}
     return store.append_event(record, step, principal, respond, client_token=client_token, idempotency_scope=scope,
                               body_hash=body_hash)
+
+
+def step_of(workflow, record, subject, decision, now=None) -> store.Step:
+    """What a transition the engine decided writes: the new state, the input,
+    the effects, the reviewers' findings, the queue it waits in next and its
+    deadlines there. Moving between two states of one desk (valid →
+    under_review) the wait goes on: its clock keeps the day it came."""
+    now = now or clock.now()
+    same_desk = bool(decision.queue_unit) and store.queue_unit_of(record) == decision.queue_unit
+    since = store.waiting_since(record.queue_sk) if same_desk else None
+    waiting = (since or clock.timestamp(now)) if decision.queue_unit else None
+    entry = deadlines.on_entry(workflow, decision.to_state, waiting, record.created_at, now)
+    above = engine.unit_above(subject.unit_path, decision.queue_unit) if entry.escalates else None
+    return store.Step(event=decision.event, to_state=decision.to_state, input=decision.input,
+                      effects=decision.effects, moves_queue=True, queue_unit=decision.queue_unit,
+                      waiting_since=since,
+                      deadlines=store.deadline_keys(record.id, entry.next_alarm, deadlines.stamp(entry.overdue_since),
+                                                    above),
+                      # The reviewers' findings stay on the initiative (counters and award lists read them there).
+                      changes={name: decision.input[name] for name in FINDINGS if name in decision.input})
 
 
 def decide_many(principal, raw_body) -> dict:

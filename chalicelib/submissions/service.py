@@ -12,7 +12,7 @@ from chalicelib.dynamo_json import plain
 from chalicelib.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Problem
 from chalicelib.reference import catalog
 from chalicelib.submissions import identifiers, rules, store
-from chalicelib.workflow import definition, engine
+from chalicelib.workflow import deadlines, definition, engine
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
@@ -57,9 +57,12 @@ def create(raw_body, principal, idem_key: str | None):
     # Members named as co-authors are invited, not made authors (rules.with_invitations).
     attributes["authors"] = stored_authors(attributes["authors"], principal.user_id)
     first_queue = engine.queue_unit(workflow, workflow.start_at, unit.path)
+    received = attributes["created_at"]
+    entry = deadlines.on_entry(workflow, workflow.start_at, received if first_queue else None, received,
+                               deadlines.parse(received))
     try:
         return 201, store.create(attributes, principal, idem_key, idempotency.request_hash(body),
-                                 lambda stored: present(stored, contacts=True), first_queue)
+                                 lambda stored: present(stored, contacts=True), first_queue, entry.next_alarm)
     except idempotency.Replay as replay:
         return replay.status, replay.body
 
@@ -231,7 +234,21 @@ def present(data: dict, contacts: bool = False) -> dict:
                     for author in data["authors"]],
         "submitter_id": data["submitter_id"],
         "created_at": data["created_at"], "updated_at": data["updated_at"], "version": int(data["version"]),
+        **clock_of(data),
     }
+
+
+def clock_of(data: dict) -> dict:
+    """An initiative's deadlines as people see them: `waiting_since` (came to
+    the desk it waits at), `due_at` (that wait's deadline), `decision_due_at`
+    (the whole review's, from receipt) and `overdue_since`; None where none
+    applies. Derived from what is stored (the queue key's time, the
+    definition), so nothing is stored twice."""
+    workflow = definition.default()
+    since = store.waiting_since(data["queue_sk"]) if data.get("queue_sk") else None
+    return {"waiting_since": since, "due_at": deadlines.due_at(workflow, data["status"], since),
+            "decision_due_at": deadlines.decision_due_at(workflow, data["created_at"], data["status"]),
+            "overdue_since": data.get("overdue_since")}
 
 
 def summary(data: dict) -> dict:
@@ -241,5 +258,5 @@ def summary(data: dict) -> dict:
         "status_name": state_name(data["status"]), "phase": data["phase_id"],
         "program_id": data["program_id"], "unit_id": data["unit_id"], "subject_group": data["subject_group"],
         "field": data["field"], "created_at": data["created_at"], "updated_at": data["updated_at"],
-        "version": int(data["version"]),
+        "version": int(data["version"]), **clock_of(data),
     }

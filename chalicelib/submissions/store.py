@@ -122,6 +122,41 @@ def queue_keys(unit_id: str | None, state: str, attributes: dict, entered_at: st
             "queue_field_pk": f"{unit_id}#{attributes['field']}"}
 
 
+ALARM_SHARDS = 8  # the alarms index's partitions: a peak of 1,000 new initiatives a second spread over 8
+
+
+def alarm_shard(submission_id: str) -> str:
+    import zlib
+
+    return str(zlib.crc32(submission_id.encode()) % ALARM_SHARDS)
+
+
+def deadline_keys(submission_id: str, next_alarm, overdue_since: str | None = None,
+                  escalated_to: str | None = None) -> dict:
+    """The deadline attributes of an initiative (None removes one): its next
+    alarm in the sparse `alarms` index (a workflow.deadlines.Alarm, or None
+    when none is left), since when it is overdue, and the unit told of it in
+    the sparse `overdue_below` index."""
+    from chalicelib.workflow.deadlines import stamp
+
+    keys = {"alarm_shard": None, "alarm_sk": None, "overdue_since": overdue_since, "escalated_to": None,
+            "escalated_sk": None}
+    if next_alarm is not None:
+        keys |= {"alarm_shard": alarm_shard(submission_id),
+                 "alarm_sk": f"{compact_time(stamp(next_alarm.at))}#{next_alarm.code}"}
+    if overdue_since and escalated_to:
+        keys |= {"escalated_to": escalated_to, "escalated_sk": f"{compact_time(overdue_since)}#{submission_id}"}
+    return keys
+
+
+def alarm_of(record) -> tuple[str, str] | None:
+    """The next alarm a stored initiative carries: (when it rings, clock.timestamp; its code), or None."""
+    if not record.alarm_sk:
+        return None
+    at, code = record.alarm_sk.split("#")
+    return full_time(at), code
+
+
 def waiting_since(queue_sk: str) -> str:
     """When an initiative entered the queue it waits in (clock.timestamp), read from its sort key."""
     return full_time(queue_sk.split("#")[1])
@@ -185,11 +220,14 @@ def still_in(state: str):
 
 # ------------------------------------------------------------ writing
 
-def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respond, queue_unit) -> dict:
+def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respond, queue_unit,
+           first_alarm=None) -> dict:
     """Store a new initiative; return `respond(attributes)`, the answer that the
     idempotency record also keeps. It waits in the queue of `queue_unit`
-    (resolved by the workflow for its first state). Raises idempotency.Replay
-    when `idem_key` was used already, Busy when no free tracking code was found."""
+    (resolved by the workflow for its first state), its deadlines' first
+    alarm (a workflow.deadlines.Alarm) in the alarms index. Raises
+    idempotency.Replay when `idem_key` was used already, Busy when no free
+    tracking code was found."""
     from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, TrackingCode, Transaction, Cancelled
 
     for attempt in range(MAX_ATTEMPTS):
@@ -198,6 +236,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
         record = SubmissionRecord(
             pk=key(sub_id), sk="META",
             **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
+            **{k: v for k, v in deadline_keys(sub_id, first_alarm).items() if v is not None},
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
         event = HistoryEvent(
@@ -205,7 +244,8 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
             from_state=None, to_state=attributes["status"], actor_id=actor.user_id,
             actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=created_at,
             input={}, client_token=idem_key, **submitted_effects(rules.invited_members(attributes)))
-        response = respond(attributes | {"version": 1})
+        response = respond(attributes | {"version": 1} | queue_keys(queue_unit, attributes["status"], attributes,
+                                                                     created_at, sub_id))
         transaction = Transaction()
         transaction.put("initiative", record, condition=initiative_is_new())
         transaction.put("event", event, condition=event_is_new())
@@ -239,6 +279,8 @@ class Step:
     changes: dict = field(default_factory=dict)
     moves_queue: bool = False
     queue_unit: str | None = None
+    waiting_since: str | None = None  # when it came to that queue's desk (None: now, a new desk)
+    deadlines: dict | None = None  # deadline_keys for where it goes (None: as they are)
     invited: tuple = ()  # members newly invited to co-author (an edit of the authors)
     unlinked: tuple = ()  # accepted co-authors the step removes (their links go)
 
@@ -264,8 +306,10 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         event.invited, event.effects = list(step.invited), list(dict.fromkeys([*step.effects, INVITE_COAUTHORS]))
     changes = dict(step.changes, status=step.to_state, updated_at=now)
     if step.moves_queue:
-        changes |= queue_keys(step.queue_unit, step.to_state, dict(record.attribute_values, **step.changes), now,
-                              record.id) or dict.fromkeys(QUEUE_KEYS)
+        changes |= queue_keys(step.queue_unit, step.to_state, dict(record.attribute_values, **step.changes),
+                              step.waiting_since or now, record.id) or dict.fromkeys(QUEUE_KEYS)
+    if step.deadlines is not None:
+        changes |= step.deadlines
     elif record.queue_pk and {"subject_group", "field"} & set(step.changes):
         # Still waiting where it was, under its new subject group or field.
         keys = queue_keys(queue_unit_of(record), record.status, dict(record.attribute_values, **step.changes),
@@ -501,6 +545,70 @@ def _read_lane(index, partition: str, after, prefix, ceiling, want: int, conditi
     if start is None:
         return rows, None
     return rows, start["qs"]["S"]
+
+
+def due_alarms(until: str, limit: int) -> list[str]:
+    """The ids of initiatives whose next alarm rings at or before `until`
+    (a clock.timestamp), earliest first per shard: ONE Query per shard of
+    the sparse keys-only `alarms` index (pages followed up to `limit` ids in
+    all), so what it reads is what is due, never what merely waits."""
+    from chalicelib.tables import SubmissionRecord
+
+    ceiling = compact_time(until) + "#~"
+    found = []
+    for shard in range(ALARM_SHARDS):
+        for row in SubmissionRecord.alarms.query(str(shard), SubmissionRecord.alarm_sk <= ceiling,
+                                                 page_size=min(limit, 500), limit=limit - len(found)):
+            found.append(row.pk.removeprefix("SUB#"))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def set_deadline_keys(record, keys: dict) -> bool:
+    """Put right the deadline keys of an initiative whose stored alarm is not
+    one of its alarms any more (the definition's deadlines changed): no
+    history event, and the version kept (it decides nothing), guarded by the
+    alarm read (`alarm_unchanged`). False when someone changed it first."""
+    from chalicelib import aws, settings
+    from chalicelib.tables import SubmissionRecord
+
+    names, values, sets, removes = {}, {}, [], []
+    for index, (name, value) in enumerate(keys.items()):
+        stored = getattr(SubmissionRecord, name).attr_name
+        names[f"#a{index}"] = stored
+        if value is None:
+            removes.append(f"#a{index}")
+        else:
+            values[f":v{index}"] = {"S": value}
+            sets.append(f"#a{index} = :v{index}")
+    names["#alarm"], values[":alarm"] = SubmissionRecord.alarm_sk.attr_name, {"S": record.alarm_sk}
+    expression = " ".join(part for part in (("SET " + ", ".join(sets)) if sets else "",
+                                            ("REMOVE " + ", ".join(removes)) if removes else "") if part)
+    try:
+        aws.dynamodb().update_item(TableName=settings.table_name("initiatives"),
+                                   Key={"pk": {"S": record.pk}, "sk": {"S": "META"}},
+                                   UpdateExpression=expression, ConditionExpression=alarm_unchanged(),
+                                   ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+        return True
+    except aws.dynamodb().exceptions.ConditionalCheckFailedException:
+        return False
+
+
+def alarm_unchanged() -> str:
+    """Closes: putting right an alarm another sweep (or a transition) moved
+    since it was read, which would bring back an alarm already handled."""
+    return "#alarm = :alarm"
+
+
+def overdue_below(unit_id: str, limit: int, cursor: str | None):
+    """One page of what is overdue at the desks one level below `unit_id`
+    (the escalations it was told of), the longest overdue first: one Query
+    of the sparse `overdue_below` index."""
+    from chalicelib.tables import SubmissionRecord, query_page
+
+    return query_page(SubmissionRecord.overdue_below, unit_id, limit=limit, cursor=cursor,
+                      belongs=lambda start: start.get("op") == unit_id)
 
 
 def queue_entered(unit_id: str, state: str, phase_id: str, entered_from: str | None, entered_before: str,

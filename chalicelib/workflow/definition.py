@@ -34,7 +34,10 @@ FINDINGS = ("scores", "confirmed_benefit_vnd")
 # co-author it. No transition may take these names.
 SUBMITTED, EDITED = "submitted", "edited"
 COAUTHOR_ACCEPTED, COAUTHOR_DECLINED = "coauthor_accepted", "coauthor_declined"
-HISTORY_ONLY = (SUBMITTED, EDITED, COAUTHOR_ACCEPTED, COAUTHOR_DECLINED)
+# And the deadline sweep's: a reminder, and a deadline passed (workflow/deadlines.py).
+REMINDED, MARKED_OVERDUE = "reminded", "overdue"
+HISTORY_ONLY = (SUBMITTED, EDITED, COAUTHOR_ACCEPTED, COAUTHOR_DECLINED, REMINDED, MARKED_OVERDUE)
+SYSTEM = "system"  # the actor role of what a deadline fires
 
 
 class DefinitionError(Exception):
@@ -46,8 +49,35 @@ class DefinitionError(Exception):
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """How long an initiative may wait (workflow/deadlines.py reads it)."""
+    days: int
+    remind_days_before: int | None = None
+    escalate: bool = False  # when overdue, the unit one level above is told
+    fire: str | None = None  # when overdue, the system fires this event
+
+    def describe(self, word: str) -> str:
+        """For the diagram: "due 15 days, reminder 3 days before, overdue escalates"."""
+        parts = [f"{word} {self.days} days"]
+        if self.remind_days_before:
+            parts.append(f"reminder {self.remind_days_before} days before")
+        if self.escalate:
+            parts.append("overdue escalates")
+        if self.fire:
+            parts.append(f"overdue fires {self.fire}")
+        return " · ".join(parts)
+
+    @classmethod
+    def from_json(cls, spec: dict | None) -> "Deadline | None":
+        if not spec:
+            return None
+        overdue = spec.get("on_overdue", {})
+        return cls(spec["days"], spec.get("remind_days_before"), overdue.get("escalate", False), overdue.get("fire"))
+
+
+@dataclass(frozen=True)
 class Actor:
-    role: str  # author (the submitter or an accepted co-author) | submitter | reviewer | leader | admin
+    role: str  # author (the submitter or an accepted co-author) | submitter | reviewer | leader | admin | system
     level: Level | None = None
 
 
@@ -72,6 +102,7 @@ class State:
     author_may_edit: bool
     recognized: bool = False  # counts as a recognised initiative
     confirms_benefit: bool = False  # its confirmed benefit counts (counters, dashboards)
+    deadline: Deadline | None = None  # how long it may wait at its desk
 
 
 @dataclass(frozen=True)
@@ -79,6 +110,7 @@ class Definition:
     start_at: str
     states: dict  # name → State
     transitions: dict  # event → Transition
+    decision_deadline: Deadline | None = None  # the whole review's, counted from receipt
 
     @classmethod
     def from_json(cls, doc: dict) -> "Definition":
@@ -89,7 +121,8 @@ class Definition:
                               queue=Level(spec["queue"]) if spec.get("queue") else None,
                               author_may_edit=spec.get("author_may_edit", False),
                               recognized=spec.get("recognized", False),
-                              confirms_benefit=spec.get("confirms_benefit", False))
+                              confirms_benefit=spec.get("confirms_benefit", False),
+                              deadline=Deadline.from_json(spec.get("deadline")))
                   for name, spec in doc["states"].items()}
         transitions, problems = {}, []
         for index, spec in enumerate(doc["transitions"]):
@@ -100,7 +133,8 @@ class Definition:
                 by=tuple(Actor(a["role"], Level(a["level"]) if a.get("level") else None) for a in spec["by"]),
                 input=dict(spec.get("input", {})), effects=tuple(spec.get("effects", ())),
                 after_edit=spec.get("after_edit", False))
-        definition = cls(start_at=doc["start_at"], states=states, transitions=transitions)
+        definition = cls(start_at=doc["start_at"], states=states, transitions=transitions,
+                         decision_deadline=Deadline.from_json(doc.get("decision_deadline")))
         problems += definition._problems(doc)
         if problems:
             raise DefinitionError(problems)
@@ -155,6 +189,39 @@ class Definition:
                                  "the edit's event is fired by authors, from states where they may edit"))
         if self.states[self.start_at].final:
             problems.append(("/start_at", "the first state cannot be final"))
+        return problems + self._deadline_problems(doc)
+
+    def _deadline_problems(self, doc) -> list:
+        """A deadline counts a wait at a desk (a state with a queue); a reminder
+        comes before it is due; an event a deadline fires leaves that state, is
+        the system's and needs no input. The whole review's deadline fires nothing."""
+        problems = []
+        checks = [(f"/states/{name}/deadline", state.deadline, state) for name, state in self.states.items()
+                  if state.deadline]
+        if self.decision_deadline:
+            checks.append(("/decision_deadline", self.decision_deadline, None))
+        for path, spec, state in checks:
+            if spec.remind_days_before is not None and spec.remind_days_before >= spec.days:
+                problems.append((f"{path}/remind_days_before", "the reminder must come before the deadline"))
+            if state is None:
+                if spec.fire:
+                    problems.append((f"{path}/on_overdue/fire", "the whole review's deadline cannot fire an event"))
+                continue
+            if not state.queue:
+                problems.append((path, f"state {state.name!r} waits in no queue, so nothing counts its wait"))
+            if spec.fire:
+                t = self.transitions.get(spec.fire)
+                if t is None or state.name not in t.sources:
+                    problems.append((f"{path}/on_overdue/fire", f"event {spec.fire!r} does not leave {state.name!r}"))
+                elif not any(a.role == SYSTEM for a in t.by):
+                    problems.append((f"{path}/on_overdue/fire", f"event {spec.fire!r} is not fired by the system"))
+                elif any(need == "required" for need in t.input.values()):
+                    problems.append((f"{path}/on_overdue/fire", f"event {spec.fire!r} needs input the system lacks"))
+        for index, t in enumerate(doc["transitions"]):
+            if any(a["role"] == SYSTEM for a in t["by"]) and not any(
+                    state.deadline and state.deadline.fire == t["event"] for state in self.states.values()):
+                problems.append((f"/transitions/{index}/by", f"no deadline fires {t['event']!r}, "
+                                                              "so the system never does"))
         return problems
 
     @staticmethod
@@ -188,6 +255,8 @@ class Definition:
         lines = ["stateDiagram-v2", f"    [*] --> {self.start_at}"]
         for name, state in self.states.items():
             flags = [flag for flag in ("recognized", "confirms_benefit", "author_may_edit") if getattr(state, flag)]
+            if state.deadline:
+                flags.append(state.deadline.describe("due"))
             lines.append(f"    {name}: {name} ({state.title['vi']})" + (f" {', '.join(flags)}" if flags else ""))
         for t in self.transitions.values():
             actors = ", ".join(a.role if a.level is None else f"{a.role}@{a.level.value}" for a in t.by)
@@ -199,6 +268,9 @@ class Definition:
         for name, state in self.states.items():
             if state.final:
                 lines.append(f"    {name} --> [*]")
+        if self.decision_deadline:
+            lines.append(f"    note right of {self.start_at}: whole review {self.decision_deadline.describe('due')} "
+                         "from receipt, in every state not final")
         return "\n".join(lines) + "\n"
 
 

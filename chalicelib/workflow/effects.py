@@ -41,6 +41,13 @@ EFFECTS = {effect.name: effect for effect in (
     Effect("receipt", "chalicelib.notify.receipt:on_submitted",
            "emails the submitter a receipt: tracking code, date received, date by which a decision is due; "
            "set by the `submitted` history event, never by a transition"),
+    Effect("remind_reviewers", "chalicelib.notify.deadlines:on_reminder",
+           "reminds the reviewers of the unit whose queue holds the initiative that a deadline is near; set by the "
+           "deadline sweep's `reminded` history event, never by a transition"),
+    Effect("escalate", "chalicelib.notify.deadlines:on_overdue",
+           "tells the reviewers of the queue's unit that a deadline passed, and those of the unit one level above "
+           "when the deadline escalates (`escalated_to`); set by the sweep's `overdue` history event, never by a "
+           "transition"),
     Effect("award_candidate", "chalicelib.awards.candidates:on_event",
            "makes the recognised initiative a candidate for the award lists of every unit on its path",
            needs_state="recognized"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from chalicelib.errors import Problem
 from chalicelib.levels import Level
-from chalicelib.workflow.definition import INPUT_FIELDS, Definition, Transition
+from chalicelib.workflow.definition import INPUT_FIELDS, SYSTEM, Definition, Transition
 from chalicelib.workflow.exceptions import InputRefused, NotPermitted, StateChanged, UnknownEvent
 
 
@@ -16,6 +16,12 @@ class Caller:
     user_id: str
     roles: frozenset
     unit_id: str
+
+
+def system_caller(unit_id: str) -> Caller:
+    """Who fires an event a deadline names, at the unit whose desk the initiative
+    waited at: no person has this id or role (users' roles are a closed list)."""
+    return Caller(user_id=SYSTEM, roles=frozenset({SYSTEM}), unit_id=unit_id)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,17 @@ def level_unit(level: Level | str, unit_path) -> str | None:
             Level.NATIONAL: path[0]}.get(Level(level))
 
 
+def unit_above(unit_path, unit_id: str | None) -> str | None:
+    """The unit one level above `unit_id` on the path (national first): whom
+    an overdue deadline at `unit_id`'s desk escalates to. None at the top, or
+    for a unit not on the path."""
+    path = tuple(unit_path)
+    if unit_id not in path:
+        return None
+    index = path.index(unit_id)
+    return path[index - 1] if index > 0 else None
+
+
 def levels_played(own: Level | str) -> frozenset:
     """The levels a unit whose own level is `own` may play for some initiative.
     By the rule of `level_unit`, a grassroots union's parent plays
@@ -73,6 +90,9 @@ def may_fire(transition: Transition, caller: Caller, subject: Subject) -> bool:
                 return True
         elif actor.role == "submitter":
             if subject.submitter_id and caller.user_id == subject.submitter_id:
+                return True
+        elif actor.role == SYSTEM:
+            if caller.user_id == SYSTEM and SYSTEM in caller.roles:  # the sweep, firing what a deadline names
                 return True
         elif actor.role in caller.roles and not is_author(caller, subject):
             if caller.unit_id == level_unit(actor.level, subject.unit_path):
