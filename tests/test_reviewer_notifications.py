@@ -168,3 +168,47 @@ def test_a_deadline_event_for_an_initiative_that_moved_on_tells_nobody(api, stre
     deadlines.on_overdue(dict(stale, event="overdue", input=dict(stale["input"], escalated_to="ldld-cau-giay")))
     assert [i["kind"] for i in inbox(api, "reviewer-fpt")] == ["queued"]
     assert [i["kind"] for i in inbox(api, "reviewer-cau-giay")] == ["queued"]
+
+
+# ------------------------------------------------------------ end to end: the sweep, the stream, the digest
+
+def test_the_sweep_reminds_then_escalates_once_each_and_the_digest_says_overdue(api, stream, now):
+    from datetime import date, datetime
+
+    from chalicelib.clock import VIETNAM
+    from chalicelib.notify import digest
+    from chalicelib.review import deadlines as sweeper
+    from tests.conftest import sent_mail
+
+    # GIVEN an FPT initiative received 21/11/2026: FPT's check is due at the end of 06/12 (15 days), reminded 3 days before
+    created = enter(api, user="worker-fpt", unit_id=FPT_UNIT, authors=SOLO)
+    deliver(stream)
+    # WHEN the sweep runs on the morning of 03/12, twice, and the stream delivers its events twice
+    now(datetime(2026, 12, 3, 8, 0, tzinfo=VIETNAM))
+    sweeper.sweep()
+    sweeper.sweep()
+    redeliver(stream, 2)
+    # THEN FPT's reviewer is reminded once: due on 06/12/2026
+    reminder, _queued = inbox(api, "reviewer-fpt")
+    assert (reminder["kind"], reminder["event"]) == ("reminder", "reminded")
+    assert reminder["message"].endswith("cần được xử lý trước hạn ngày 06/12/2026.")
+    assert inbox(api, "reviewer-cau-giay") == []
+
+    # WHEN it is still waiting on 07/12 and the sweep runs (twice again)
+    now(datetime(2026, 12, 7, 8, 0, tzinfo=VIETNAM))
+    sweeper.sweep()
+    sweeper.sweep()
+    redeliver(stream, 2)
+    # THEN FPT's reviewer hears it is overdue, and Cầu Giấy's that it is overdue below them, once each
+    overdue = inbox(api, "reviewer-fpt")[0]
+    assert (overdue["kind"], len(inbox(api, "reviewer-fpt"))) == ("overdue", 3)
+    [below] = inbox(api, "reviewer-cau-giay")
+    assert below["kind"] == "overdue_below" and below["message"].endswith(
+        "đang chờ tại Công đoàn Công ty TNHH Phần mềm FPT từ ngày 21/11/2026.")
+
+    # AND the next morning's digest tells FPT's reviewer it is overdue
+    before = len(sent_mail())
+    digest.send_digests(date(2026, 12, 8), root_id="ldld-cau-giay")
+    [mail] = [m for m in sent_mail()[before:] if m.destinations["ToAddresses"] == ["reviewer-fpt@example.vn"]]
+    assert mail.subject == "Tóm tắt ngày 08/12/2026: 1 quá hạn, 0 sắp đến hạn, 0 mới"
+    assert created["code"] in mail.body and "hạn 06/12/2026" in mail.body
