@@ -63,9 +63,10 @@ def invitations(invited: list) -> dict:
     return {"invited": list(invited), "effects": [INVITE_COAUTHORS]} if invited else {}
 
 
-# What the `submitted` event sets off: the submitter's receipt, and the first
-# reviewers told that it waits in their queue (with the invitations, if any).
-SUBMITTED_EFFECTS = (RECEIPT, NOTIFY_REVIEWERS)
+# What the `submitted` event sets off: the first reviewers told that it waits
+# in their queue, and the submitter's receipt (with the invitations, if any).
+# In-app first: an email that fails (and is retried) holds nothing else back.
+SUBMITTED_EFFECTS = (NOTIFY_REVIEWERS, RECEIPT)
 
 
 def submitted_effects(invited: list) -> dict:
