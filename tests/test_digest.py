@@ -201,6 +201,26 @@ def test_the_notifications_page_turns_the_digest_off_for_a_reviewer(pages):
     assert "daily_digest" not in pages.get("/app/notifications", user="worker-fpt").body.decode()
 
 
+@pytest.fixture(autouse=True)
+def fresh_runs():
+    """Each test starts with no day's run remembered by this process (the job remembers them)."""
+    digest._runs.clear()
+    yield
+    digest._runs.clear()
+
+
+def test_the_days_job_waits_for_seven_and_goes_on_where_it_stopped(api, stream, now, queue, monkeypatch):
+    monkeypatch.setenv("NATIONAL_UNIT_ID", "ldld-cau-giay")
+    before = len(sent_mail())
+    now(at(22, 6, ))
+    assert digest.send_todays_digests().sent == 0  # before 07:00: nothing yet
+    now(at(22, 7))
+    assert digest.send_todays_digests(slice_seconds=0).units == 0  # a slice with no time does nothing
+    assert digest.send_todays_digests(slice_seconds=None).sent == 2  # the rest, where it stopped
+    assert digest.send_todays_digests(slice_seconds=None).sent == 0  # the day is done
+    assert len(sent_mail()) - before == 2
+
+
 def test_the_schedule_sends_the_days_digests(api, stream, now, queue, monkeypatch):
     # The tree walked from Hà Nội's federation rather than the nation: moto reads
     # an index by scanning the whole table, so 600 units take minutes here.

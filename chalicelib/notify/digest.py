@@ -183,21 +183,44 @@ class Report:
     failed: list = field(default_factory=list)  # (user id, error)
 
 
-_sent_for: set = set()  # the days this container sent in full: the local run calls the job every minute
+class Run:
+    """One day's digests, walked unit by unit from a root of the tree; a walk
+    may be done in slices (`walk(until)`) and go on where it stopped."""
 
+    def __init__(self, today: date, root_id: str | None = None):
+        from chalicelib import settings
+        from chalicelib.reference import catalog
+        from chalicelib.workflow import definition
 
-def send_todays_digests() -> Report:
-    """The schedule's job: today's digests (clock.today), from CUTOFF_HOUR on
-    (before it, nothing: the local run calls every job every minute, and a
-    digest made early would miss what enters the queue before 07:00), once
-    per container and day (each email is once per reviewer and day anyway)."""
-    now = clock.now()
-    today = now.date()
-    if now < cutoff(today) or today in _sent_for:
-        return Report()
-    report = send_digests(today)
-    _sent_for.add(today)
-    return report
+        self.today = today
+        self.workflow = definition.default()
+        self.levels = {state.queue for state in self.workflow.states.values() if state.queue}
+        self.now = cutoff(today)
+        self.since = self.now - timedelta(days=1)
+        self.phase_ids = [phase.id for program in catalog.programs() for phase in program.phases
+                          if phase.starts_on <= today]
+        self.report = Report()
+        root = catalog.unit(root_id or settings.national_unit_id())
+        self.todo = [root] if root else []
+
+    @property
+    def finished(self) -> bool:
+        return not self.todo
+
+    def walk(self, until: float | None = None) -> Report:
+        """Go on until every unit is done or time.monotonic() passes `until`."""
+        import time as clock_time
+
+        from chalicelib.levels import Level
+        from chalicelib.reference import catalog
+
+        while self.todo and (until is None or clock_time.monotonic() < until):
+            unit = self.todo.pop()
+            if unit.level in self.levels:
+                send_unit_digest(unit, self.today, self.now, self.since, self.workflow, self.phase_ids, self.report)
+            if unit.level != Level.GRASSROOTS:
+                self.todo.extend(catalog.children(unit.id))
+        return self.report
 
 
 def send_digests(today: date, root_id: str | None = None) -> Report:
@@ -205,29 +228,42 @@ def send_digests(today: date, root_id: str | None = None) -> Report:
     `root_id` (default: the national unit, settings.national_unit_id). One
     reviewer's failure does not stop the others; the run raises at the end
     so that it is retried, and the retry sends only what is missing."""
-    from chalicelib import settings
-    from chalicelib.levels import Level
-    from chalicelib.reference import catalog
-    from chalicelib.workflow import definition
-
-    workflow = definition.default()
-    levels = {state.queue for state in workflow.states.values() if state.queue}
-    now = cutoff(today)
-    since = now - timedelta(days=1)
-    phase_ids = [phase.id for program in catalog.programs() for phase in program.phases
-                 if phase.starts_on <= today]
-    report = Report()
-    root = catalog.unit(root_id or settings.national_unit_id())
-    todo = [root] if root else []
-    while todo:
-        unit = todo.pop()
-        if unit.level in levels:
-            send_unit_digest(unit, today, now, since, workflow, phase_ids, report)
-        if unit.level != Level.GRASSROOTS:
-            todo.extend(catalog.children(unit.id))
+    report = Run(today, root_id).walk()
     if report.failed:
         raise RuntimeError(f"digests not sent: {report.failed}")
     return report
+
+
+_runs: dict = {}  # this container's run of each day
+
+
+def send_todays_digests(slice_seconds: float | None = None) -> Report:
+    """The schedule's: today's digests (clock.today), from CUTOFF_HOUR on
+    (before it, nothing: a digest made early would miss what enters the queue
+    before 07:00), once per container and day (each email is once per
+    reviewer and day anyway). With `slice_seconds`, at most that long a call,
+    going on where the last call stopped: the local run calls every job every
+    minute and must not hold the emulator for minutes (moto reads an index
+    by scanning its table). The report says what this call did."""
+    import time as clock_time
+
+    now = clock.now()
+    today = now.date()
+    if now < cutoff(today):
+        return Report()
+    run = _runs.get(today)
+    if run is None:
+        run = _runs[today] = Run(today)
+    if run.finished:
+        return Report()
+    before_units, before_sent, failed_before = run.report.units, run.report.sent, len(run.report.failed)
+    run.walk(clock_time.monotonic() + slice_seconds if slice_seconds is not None else None)
+    done = Report(units=run.report.units - before_units, sent=run.report.sent - before_sent,
+                  failed=run.report.failed[failed_before:])
+    if run.finished and run.report.failed:
+        del _runs[today]  # the next call walks again: the claims send only what is missing
+        raise RuntimeError(f"digests not sent: {run.report.failed}")
+    return done
 
 
 def send_unit_digest(unit, today: date, now: datetime, since: datetime, workflow, phase_ids,
