@@ -4,6 +4,10 @@
 (chalicelib/review/deadlines.py): reminders, overdue marks and escalations,
 events a deadline fires. Each rings once, however often the sweep runs.
 
+`send_digests`, daily at 07:00 Vietnam time (00:00 UTC): each reviewer's
+digest email of their unit's queue (chalicelib/notify/digest.py), exactly
+once per reviewer and day.
+
 `compile_award_lists`, daily at 00:30 Vietnam time (17:30 UTC the day before):
 for every phase of every program that ended yesterday (Vietnam date), compile
 the award list of every top-level unit and of the nation. Compiling is
@@ -95,6 +99,19 @@ def run_compile() -> dict:
     return {"compiled": [list(item) for item in compile_ended_phases(clock.today())]}
 
 
+# The local run calls every job each minute: the digest goes on a slice at a time there.
+DIGEST_SLICE_SECONDS = 5
+
+
+@job("send_digests")
+def run_digests(slice_seconds: float | None = DIGEST_SLICE_SECONDS) -> dict:
+    """The reviewers' daily digest emails (notify.digest), once a day from 07:00 Vietnam time."""
+    from chalicelib.notify import digest
+
+    report = digest.send_todays_digests(slice_seconds)
+    return {"units": report.units, "sent": report.sent}
+
+
 @bp.schedule(Rate(15, unit=Rate.MINUTES), name="sweep_deadlines")
 def sweep_deadlines(event):
     return run_sweep()
@@ -103,3 +120,8 @@ def sweep_deadlines(event):
 @bp.schedule(Cron(30, 17, "*", "*", "?", "*"), name="compile_award_lists")
 def compile_award_lists(event):
     return run_compile()
+
+
+@bp.schedule(Cron(0, 0, "*", "*", "?", "*"), name="send_digests")
+def send_digests(event):
+    return run_digests(slice_seconds=None)  # all of it in one invocation (docs/data-model.md: and beyond)

@@ -105,3 +105,8 @@ def idempotency_ttl_seconds() -> int:
 def reference_cache_seconds() -> int:
     """How long a container trusts its cached copy of programs and units."""
     return int(os.environ.get("REFERENCE_CACHE_SECONDS", "300"))
+
+
+def national_unit_id() -> str:
+    """The root of the organisation tree (the tree is data, so its root's id is a setting)."""
+    return os.environ.get("NATIONAL_UNIT_ID", "tld")

@@ -421,7 +421,8 @@ class UnreadIndex(GlobalSecondaryIndex):
 
 class NotificationRecord(_Bound):
     """The notifications table: in-app notifications (`USER#<user>` /
-    `N#<at>#<submission>#<seq>`, in the `unread` index while unread) and email
+    `N#<at>#<submission>#<seq>`, in the `unread` index while unread), each
+    user's notification settings (`USER#<user>` / `SETTINGS`) and email
     delivery claims (`MAIL#<submission>#<seq>` / `<casefolded address>`,
     `MAIL#AWARD-LIST#<list id>` / `<leader id>`)."""
     Meta = _meta("notifications")
@@ -433,7 +434,7 @@ class NotificationRecord(_Bound):
 
 
 class Notification(NotificationRecord):
-    """One in-app notification: `USER#<user>` / `N#<at>#<submission>#<seq>`.
+    """One in-app notification: `USER#<user>` / `N#<at>#<submission>#<seq>[#<tag>]`.
     It keeps what the person was told, in both languages, as of the event."""
     kind = UnicodeAttribute()
     submission_id = UnicodeAttribute()
@@ -450,9 +451,20 @@ class Notification(NotificationRecord):
     confirmed_benefit_vnd = NumberAttribute(null=True)
     link = UnicodeAttribute()
     at = UnicodeAttribute()  # when the event happened
+    # The deadlines' notifications (issue 12): when it is due, where and since when it waits.
+    due_at = UnicodeAttribute(null=True)
+    waiting_unit = UnicodeAttribute(null=True)  # the unit's name, as of the event
+    waiting_since = UnicodeAttribute(null=True)
     read = BooleanAttribute(default=False)
     read_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+
+
+class NotificationSettings(NotificationRecord):
+    """A user's own notification settings: `USER#<user>` / `SETTINGS` (beside
+    their in-app notifications, outside the `N#` range a page reads)."""
+    daily_digest = BooleanAttribute(default=True)  # the reviewers' daily digest email
+    updated_at = UnicodeAttribute(null=True)
 
 
 class MailClaim(NotificationRecord):

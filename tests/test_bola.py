@@ -75,6 +75,9 @@ NO_OBJECT = {
     ("/health", "GET"): "public health check",
     ("/programs/current", "GET"): "the public program and phases",
     ("/units", "GET"): "the public catalogue of units (search)",
+    ("/me/preferences", "GET"): "the caller's own notification settings, keyed by the token's user: no id to name",
+    ("/me/preferences", "PUT"): "the caller's own notification settings, keyed by the token's user: no id to name",
+    ("/app/notifications/settings", "POST"): "the caller's own digest setting, keyed by the session's user: no id",
     ("/dev/users", "GET"): "local stage only (not deployed): the demo users",
     ("/dev/token", "POST"): "local stage only (not deployed): a demo user's token",
     ("/dev/clock", "GET"): "local stage only (not deployed): the app's clock",
@@ -281,6 +284,8 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
                   lambda u: pages.get(f"/app/initiatives/{a}", user=u))
     page_attempts(("/app/initiatives/{submission_id}/sent", "GET"), READ_A,
                   lambda u: pages.get(f"/app/initiatives/{a}/sent", user=u))
+    page_attempts(("/app/initiatives/{submission_id}/receipt", "GET"), READ_A,
+                  lambda u: pages.get(f"/app/initiatives/{a}/receipt", user=u))
     # The edit page: anything but the form (a reader who may not edit is sent back to the initiative).
     page_attempts(("/app/initiatives/{submission_id}/edit", "GET"), EDIT_C,
                   lambda u: pages.get(f"/app/initiatives/{c}/edit", user=u),

@@ -722,9 +722,18 @@ def test_notification_answers_match_the_document(api, stream):
                                headers={"Accept-Language": "en"}), "get", NOTIFICATIONS, 200)
     assert english["items"][0]["message"].startswith("Initiative ")
     queue = seen(api.request("GET", NOTIFICATIONS, user="reviewer-fpt"), "get", NOTIFICATIONS, 200)
-    assert [(item["kind"], item["event"]) for item in queue["items"]] == [("resubmitted", "resubmit")]
+    assert [(item["kind"], item["event"]) for item in queue["items"]] == [("resubmitted", "resubmit"),
+                                                                           ("queued", "submitted")]
     nobody = seen(api.request("GET", NOTIFICATIONS, user="worker-rang-dong"), "get", NOTIFICATIONS, 200)
     assert nobody == {"items": [], "next_cursor": None, "unread": 0}
+    # GET and PUT /me/preferences: the daily digest's setting, as documented.
+    assert seen(api.request("GET", "/me/preferences", user="reviewer-fpt"), "get", "/me/preferences", 200) == {
+        "daily_digest": True}
+    assert seen(api.request("PUT", "/me/preferences", {"daily_digest": False}, user="reviewer-fpt"), "put",
+                "/me/preferences", 200) == {"daily_digest": False}
+    seen(api.request("PUT", "/me/preferences", {"daily_digest": 1}, user="reviewer-fpt"), "put", "/me/preferences",
+         400)
+    seen(api.request("GET", "/me/preferences"), "get", "/me/preferences", 401)
 
     # POST /me/notifications/read: once counts, twice does not, another user's ids do nothing.
     ids = [item["id"] for item in items]

@@ -2,7 +2,13 @@
 
 | item | pk | sk |
 |---|---|---|
-| a notification | `USER#<user>` | `N#<event at>#<submission>#<seq, 6 digits>` |
+| a notification | `USER#<user>` | `N#<event at>#<submission>#<seq, 6 digits>[#<tag>]` |
+
+The key is the event's, so a redelivered event finds its notification: one
+user is told once per event and kind. A tag tells apart two notifications one
+event may give one person (`q`: an initiative entered the queue they review,
+keyed by the event that first brought it there, so once per initiative and
+unit; `e`: an overdue initiative below their unit).
 
 While a notification is unread it carries `unread_pk` = `USER#<user>`, so it
 is in the sparse, keys-only index `unread`; marking it read removes it.
@@ -27,17 +33,24 @@ import re
 
 from chalicelib import clock, i18n, settings
 from chalicelib.dynamo_json import plain
+from chalicelib.formatting import day
 from chalicelib.tables import Notification, query_page
 from chalicelib.workflow.definition import SCORES
 
 PREFIX = "N#"
 # The unread count is counted up to this (a user who never reads costs a bounded read).
 UNREAD_CAP = 999
-SORT_KEY = re.compile(r"^N#[0-9T:.+-]{20,40}#[0-9A-Z]{26}#[0-9]{6}$", re.ASCII)
+SORT_KEY = re.compile(r"^N#[0-9T:.+-]{20,40}#[0-9A-Z]{26}#[0-9]{6}(#[a-z])?$", re.ASCII)
 
 AUTHOR_UPDATE = "author_update"  # an author's initiative changed state
 RESUBMITTED = "resubmitted"  # an initiative came back to a reviewer's queue
 INVITATION = "invitation"  # a member was named as a co-author: accept or decline
+QUEUED = "queued"  # an initiative entered a reviewer's queue for the first time
+REMINDER = "reminder"  # an initiative in a reviewer's queue is due soon
+OVERDUE = "overdue"  # an initiative in a reviewer's queue is past its deadline
+OVERDUE_BELOW = "overdue_below"  # an initiative waiting at a unit below the reviewer's is past its deadline
+# The sort key's tag of each kind that may share an event with another (see the table above).
+TAGS = {QUEUED: "q", OVERDUE_BELOW: "e"}
 
 
 def user_key(user_id: str) -> str:
@@ -45,9 +58,9 @@ def user_key(user_id: str) -> str:
     return f"USER#{user_id}"
 
 
-def sort_key(at: str, submission_id: str, seq: int) -> str:
+def sort_key(at: str, submission_id: str, seq: int, tag: str | None = None) -> str:
     """A notification's sort key: by the event's time, so a Query reads newest first."""
-    return f"{PREFIX}{at}#{submission_id}#{int(seq):06d}"
+    return f"{PREFIX}{at}#{submission_id}#{int(seq):06d}" + (f"#{tag}" if tag else "")
 
 
 def public_id(sk: str) -> str:
@@ -86,13 +99,22 @@ def content(kind: str, event: dict, submission: dict, workflow) -> dict:
     return {
         "kind": kind, "submission_id": event["submission_id"], "seq": int(event["seq"]),
         "code": submission["code"], "title": submission["title"], "event": event["event"],
-        "event_name": dict(transition.label) if transition else {lang: event["event"] for lang in i18n.LANGUAGES},
+        "event_name": dict(transition.label) if transition else history_event_name(event["event"]),
         "from_state": event.get("from_state"), "to_state": event["to_state"],
         "state_name": dict(state.title) if state else {lang: event["to_state"] for lang in i18n.LANGUAGES},
         "reason": given.get("reason") or None, "scores": ordered_scores(given.get("scores")),
         "confirmed_benefit_vnd": given.get("confirmed_benefit_vnd"),
         "link": link(event["submission_id"]), "at": event["at"],
+        "due_at": given.get("due_at"),
     }
+
+
+def history_event_name(name: str) -> dict:
+    """The name of a history event that is no transition (submitted, reminded,
+    overdue ...) in both languages, as the history shows it; the bare name
+    when the catalogue has none."""
+    key = f"web.review.event.{name}"
+    return i18n.both(key) if key in i18n.catalogue() else {lang: name for lang in i18n.LANGUAGES}
 
 
 def ordered_scores(scores: dict | None) -> dict | None:
@@ -126,7 +148,8 @@ def still_unread():
 def _put_once(user_id: str, note: dict) -> bool:
     from pynamodb.exceptions import PutError
 
-    item = Notification(user_key(user_id), sort_key(note["at"], note["submission_id"], note["seq"]),
+    item = Notification(user_key(user_id), sort_key(note["at"], note["submission_id"], note["seq"],
+                                                     TAGS.get(note["kind"])),
                         read=False, created_at=clock.timestamp(), unread_pk=user_key(user_id),
                         **{k: v for k, v in note.items() if v is not None})
     try:
@@ -191,7 +214,9 @@ def present(item: Notification, language: str) -> dict:
         "from": item.from_state, "to": item.to_state, "state_name": state_name, "link": item.link,
         "at": item.at, "read": bool(item.read), "created_at": item.created_at,
         "message": i18n.text(f"notifications.{item.kind}", language, title=item.title, code=item.code,
-                             state=state_name.get(language) or item.to_state),
+                             state=state_name.get(language) or item.to_state,
+                             due=day(item.due_at) if item.due_at else "", unit=item.waiting_unit or "",
+                             since=day(item.waiting_since) if item.waiting_since else ""),
     }
     if item.reason:
         view["reason"] = item.reason
@@ -201,4 +226,7 @@ def present(item: Notification, language: str) -> dict:
         view["confirmed_benefit_vnd"] = int(item.confirmed_benefit_vnd)
     if item.read_at:
         view["read_at"] = item.read_at
+    for name in ("due_at", "waiting_unit", "waiting_since"):
+        if getattr(item, name):
+            view[name] = getattr(item, name)
     return view

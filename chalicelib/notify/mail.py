@@ -6,7 +6,9 @@ table, keyed by what the email is about and by whom it is to (never by a
 position in a list, which an edit can change between two deliveries):
 `MAIL#<submission>#<seq>` / `<casefolded address>` for an author's email about
 a history event, `MAIL#AWARD-LIST#<list id>` / `<leader's user id>` for a
-leader's email about one version of an award list (ClaimKey):
+leader's email about one version of an award list, `MAIL#RECEIPT#<submission>`
+/ `<submitter's user id>` for a submitter's receipt, `MAIL#DIGEST#<date>` /
+`<reviewer's user id>` for a reviewer's daily digest (ClaimKey):
 
 1. put the claim (`status = sending`, a lease, a token of its own), on
    condition that no claim exists OR the one there is an expired lease;
@@ -65,8 +67,8 @@ def address_key(address: str) -> str:
 @dataclass(frozen=True)
 class ClaimKey:
     """Which email a claim is for: what it is about and whom it is to."""
-    about: str  # `<submission>#<seq>`, or `AWARD-LIST#<list id>`
-    recipient: str  # a casefolded address, or a leader's user id
+    about: str  # `<submission>#<seq>`, `AWARD-LIST#<list id>`, `RECEIPT#<submission>`, `DIGEST#<date>`
+    recipient: str  # a casefolded address, or a user id
 
     @classmethod
     def for_event(cls, submission_id: str, seq: int, address: str) -> "ClaimKey":
@@ -74,6 +76,17 @@ class ClaimKey:
         the authors (reordering, inserting one) between two deliveries of the
         event changes nobody's key."""
         return cls(f"{submission_id}#{int(seq)}", address_key(address))
+
+    @classmethod
+    def for_receipt(cls, submission_id: str, user_id: str) -> "ClaimKey":
+        """The submitter's receipt for one initiative: one per initiative, whatever
+        address their profile gives when it is (re)delivered."""
+        return cls(f"RECEIPT#{submission_id}", user_id)
+
+    @classmethod
+    def for_digest(cls, day: str, user_id: str) -> "ClaimKey":
+        """A reviewer's daily digest: one per user and (Vietnam) date, YYYY-MM-DD."""
+        return cls(f"DIGEST#{day}", user_id)
 
     @classmethod
     def for_award_list(cls, list_id: str, leader_id: str) -> "ClaimKey":

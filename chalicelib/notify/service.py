@@ -1,7 +1,7 @@
 """A person's in-app notifications as operations: a page of them with the
-unread count, and marking some read."""
+unread count, marking some read, and their notification settings."""
 from chalicelib import validation
-from chalicelib.notify import inapp
+from chalicelib.notify import inapp, preferences
 
 
 def page_for(principal, params: dict, language: str) -> dict:
@@ -17,3 +17,14 @@ def mark_read(principal, raw_body) -> dict:
     body = validation.normalized("mark-read-request", raw_body)
     marked, unread = inapp.mark_read(principal.user_id, body["ids"])
     return {"marked": marked, "unread": unread}
+
+
+def settings_for(principal) -> dict:
+    """GET /me/preferences: the caller's notification settings."""
+    return preferences.of(principal.user_id)
+
+
+def change_settings(principal, raw_body) -> dict:
+    """PUT /me/preferences: the caller sets their own notification settings (all of them)."""
+    body = validation.normalized("preferences", raw_body)
+    return preferences.save(principal.user_id, body)

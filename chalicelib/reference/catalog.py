@@ -186,10 +186,15 @@ def _user(record) -> User:
 
 
 def users_of(unit_id: str) -> list[User]:
-    """Every user of a unit, by id: one Query of `gsi1` `USERS#<unit>` (pages followed)."""
+    """Every user of a unit, by id: one Query of `gsi1` `USERS#<unit>` (pages
+    followed), then cached per container like the units (users change only
+    when reference data is loaded): the listeners that tell a unit's
+    reviewers, and the daily digest's walk, ask for the same units again and again."""
     from chalicelib.tables import UserRecord
 
-    return [_user(record) for record in UserRecord.gsi1.query(f"USERS#{unit_id}")]
+    def load():
+        return tuple(_user(record) for record in UserRecord.gsi1.query(f"USERS#{unit_id}"))
+    return list(_cached(("users_of", unit_id), load))
 
 
 def users(user_ids) -> dict:

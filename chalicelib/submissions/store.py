@@ -32,7 +32,7 @@ from chalicelib.errors import Busy
 from chalicelib.submissions import rules
 from chalicelib.submissions.identifiers import new_tracking_code
 from chalicelib.workflow.definition import COAUTHOR_ACCEPTED, COAUTHOR_DECLINED, SUBMITTED
-from chalicelib.workflow.effects import CLOSE_INVITATION, INVITE_COAUTHORS
+from chalicelib.workflow.effects import CLOSE_INVITATION, INVITE_COAUTHORS, NOTIFY_REVIEWERS, RECEIPT
 from chalicelib.workflow.exceptions import StateChanged
 
 MAX_ATTEMPTS = 5
@@ -62,6 +62,19 @@ def link_keys(user_id: str, created_at: str) -> dict:
 def invitations(invited: list) -> dict:
     """What a history event that names new co-authors carries: whom, and the effect that tells them."""
     return {"invited": list(invited), "effects": [INVITE_COAUTHORS]} if invited else {}
+
+
+# What the `submitted` event sets off: the first reviewers told that it waits
+# in their queue, and the submitter's receipt (with the invitations, if any).
+# In-app first: an email that fails (and is retried) holds nothing else back.
+SUBMITTED_EFFECTS = (NOTIFY_REVIEWERS, RECEIPT)
+
+
+def submitted_effects(invited: list) -> dict:
+    """The `submitted` event's effects (SUBMITTED_EFFECTS, and the invitations
+    when members are named), with whom it invites."""
+    invited_part = invitations(invited)
+    return {**invited_part, "effects": [*SUBMITTED_EFFECTS, *invited_part.get("effects", [])]}
 
 
 QUEUE_KEYS = ("queue_pk", "queue_sk", "queue_group_pk", "queue_field_pk")
@@ -232,7 +245,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
             pk=key(sub_id), sk=event_key(1), submission_id=sub_id, seq=1, event=SUBMITTED,
             from_state=None, to_state=attributes["status"], actor_id=actor.user_id,
             actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=created_at,
-            input={}, client_token=idem_key, **({"effects": []} | invitations(rules.invited_members(attributes))))
+            input={}, client_token=idem_key, **submitted_effects(rules.invited_members(attributes)))
         response = respond(attributes | {"version": 1} | queue_keys(queue_unit, attributes["status"], attributes,
                                                                      created_at, sub_id))
         transaction = Transaction()
@@ -729,6 +742,29 @@ def overdue_below(unit_id: str, limit: int, cursor: str | None):
 
     return query_page(SubmissionRecord.overdue_below, unit_id, limit=limit, cursor=cursor,
                       belongs=lambda start: start.get("op") == unit_id)
+
+
+def queue_entered(unit_id: str, state: str, phase_id: str, entered_from: str | None, entered_before: str,
+                  limit: int) -> tuple[list, bool]:
+    """What waits for `unit_id`'s reviewers in `state`, of phase `phase_id`,
+    and entered that queue at or after `entered_from` (None: any time) and
+    before `entered_before` (clock.timestamps), oldest first: (up to `limit`
+    rows, whether there are more). ONE Query of `queue_by_state` with Limit
+    `limit` + 1: the sort key is `<phase>#<entered, compact>#<id>`, so a time
+    window within a phase is a key range and what it costs depends on what it
+    finds, not on how long the queue is. (The daily digest reads its "new",
+    "due soon" and "overdue" this way: a state's deadline is a fixed time after
+    entering its queue.)"""
+    from chalicelib.tables import SubmissionRecord
+
+    low = f"{phase_id}#" + (compact_time(entered_from) if entered_from else "")
+    high = f"{phase_id}#{compact_time(entered_before)}"  # every key has `#<id>` after: before it, exclusive
+    if low >= high:
+        return [], False
+    rows = list(SubmissionRecord.queue.query(queue_partition(unit_id, state),
+                                             range_key_condition=SubmissionRecord.queue_sk.between(low, high),
+                                             limit=limit + 1, page_size=limit + 1))
+    return rows[:limit], len(rows) > limit
 
 
 def get_many(submission_ids) -> dict:

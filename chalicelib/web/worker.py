@@ -1,6 +1,7 @@
 """A worker's pages: the initiative form (new, and the edit that resubmits),
-the confirmation with the tracking code, "my initiatives", notifications, and
-the unit search the form uses.
+the confirmation with the tracking code and the printable receipt, "my
+initiatives", notifications (with the daily digest's setting), and the unit
+search the form uses.
 
 The form is a plain HTML form: "find my unit", "add a co-author" and "remove"
 are submit buttons the server answers by showing the form again, so it all
@@ -75,6 +76,18 @@ def sent(page, submission_id):
 
     return page.render("sent.html", submission=service.read(submission_id, page.principal),
                        draft=_draft_name(page, "new"))
+
+
+@bp.route(PREFIX + "/initiatives/{submission_id}/receipt", methods=["GET"])
+@page_view(bp)
+def receipt(page, submission_id):
+    """The printable receipt (Thông tư 18/2013/TT-BKHCN, Điều 6): tracking code,
+    date received, date by which a decision is due, in Vietnamese then English
+    whatever the page's language (it is a paper to keep). Only for those who
+    may read the initiative (the service refuses the others)."""
+    from chalicelib.submissions import service
+
+    return page.render("receipt.html", submission=service.read(submission_id, page.principal))
 
 
 @bp.route(PREFIX + "/initiatives/{submission_id}/edit", methods=["GET"])
@@ -235,7 +248,26 @@ def notifications(page):
     invitations = submissions.my_invitations(
         page.principal, [item["submission_id"] for item in listed["items"] if item["kind"] == INVITATION])
     return page.render("notifications.html", items=listed["items"], next_cursor=listed["next_cursor"],
-                       invitations=invitations)
+                       invitations=invitations, digest=_digest_setting(page))
+
+
+def _digest_setting(page) -> dict | None:
+    """The daily digest's setting, for reviewers (the only ones it is sent to); None for others."""
+    from chalicelib.notify import service
+
+    if not page.has_role("reviewer"):
+        return None
+    return {"on": service.settings_for(page.principal)["daily_digest"], "saved": page.query("saved") == "digest"}
+
+
+@bp.route(PREFIX + "/notifications/settings", methods=["POST"], content_types=[FORM])
+@page_view(bp)
+def change_notification_settings(page):
+    """The daily digest on or off (a checkbox: absent from the form means off)."""
+    from chalicelib.notify import service
+
+    service.change_settings(page.principal, {"daily_digest": forms.first(page.form(), "daily_digest") == "on"})
+    return redirect(url(PREFIX + "/notifications", saved="digest") + "#digest")
 
 
 def _page_of_20(page) -> dict:

@@ -21,19 +21,26 @@ class Effect:
 
 INVITE_COAUTHORS = "invite_coauthors"
 CLOSE_INVITATION = "close_invitation"
+NOTIFY_REVIEWERS = "notify_reviewers"
+RECEIPT = "receipt"
 
 
 EFFECTS = {effect.name: effect for effect in (
     Effect("notify_author", "chalicelib.notify.authors:on_event",
            "tells each author: an email through SES in their language, and an in-app notification"),
     Effect("notify_reviewers", "chalicelib.notify.reviewers:on_event",
-           "tells the reviewers of the queue the initiative is now in (in-app)"),
+           "tells the reviewers of the queue the initiative is now in (in-app): once per initiative and unit "
+           "when it enters that unit's queue for the first time, and again when its authors resubmit it; "
+           "also set by the `submitted` history event"),
     Effect("invite_coauthors", "chalicelib.notify.invitations:on_event",
            "invites the members an initiative newly names as co-authors (in-app, with accept and decline); "
            "set by the `submitted` and `edited` history events, never by a transition"),
     Effect("close_invitation", "chalicelib.notify.invitations:on_answer",
            "marks the member's invitation read once they have answered it (it no longer waits in their count); "
            "set by the `coauthor_accepted` and `coauthor_declined` history events, never by a transition"),
+    Effect("receipt", "chalicelib.notify.receipt:on_submitted",
+           "emails the submitter a receipt: tracking code, date received, date by which a decision is due; "
+           "set by the `submitted` history event, never by a transition"),
     Effect("remind_reviewers", "chalicelib.notify.deadlines:on_reminder",
            "reminds the reviewers of the unit whose queue holds the initiative that a deadline is near; set by the "
            "deadline sweep's `reminded` history event, never by a transition"),

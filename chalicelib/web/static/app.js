@@ -414,3 +414,13 @@
     });
   });
 })();
+
+/* ---- issue 12, the printable receipt: its "print" button (hidden without this
+   script; the browser's own print command works the same). */
+(function () {
+  "use strict";
+  Array.prototype.slice.call(document.querySelectorAll("[data-print]")).forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
