@@ -15,20 +15,15 @@ idempotent by content hash, so a retry or a second run writes and sends
 nothing new.
 """
 import logging
-import os
 
 from chalice import Blueprint, Cron, Rate
+
+from chalicelib import settings
 
 logger = logging.getLogger(__name__)
 bp = Blueprint(__name__)
 
-# The root of the organisation tree; the tree is data, so its root's id is a setting.
-NATIONAL_UNIT_ENV = "NATIONAL_UNIT_ID"
 SCHEDULE = "schedule"  # `compiled_by` of the lists this compiles
-
-
-def national_unit_id() -> str:
-    return os.environ.get(NATIONAL_UNIT_ENV, "tld")
 
 
 def top_level_unit_ids(national_id: str) -> list[str]:
@@ -54,7 +49,7 @@ def compile_ended_phases(today) -> list:
              if phase.ends_on == yesterday]
     if not ended:
         return []
-    national = national_unit_id()
+    national = settings.national_unit_id()
     unit_ids = [*top_level_unit_ids(national), national]
     done, failed = [], []
     for program, phase in ended:
