@@ -721,8 +721,8 @@ def province_initiatives(units) -> list:
             title, problem, solution, results, field, group = PROVINCE_IDEAS[(k + j) % len(PROVINCE_IDEAS)]
             where = union["name"].replace("CĐCS ", "").replace("Công đoàn cơ sở ", "")
             found.append({"submitted_by": "worker-so-y-te", "idempotency_key": f"demo-thanh-hoa-{k:02d}-{j}",
-                          # Received over the last three weeks: one union in four left them past the 15 days.
-                          "received_days_ago": 16 + (k + j) % 5 if k % 4 == 0 else (k * 3 + j) % 14, "body": {
+                          # Received over the last three weeks: one union in eight (each with three) left them past the 15 days.
+                          "received_days_ago": 16 + (k + j) % 5 if k % 8 == 1 else (k * 3 + j) % 14, "body": {
                 "title": f"{title} tại {where}", "unit_id": union["id"], "subject_group": group, "field": field,
                 "problem": problem, "solution": solution, "results": results, "applied_where": where,
                 "applied_from": f"2026-0{1 + (k + j) % 9}-{1 + (k * 3 + j) % 27:02d}",
