@@ -119,9 +119,9 @@ def on_entry(definition, state: str, waiting_since: str | None, received_at: str
     """The alarms of an initiative that has just entered `state`: those still
     to ring start with the first after `now`; a deadline already passed is
     overdue at once (without a second reminder or a second `overdue` event)."""
-    passed = [a for a in alarms(definition, state, waiting_since, received_at) if a.at <= now]
-    upcoming = [a for a in alarms(definition, state, waiting_since, received_at) if a.at > now]
-    late = [a for a in passed if a.kind == OVERDUE]
+    every = alarms(definition, state, waiting_since, received_at)
+    upcoming = [a for a in every if a.at > now]
+    late = [a for a in every if a.at <= now and a.kind == OVERDUE]
     return Entry(upcoming[0] if upcoming else None,
                  min((a.due_at for a in late), default=None),
                  any(deadline_of(definition, state, a).escalate for a in late))
