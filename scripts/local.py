@@ -68,17 +68,19 @@ def main(argv) -> int:
         # `chalice local` serves HTTP only: feed the table's stream to the stream handlers here.
         from chalicelib import settings, streams
         from scripts import seed_demo
-        from scripts.stream_feeder import feed_forever
+        from scripts.stream_feeder import StreamFeeder, feed_forever
 
         # The demo initiatives (an invitation to co-author waits for worker-fpt-en), counted and delivered
-        # before the app answers; the feeder below reads them again, and the handlers are idempotent.
-        seed_demo.seed(os.path.join(ROOT, "data", "demo"), [streams.count_changes, streams.react_to_events])
+        # before the app answers; the feeder below goes on from where the seeding's reading stopped, so the
+        # first thing entered in the app is not kept waiting behind the whole demo handled a second time.
+        feeder = StreamFeeder(settings.table_name("initiatives"))
+        seed_demo.seed(os.path.join(ROOT, "data", "demo"), [streams.count_changes, streams.react_to_events], feeder)
 
         stop_feeding = threading.Event()
         threading.Thread(target=feed_forever, daemon=True, name="stream-feeder",
                          args=({"count_changes": streams.count_changes, "react_to_events": streams.react_to_events},
                                settings.table_name("initiatives")),
-                         kwargs={"stop": stop_feeding}).start()
+                         kwargs={"stop": stop_feeding, "feeder": feeder}).start()
         # The award-list queue's handler, as Lambda's SQS poller would run it: compiles requested lists.
         from chalicelib import queues
         from scripts import queue_feeder

@@ -65,14 +65,16 @@ class StreamFeeder:
         return {"Records": records}
 
 
-def feed_forever(handlers: dict, table_name: str, interval: float = 1.0, stop=None, max_attempts: int = 6) -> None:
+def feed_forever(handlers: dict, table_name: str, interval: float = 1.0, stop=None, max_attempts: int = 6,
+                 feeder: "StreamFeeder | None" = None) -> None:
     """The local runner's loop: poll and hand each new batch to every handler
     (`handlers`: name -> `handler(event_dict, context)`). Records a handler
     reports failed are retried, like Lambda's MaximumRetryAttempts (5 retries),
     then set aside as Lambda sets them aside: an invocation record naming them
     (scripts/redrive.failure_message) sent to the emulator's failure queue,
-    which `scripts/redrive.py --local` replays."""
-    feeder = StreamFeeder(table_name)
+    which `scripts/redrive.py --local` replays. `feeder`: one that has read
+    part of the stream already (the demo's seeding), to go on from there."""
+    feeder = feeder or StreamFeeder(table_name)
     pending = {name: [] for name in handlers}
     attempts: dict = {}
     while not (stop and stop.is_set()):

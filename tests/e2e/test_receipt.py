@@ -17,8 +17,8 @@ from tests.e2e.conftest import no_horizontal_scroll, save_screenshot
 from tests.e2e.test_journey import fill_form, sign_in
 
 DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
-# The local stream feeder first reads the whole stream again (the demo's
-# records, from the beginning): the first new record may wait a while.
+# The local stream feeder goes on after the demo's records (seed_demo hands them over); on a busy
+# machine a new record may still wait a while behind another test's.
 STREAM_WAIT_S = 180
 
 
