@@ -8,17 +8,10 @@ import pytest
 
 from tests.conftest import DEFAULT_NOW, html_text
 from tests.helpers import deliver, enter, fire, snapshot
+from tests.test_web_review import body, rows
 
 RANG_DONG = "reviewer-rang-dong"
 UPPER = "reviewer-cong-thuong"
-
-
-def body(response) -> str:
-    return response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
-
-
-def rows(response) -> list[str]:
-    return re.findall(r'<li data-id="([0-9A-Z]{26})"', body(response))
 
 
 def row_html(response, sid: str) -> str:

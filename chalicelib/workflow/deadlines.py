@@ -20,7 +20,8 @@ sparse index (submissions.store), so each happens at most once.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from chalicelib.clock import VIETNAM
+from chalicelib.clock import VIETNAM, timestamp
+from chalicelib.formatting import local_time
 from chalicelib.workflow.definition import MARKED_OVERDUE, REMINDED
 
 STATE, DECISION = "state", "decision"
@@ -48,8 +49,9 @@ class Alarm:
         return self.at, self.deadline != STATE, self.kind != REMIND
 
 
-def parse(timestamp: str | None) -> datetime | None:
-    return datetime.fromisoformat(timestamp).astimezone(VIETNAM) if timestamp else None
+def parse(value: str | None) -> datetime | None:
+    """A stored timestamp as Vietnam time (formatting.local_time), None for none."""
+    return local_time(value) if value else None
 
 
 def due(start: datetime, days: int) -> datetime:
@@ -59,7 +61,8 @@ def due(start: datetime, days: int) -> datetime:
 
 
 def stamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(VIETNAM).isoformat(timespec="milliseconds") if moment else None
+    """A moment as stored (clock.timestamp), None for none."""
+    return timestamp(moment) if moment else None
 
 
 def state_due(definition, state: str, waiting_since: str | None) -> datetime | None:

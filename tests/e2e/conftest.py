@@ -206,13 +206,14 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, served_app):
-    """A factory: `new_page(width=360, height=740, locale="vi-VN")` gives a Page in a fresh
-    BrowserContext with that viewport and locale, relative URLs resolved against the served app."""
+    """A factory: `new_page(width=360, height=740, locale="vi-VN", javascript=True)` gives a Page
+    in a fresh BrowserContext with that viewport and locale (and scripts off when `javascript`
+    is False), relative URLs resolved against the served app."""
     contexts = []
 
-    def make(width: int = 360, height: int = 740, locale: str = "vi-VN"):
+    def make(width: int = 360, height: int = 740, locale: str = "vi-VN", javascript: bool = True):
         context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
-                                      base_url=served_app)
+                                      base_url=served_app, java_script_enabled=javascript)
         contexts.append(context)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)

@@ -55,19 +55,14 @@ def test_the_leader_sees_the_progress_then_the_list_on_a_phone_and_a_desktop(new
     save_screenshot(desktop, "award-list-unchanged-1280x800")
 
 
-def test_without_javascript_the_progress_page_refreshes_itself_until_the_list(browser, served_app):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=served_app,
-                                  java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto("/app/sign-in")
-        # The sign-in buttons post a form: they work without a script.
-        page.locator('button[data-user="leader-ha-noi"]').click()
-        ask_for_the_list(page)
-        expect(page.locator("[data-testid=status]")).to_have_text("Đang lập")
-        assert page.locator('noscript').count() >= 1 and 'http-equiv="refresh"' in page.content()
-        # The meta refresh (every 5 s) brings the list once it is compiled
-        expect(page.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"), timeout=30_000)
-        save_screenshot(page, "award-list-no-script-390x844")
-    finally:
-        context.close()
+def test_without_javascript_the_progress_page_refreshes_itself_until_the_list(new_page):
+    page = new_page(width=390, height=844, javascript=False)
+    page.goto("/app/sign-in")
+    # The sign-in buttons post a form: they work without a script.
+    page.locator('button[data-user="leader-ha-noi"]').click()
+    ask_for_the_list(page)
+    expect(page.locator("[data-testid=status]")).to_have_text("Đang lập")
+    assert page.locator('noscript').count() >= 1 and 'http-equiv="refresh"' in page.content()
+    # The meta refresh (every 5 s) brings the list once it is compiled
+    expect(page.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"), timeout=30_000)
+    save_screenshot(page, "award-list-no-script-390x844")

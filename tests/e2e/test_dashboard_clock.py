@@ -52,8 +52,7 @@ def sign_in(page, user_id: str) -> None:
     expect(page.locator("form .who")).to_be_visible()
 
 
-def test_leaders_read_the_clock_on_a_phone_and_a_desktop_without_scripts_too(browser, served_app, screenshot_dir,
-                                                                         new_page):
+def test_leaders_read_the_clock_on_a_phone_and_a_desktop_without_scripts_too(served_app, screenshot_dir, new_page):
     # GIVEN the demo initiatives (some received weeks ago, reviewed and swept: overdue ones among them), and
     # one of Thanh Hóa's decided at each level
     decide_one_at_each_level(served_app)
@@ -97,16 +96,11 @@ def test_leaders_read_the_clock_on_a_phone_and_a_desktop_without_scripts_too(bro
 
     # AND without JavaScript Thanh Hóa's chair reads the same figures of its units (drawn by the server)
     mine = clock_of(served_app, "leader-thanh-hoa", "ldld-thanh-hoa")
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=served_app,
-                                  java_script_enabled=False)
-    try:
-        bare = context.new_page()
-        sign_in(bare, "leader-thanh-hoa")
-        bare.goto(f"/app/dashboard?phase={PHASE}")
-        expect(bare.locator(f'{SECTION} tr[data-unit="ldld-thanh-hoa"] td').first).to_have_text(str(mine["waiting"]))
-        vien_chuc = bare.locator(f'{SECTION} tr[data-unit="cd-vien-chuc-thanh-hoa"]')
-        expect(vien_chuc.locator("th")).to_have_text("Công đoàn Viên chức tỉnh Thanh Hóa")
-        expect(vien_chuc.locator("td").nth(3)).to_contain_text("≈")
-        expect(bare.locator(f"{SECTION} [data-testid=clock-chart] svg.bar").first).to_be_visible()
-    finally:
-        context.close()
+    bare = new_page(width=360, height=740, javascript=False)
+    sign_in(bare, "leader-thanh-hoa")
+    bare.goto(f"/app/dashboard?phase={PHASE}")
+    expect(bare.locator(f'{SECTION} tr[data-unit="ldld-thanh-hoa"] td').first).to_have_text(str(mine["waiting"]))
+    vien_chuc = bare.locator(f'{SECTION} tr[data-unit="cd-vien-chuc-thanh-hoa"]')
+    expect(vien_chuc.locator("th")).to_have_text("Công đoàn Viên chức tỉnh Thanh Hóa")
+    expect(vien_chuc.locator("td").nth(3)).to_contain_text("≈")
+    expect(bare.locator(f"{SECTION} [data-testid=clock-chart] svg.bar").first).to_be_visible()

@@ -147,34 +147,29 @@ def test_the_union_above_recognises_two_at_once_each_with_its_own_scores(new_pag
     assert two["confirmed_benefit_vnd"] == 40_000_000
 
 
-def test_without_javascript_the_preview_and_each_rows_input_still_work(browser, served_app):
+def test_without_javascript_the_preview_and_each_rows_input_still_work(new_page, served_app):
     tag = f"nojs{uuid.uuid4().hex[:6]}"
     first, second = under_review(served_app, tag)
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=served_app,
-                                  java_script_enabled=False)
-    try:
-        page = context.new_page()
-        sign_in(page, "reviewer-cong-thuong")
-        page.goto(f"/app/queue?q={tag}")
-        # The preview is a link that opens the row inside the same queue
-        row = page.locator(f'li[data-id="{first["id"]}"]')
-        row.locator("details.review-more > summary").click()
-        row.locator("[data-testid=preview-link]").click()
-        expect(page.locator("[data-testid=preview]")).to_contain_text("Thiết kế lại rãnh thoát khí")
-        # Each row's own fields are there without the script, and used for the row that is ticked
-        page.select_option("#decision-event", "recognize")
-        for item, novelty in ((first, "10"), (second, "4")):
-            row = page.locator(f'li[data-id="{item["id"]}"]')
-            row.locator(f'label[for="pick-{item["id"]}"]').click()
-            row.locator("details.review-own > summary").click()
-            for name, score in (("novelty", novelty), ("applicability", "7"), ("effectiveness", "7")):
-                row.locator(f'input[name="{name}-{item["id"]}"]').fill(score)
-            row.locator(f'input[name="confirmed_benefit_vnd-{item["id"]}"]').fill("5.000.000")
-        page.locator("[data-testid=decision-panel] button.primary").click()
-        expect(page.locator(".result-ok")).to_have_count(2)
-        assert call(served_app, "GET", f"/submissions/{first['id']}", user="reviewer-cong-thuong")["scores"][
-            "novelty"] == 10
-        assert call(served_app, "GET", f"/submissions/{second['id']}", user="reviewer-cong-thuong")["scores"][
-            "novelty"] == 4
-    finally:
-        context.close()
+    page = new_page(width=360, height=740, javascript=False)
+    sign_in(page, "reviewer-cong-thuong")
+    page.goto(f"/app/queue?q={tag}")
+    # The preview is a link that opens the row inside the same queue
+    row = page.locator(f'li[data-id="{first["id"]}"]')
+    row.locator("details.review-more > summary").click()
+    row.locator("[data-testid=preview-link]").click()
+    expect(page.locator("[data-testid=preview]")).to_contain_text("Thiết kế lại rãnh thoát khí")
+    # Each row's own fields are there without the script, and used for the row that is ticked
+    page.select_option("#decision-event", "recognize")
+    for item, novelty in ((first, "10"), (second, "4")):
+        row = page.locator(f'li[data-id="{item["id"]}"]')
+        row.locator(f'label[for="pick-{item["id"]}"]').click()
+        row.locator("details.review-own > summary").click()
+        for name, score in (("novelty", novelty), ("applicability", "7"), ("effectiveness", "7")):
+            row.locator(f'input[name="{name}-{item["id"]}"]').fill(score)
+        row.locator(f'input[name="confirmed_benefit_vnd-{item["id"]}"]').fill("5.000.000")
+    page.locator("[data-testid=decision-panel] button.primary").click()
+    expect(page.locator(".result-ok")).to_have_count(2)
+    assert call(served_app, "GET", f"/submissions/{first['id']}", user="reviewer-cong-thuong")["scores"][
+        "novelty"] == 10
+    assert call(served_app, "GET", f"/submissions/{second['id']}", user="reviewer-cong-thuong")["scores"][
+        "novelty"] == 4
