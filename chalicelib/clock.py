@@ -29,10 +29,12 @@ def timestamp(moment: datetime | None = None) -> str:
     return (moment or now()).astimezone(VIETNAM).isoformat(timespec="milliseconds")
 
 
-def set_clock(fn) -> None:
-    """Test hook: make `now()` return `fn()` (an aware datetime)."""
+def set_clock(fn):
+    """Test hook: make `now()` return `fn()` (an aware datetime). Returns the
+    function it replaces, to put it back (or to count from it)."""
     global _now
-    _now = fn
+    previous, _now = _now, fn
+    return previous
 
 
 # ------------------------------------------------------------------ the local run's clock

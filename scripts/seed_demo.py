@@ -99,8 +99,7 @@ def days_ago(days: int):
     if not days:
         yield
         return
-    real = clock._now
-    clock.set_clock(lambda: real() - timedelta(days=days))
+    real = clock.set_clock(lambda: real() - timedelta(days=days))  # counts back from the clock it replaces
     try:
         yield
     finally:
