@@ -398,6 +398,52 @@ FIELDS = {
                                 "Energy saving and environmental protection"),
 }
 
+# Emulation clusters (cụm, khối thi đua) of the top-level units, the same for both programs: the
+# provinces by region, the central sector unions and the corporations' unions each a block of their
+# own. Made up after the VGCL's practice (the press names no cluster); see data/README.md.
+REGIONAL_CLUSTERS = [
+    ("cum-1", "Cụm thi đua số 1 – Các thành phố trực thuộc Trung ương", "Cluster 1 – Centrally run cities",
+     ["ha-noi", "ho-chi-minh", "hai-phong", "da-nang", "can-tho"]),
+    ("cum-2", "Cụm thi đua số 2 – Trung du và miền núi Đông Bắc", "Cluster 2 – North-eastern midlands and mountains",
+     ["ha-giang", "cao-bang", "bac-kan", "lang-son", "tuyen-quang", "thai-nguyen", "phu-tho", "bac-giang",
+      "quang-ninh"]),
+    ("cum-3", "Cụm thi đua số 3 – Tây Bắc", "Cluster 3 – North-west",
+     ["lao-cai", "yen-bai", "dien-bien", "lai-chau", "son-la", "hoa-binh"]),
+    ("cum-4", "Cụm thi đua số 4 – Đồng bằng sông Hồng", "Cluster 4 – Red River delta",
+     ["vinh-phuc", "bac-ninh", "hai-duong", "hung-yen", "thai-binh", "ha-nam", "nam-dinh", "ninh-binh"]),
+    ("cum-5", "Cụm thi đua số 5 – Bắc Trung Bộ", "Cluster 5 – North central coast",
+     ["thanh-hoa", "nghe-an", "ha-tinh", "quang-binh", "quang-tri", "thua-thien-hue"]),
+    ("cum-6", "Cụm thi đua số 6 – Duyên hải Nam Trung Bộ", "Cluster 6 – South central coast",
+     ["quang-nam", "quang-ngai", "binh-dinh", "phu-yen", "khanh-hoa", "ninh-thuan", "binh-thuan"]),
+    ("cum-7", "Cụm thi đua số 7 – Tây Nguyên", "Cluster 7 – Central highlands",
+     ["kon-tum", "gia-lai", "dak-lak", "dak-nong", "lam-dong"]),
+    ("cum-8", "Cụm thi đua số 8 – Đông Nam Bộ", "Cluster 8 – South-east",
+     ["binh-phuoc", "tay-ninh", "binh-duong", "dong-nai", "ba-ria-vung-tau"]),
+    ("cum-9", "Cụm thi đua số 9 – Đồng bằng sông Cửu Long", "Cluster 9 – Mekong delta",
+     ["long-an", "tien-giang", "ben-tre", "tra-vinh", "vinh-long", "dong-thap", "an-giang", "kien-giang",
+      "hau-giang", "soc-trang", "bac-lieu", "ca-mau"]),
+]
+KIND_CLUSTERS = [
+    ("khoi-nganh", "Khối thi đua các Công đoàn ngành Trung ương", "Block of the central sector unions",
+     "central_sector_union"),
+    ("khoi-tong-cong-ty", "Khối thi đua các Công đoàn Tổng công ty trực thuộc Tổng Liên đoàn",
+     "Block of the unions of corporations under the VGCL", "corporation_union"),
+]
+
+
+def build_clusters(units):
+    """The emulation clusters: every top-level unit in exactly one."""
+    top_level = {u["id"]: u for u in units if u.get("parent_id") == "tld"}
+    clusters = [{"id": cid, "name": _text(vi, en), "members": [f"ldld-{slug}" for slug in members]}
+                for cid, vi, en, members in REGIONAL_CLUSTERS]
+    clusters += [{"id": cid, "name": _text(vi, en),
+                  "members": sorted(uid for uid, u in top_level.items() if u["kind"] == kind)}
+                 for cid, vi, en, kind in KIND_CLUSTERS]
+    placed = [member for cluster in clusters for member in cluster["members"]]
+    assert sorted(placed) == sorted(top_level), "every top-level unit in exactly one cluster"
+    return clusters
+
+
 PROGRAMS = [
     {
         "id": "mot-trieu-sang-kien",
@@ -580,8 +626,8 @@ def _tree_order(units):
     return ordered
 
 
-def build_programs():
-    """The two demo programs with their phases, subject groups and fields."""
+def build_programs(units=None):
+    """The two demo programs with their phases, subject groups, fields and emulation clusters."""
     programs = []
     for spec in PROGRAMS:
         phases = [
@@ -595,6 +641,7 @@ def build_programs():
             "phases": phases,
             "subject_groups": [{"id": gid, "name": name} for gid, name in SUBJECT_GROUPS],
             "fields": [{"id": fid, "name": FIELDS[fid]} for fid in spec["fields"]],
+            **({"clusters": build_clusters(units)} if units is not None else {}),
         })
     return programs
 
@@ -834,7 +881,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     units = build_units()
     write_json(out / "organisation.json", {"units": units})
-    write_json(out / "programs.json", {"programs": build_programs()})
+    write_json(out / "programs.json", {"programs": build_programs(units)})
     write_json(out / "targets.json", {"targets": build_targets(units)})
     write_json(out / "users.json", {"users": build_users()})
     write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES + deadline_initiatives()

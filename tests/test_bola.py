@@ -84,6 +84,8 @@ NO_OBJECT = {
     ("/dev/clock", "POST"): "local stage only (not deployed): move the app's clock on",
     ("/dev/clock", "DELETE"): "local stage only (not deployed): the app's clock back to real time",
     ("/dev/schedules/{name}", "POST"): "local stage only (not deployed): run a schedule now",
+    ("/stats/honours", "GET"): "published nationwide to every leader, reviewer and admin (the clusters' leaders, "
+                               "like the top-level ranking); members are refused (tests/test_honours.py)",
     ("/queue/overdue", "GET"): "the caller's own unit's escalations, named by nothing in the request; a cursor of "
                                "another unit's is refused (tests/test_deadlines.py)",
     ("/app/overdue", "GET"): "the caller's own unit's escalations (the page of GET /queue/overdue)",

@@ -154,12 +154,12 @@ def test_a_batch_delivered_three_times_counts_each_change_once(api, stream):
     # THEN the counters are what one delivery made, and what the initiatives add up to
     assert counters() == once == core.recount(stored_initiatives())
     assert once[("ldld-cau-giay", PHASE)] == {
-        "entered": 1, "state:recognized": 1, "group:enterprise-workers": 1, "block:enterprise": 1,
-        "benefit_estimated": 200_000_000, "benefit_confirmed": 150_000_000, "authors": 1}
+        "entered": 1, "state:recognized": 1, "group:enterprise-workers": 1, "field:productivity": 1,
+        "block:enterprise": 1, "benefit_estimated": 200_000_000, "benefit_confirmed": 150_000_000, "authors": 1}
     # The national counter holds all three; Rạng Đông's two share two authors.
     assert once[("tld", PHASE)]["entered"] == 3 and once[("tld", PHASE)]["authors"] == 3
     assert once[("cd-cong-thuong", PHASE)] == {
-        "entered": 2, "state:pending": 2, "group:enterprise-workers": 2, "block:enterprise": 2,
+        "entered": 2, "state:pending": 2, "group:enterprise-workers": 2, "field:productivity": 2, "block:enterprise": 2,
         "benefit_estimated": 3_000_000_000, "authors": 2, "w2611": 2}  # both waiting since November 2026
     # AND the FPT initiative's two decisions (both on the day, 21/11/2026) were counted once each:
     # the grassroots check's and the upper level's (taking it into review at the same desk is none)
@@ -208,8 +208,8 @@ def test_recorded_records_count_an_initiative_once_and_never_its_history_or_trac
     # WHEN the counters' consumer gets them (and reports no record failed)
     deliver(stream, entered, COUNT)
     # THEN the initiative counts once in its union and in every unit above it, and nothing else counts
-    counted = {"entered": 1, "state:pending": 1, "group:enterprise-workers": 1, "block:enterprise": 1,
-               "benefit_estimated": 1_500_000_000, "authors": 3}
+    counted = {"entered": 1, "state:pending": 1, "group:enterprise-workers": 1, "field:productivity": 1,
+               "block:enterprise": 1, "benefit_estimated": 1_500_000_000, "authors": 3}
     assert counters() == {(unit, PHASE): counted for unit in FPT_PATH}
     # WHEN the records of its return for revision come (the new history event's INSERT, the
     # initiative's MODIFY), then every record again, as a retried batch would

@@ -78,6 +78,8 @@ def zeros(names) -> dict:
 STATES = ["pending", "valid", "invalid", "needs_revision", "under_review", "recognized", "not_recognized",
           "withdrawn"]
 GROUPS = ["public-service", "works-and-technical", "new-countryside", "officials", "enterprise-workers"]
+FIELDS = ["production-business", "productivity", "socio-economic", "union-work", "digital-transformation",
+          "occupational-safety", "administrative-reform", "energy-environment"]
 
 
 # ------------------------------------------------------------------ a unit's progress
@@ -102,6 +104,7 @@ def test_a_unit_sees_its_counts_target_and_progress_and_those_of_each_child(ente
         "entered": 2,
         "by_state": {**zeros(STATES), "pending": 1, "recognized": 1},
         "by_subject_group": {**zeros(GROUPS), "enterprise-workers": 1, "works-and-technical": 1},
+        "by_field": {**zeros(FIELDS), "productivity": 2},
         "by_block": {"enterprise": 2, "administrative": 0},
         "benefit_estimated_vnd": 120_000_000,
         "benefit_confirmed_vnd": 90_000_000,

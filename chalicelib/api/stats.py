@@ -1,5 +1,5 @@
 """Progress, trends and rankings: GET /stats/units/{unit_id}, GET /stats/units/{unit_id}/trend,
-GET /stats/rankings."""
+GET /stats/honours, GET /stats/rankings."""
 from chalice import Blueprint
 
 from chalicelib.api.http import api_view, json_response, query_params
@@ -21,6 +21,14 @@ def unit_trend(caller, unit_id):
     from chalicelib.counters import stats
 
     return json_response(200, stats.unit_trend(caller, unit_id, query_params(bp.current_request)))
+
+
+@bp.route("/stats/honours", methods=["GET"])
+@api_view(bp)
+def honours(caller):
+    from chalicelib.counters import stats
+
+    return json_response(200, stats.honours(caller, query_params(bp.current_request)))
 
 
 @bp.route("/stats/rankings", methods=["GET"])

@@ -6,6 +6,7 @@ unit, the units between, and its grassroots union), for:
     entered                 1
     state:<status>          1
     group:<subject group>   1
+    field:<field>           1
     block:<block>           1
     benefit_estimated       its estimated benefit in VND, when it has one
     benefit_confirmed       its confirmed benefit in VND, while it is in a state
@@ -63,7 +64,7 @@ AUTHORS = "authors"
 BENEFIT_ESTIMATED = "benefit_estimated"
 BENEFIT_CONFIRMED = "benefit_confirmed"
 
-STATE, GROUP, BLOCK = "state:", "group:", "block:"
+STATE, GROUP, FIELD, BLOCK = "state:", "group:", "field:", "block:"
 # Short names: a counter item is written by every change of every initiative under its unit,
 # and every write pays for the item's whole size (1 WRU a KB).
 WAITING_SINCE, OVERDUE, DECIDED = "w", "overdue", "d"
@@ -125,6 +126,8 @@ def contribution(item: dict | None, given: Rules | None = None) -> dict[str, int
         return {}
     given = given or rules()
     counts = {ENTERED: 1, STATE + item["status"]: 1, GROUP + item["subject_group"]: 1}
+    if item.get("field"):
+        counts[FIELD + item["field"]] = 1
     if item.get("block"):
         counts[BLOCK + item["block"]] = 1
     if item.get("benefit_vnd") is not None:
@@ -261,6 +264,59 @@ def trend(days: dict, counts_from, ends_on, first, last, target: int | None) -> 
                           "pace": (2 * target * gone + span) // (2 * span) if target else None})
         day += timedelta(days=1)
     assert isinstance(first, date)
+    return found
+
+
+# ------------------------------------------------------------------ emulation clusters (cụm, khối thi đua)
+
+def quarters(counts_from, ends_on) -> list[tuple]:
+    """The calendar quarters a phase spans, cut to it: (label "Q2/2022",
+    first day, last day) each, oldest first."""
+    from datetime import date, timedelta
+
+    found, year, quarter = [], counts_from.year, (counts_from.month - 1) // 3 + 1
+    while date(year, 3 * quarter - 2, 1) <= ends_on:
+        first = date(year, 3 * quarter - 2, 1)
+        following = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        found.append((f"Q{quarter}/{year}", max(first, counts_from), min(following - timedelta(days=1), ends_on)))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return found
+
+
+def quarter_target(target: int | None, counts_from, ends_on, first, last) -> int | None:
+    """A unit's own target for the days `first` … `last` of its phase: the
+    phase's target spread evenly over the phase's days (rounded half up), as
+    the program broke a phase's commitments down by quarter. None without a target."""
+    if not target:
+        return None
+    span = (ends_on - counts_from).days + 1
+    days = (last - first).days + 1
+    return (2 * target * days + span) // (2 * span)
+
+
+def cluster_leaders(clusters, entered: dict, targets: dict, names: dict) -> list[dict]:
+    """Who leads each cluster in one quarter: of its members that reached
+    their own quarterly target (`targets`: {unit: target or None}; a member
+    without a target cannot reach it), the one with the most initiatives
+    entered in the quarter (`entered`: {unit: n}); on a tie, the higher share
+    of its target, then the name in Vietnamese order. `leader` is None when
+    no member reached its target. Every member is listed, leader first, then
+    by initiatives (schemas/honours.json)."""
+    found = []
+    for cluster in clusters:
+        rows = [{"unit_id": unit_id, "name": names.get(unit_id, unit_id), "entered": entered.get(unit_id, 0),
+                 "target": targets.get(unit_id)} for unit_id in cluster["members"]]
+        for row in rows:
+            row["reached"] = bool(row["target"]) and row["entered"] >= row["target"]
+            row["percent_of_target"] = percent(row["entered"], row["target"])
+
+        def order(row):
+            return (not row["reached"], -row["entered"], -(share(row["entered"], row["target"]) or 0),
+                    name_order(row["name"]))
+        rows.sort(key=order)
+        found.append({"cluster": {"id": cluster["id"], "name": cluster["name"]},
+                      "leader": rows[0]["unit_id"] if rows and rows[0]["reached"] else None,
+                      "members": rows})
     return found
 
 

@@ -30,6 +30,12 @@ GET /stats/units/{unit_id}/trend?phase=&from=&to=  (`unit_trend`)
     national one), ONE BatchGetItem per 100. A whole phase of 16 months
     reads 16 items for a grassroots union and 128 for the country.
 
+GET /stats/honours?phase=  (`honours`), the emulation clusters' leaders
+quarter by quarter: the program's clusters (cached), then every member's
+per-day counts over the phase so far and targets, read together (members ×
+months × 4 shards: a 16-month phase of 83 top-level units is ~5,300 keys,
+54 BatchGetItems, ~2,700 RCU), kept per container for HONOURS_FRESH.
+
 Lower levels are ranked only `within` a unit below the national one, so that
 a call stays about a province's or a sector's units, not the country's tens of
 thousands of grassroots unions.
@@ -158,6 +164,84 @@ def unit_trend(principal, unit_id: str, params: dict) -> dict:
                       "ends_on": phase.ends_on.isoformat()},
             "unit": _summary(unit), "from": first.isoformat(), "to": last.isoformat(), "target": total,
             "days": core.trend(found_days()[unit.id], phase.counts_from, phase.ends_on, first, last, total)}
+
+
+def program_totals(principal, unit_id: str, program_id: str) -> dict:
+    """A unit's figures over every phase of a program added up (the
+    program "in all": over 2,000,000 initiatives, over 33.000 tỷ đồng):
+    its counters in each phase, ONE BatchGetItem."""
+    from chalicelib.tables import BatchRead
+
+    program = catalog.program(program_id)
+    unit = catalog.unit(unit_id)
+    if program is None or unit is None:
+        raise NotFound()
+    if not reads_unit(principal, unit.path):
+        raise Forbidden()
+    read = BatchRead()
+    found = [store.want_counts(read, [unit.id], phase.id) for phase in program.phases]
+    read.run()
+    totals = {"phases": len(program.phases), "entered": 0, "benefit_estimated_vnd": 0, "benefit_confirmed_vnd": 0}
+    for counts in (each().get(unit.id, {}) for each in found):
+        totals["entered"] += counts.get(core.ENTERED, 0)
+        totals["benefit_estimated_vnd"] += counts.get(core.BENEFIT_ESTIMATED, 0)
+        totals["benefit_confirmed_vnd"] += counts.get(core.BENEFIT_CONFIRMED, 0)
+    return totals
+
+
+HONOURS_FRESH = 600  # seconds a container keeps the clusters' leaders of a phase
+_honours_cache: dict = {}
+
+
+def honours(principal, params: dict) -> dict:
+    """Each quarter of a phase (so far, newest first), the leader of each
+    emulation cluster of its program (core.cluster_leaders): published
+    nationwide, so any leader, reviewer or admin may read it (schemas/honours.json)."""
+    import time
+    from datetime import timedelta
+
+    from chalicelib import clock
+    from chalicelib.tables import BatchRead
+
+    params = validation.normalized("honours-query", params)
+    program, phase = find_phase(params["phase"])
+    if not principal.has_role(*UNIT_READERS):
+        raise Forbidden()
+    today = clock.today()
+    last = min(phase.ends_on, today)
+    key = (phase.id, last)
+    cached = _honours_cache.get(key)
+    if cached and time.monotonic() - cached[0] < HONOURS_FRESH:
+        return cached[1]
+    members = sorted({unit_id for cluster in program.clusters for unit_id in cluster["members"]})
+    quarters = [q for q in core.quarters(phase.counts_from, phase.ends_on) if q[1] <= last]
+    answer = {"phase": _phase_json(program, phase), "as_of": last.isoformat(), "quarters": []}
+    if members and quarters:
+        units = catalog.units(members)
+        read = BatchRead()
+        found_days = store.want_daily(read, members, phase.id, phase.counts_from, last)
+        found_targets = catalog.want_targets(read, members, program.id, phase.id)
+        read.run()
+        days, targets = found_days(), found_targets()
+        names = {unit_id: unit.name for unit_id, unit in units.items()}
+        for label, first, end in reversed(quarters):
+            shown_to = min(end, last)
+            entered = {}
+            for unit_id in members:
+                day, n = first, 0
+                while day <= shown_to:
+                    n += days.get(unit_id, {}).get(day.isoformat(), {}).get("entered", 0)
+                    day += timedelta(days=1)
+                entered[unit_id] = n
+            quarter_targets = {unit_id: core.quarter_target(targets[unit_id].total if unit_id in targets else None,
+                                                            phase.counts_from, phase.ends_on, first, end)
+                               for unit_id in members}
+            answer["quarters"].append({"quarter": label, "from": first.isoformat(), "to": end.isoformat(),
+                                       "complete": end <= last and end < today,
+                                       "clusters": core.cluster_leaders(program.clusters, entered, quarter_targets,
+                                                                        names)})
+    _honours_cache[key] = (time.monotonic(), answer)
+    return answer
 
 
 # The three orderings: the list in the answer, its cursor parameter, its name in a snapshot.
@@ -313,6 +397,7 @@ def _progress(unit, counts: dict, target, program, rules: core.Rules) -> dict:
         "entered": entered,
         "by_state": _named(counts, core.STATE, list(definition.default().states)),
         "by_subject_group": _named(counts, core.GROUP, [g["id"] for g in program.subject_groups]),
+        "by_field": _named(counts, core.FIELD, [f["id"] for f in program.fields]),
         "by_block": by_block,
         "benefit_estimated_vnd": counts.get(core.BENEFIT_ESTIMATED, 0),
         "benefit_confirmed_vnd": counts.get(core.BENEFIT_CONFIRMED, 0),

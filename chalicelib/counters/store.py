@@ -327,6 +327,45 @@ def count_once(marker: tuple[str, str], moves: dict, shard: int = 0) -> bool:
     raise RuntimeError(f"counting {marker} was cancelled: {cancelled}")
 
 
+def put_counts(marker: tuple[str, str], moves: dict) -> bool:
+    """Write counters as counting `moves` ({(unit, phase): {count: n}}, per-day
+    counts included) would leave them, into units and phases that count
+    nothing yet: each unit's counter and month items PUT whole (shard 0),
+    only if absent, with `marker`, in ONE transaction (at most 99 items).
+    For seeding a past program (scripts/history_2022.py): an UpdateItem of a
+    hundred ADDs costs the emulator far more than a Put, and DynamoDB the
+    same. False when the marker was there already."""
+    from chalicelib.reference import catalog
+    from chalicelib.tables import Cancelled, CountedMarker, CounterRecord, Transaction
+
+    catalog.units(unit_id for unit_id, _ in moves)  # their levels, in one BatchGetItem (then cached)
+    transaction = Transaction()
+    transaction.put("marker", CountedMarker(*marker, expires_at=clock.now() + MARKER_TTL), condition=marker_absent())
+    for (unit_id, phase_id), counts in sorted(moves.items()):
+        level = level_of(unit_id)
+        plain = {name: n for name, n in counts.items() if not core.is_daily(name)}
+        item = {"pk": {"S": counter_key(unit_id, phase_id)}, "sk": {"S": TOTAL}, "unit_id": {"S": unit_id},
+                "phase_id": {"S": phase_id}, **{name: {"N": str(int(n))} for name, n in plain.items()}}
+        if level in INDEXED_LEVELS:
+            item |= {"level_pk": {"S": level_key(level, phase_id)}, "level_sk": {"S": unit_id}}
+        transaction.put_raw(f"counter {unit_id} {phase_id}", CounterRecord, item, if_absent=True)
+        days: dict = {}
+        for name, n in counts.items():
+            if core.is_daily(name):
+                days.setdefault(_month(name), {})[name[0] + name[6:8]] = {"N": str(int(n))}
+        for month, found in sorted(days.items()):
+            transaction.put_raw(f"days {unit_id} {phase_id} {month}", CounterRecord,
+                                {"pk": {"S": day_key(unit_id, phase_id, month)}, "sk": {"S": TOTAL}, **found},
+                                if_absent=True)
+    try:
+        transaction.commit()
+        return True
+    except Cancelled as cancelled:
+        if cancelled.failed("marker"):
+            return False
+        raise
+
+
 def _add(transaction, scope: tuple, counts: dict, shard: int) -> None:
     """ADD each count to one shard of a unit's counters (`shard` modulo the
     unit's shards); SET what the counter belongs to. The `by_level` keys (for

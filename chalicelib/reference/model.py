@@ -32,6 +32,7 @@ class Program:
     phases: tuple
     subject_groups: tuple  # of {"id", "name": {"vi", "en"}}
     fields: tuple
+    clusters: tuple = ()  # of {"id", "name": {"vi", "en"}, "members": [top-level unit ids]}
 
     @classmethod
     def from_json(cls, doc: dict) -> "Program":
@@ -41,7 +42,8 @@ class Program:
                   target=p["target"])
             for p in sorted(doc["phases"], key=lambda p: p["starts_on"]))
         return cls(id=doc["id"], name=doc["name"], phases=phases,
-                   subject_groups=tuple(doc["subject_groups"]), fields=tuple(doc["fields"]))
+                   subject_groups=tuple(doc["subject_groups"]), fields=tuple(doc["fields"]),
+                   clusters=tuple(doc.get("clusters", ())))
 
     @property
     def counts_from(self) -> date:

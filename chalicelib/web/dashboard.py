@@ -74,6 +74,8 @@ def dashboard(page):
         raise Forbidden()
     figures = stats.unit_stats(page.principal, unit.id, {"phase": phase.id})
     trend = _trend(page, unit, phase)
+    in_all = stats.program_totals(page.principal, unit.id, program.id) if len(program.phases) > 1 else None
+    honours = _honours(page, program, phase) if unit.kind == "national" or page.has_role("admin") else None
     national = unit.kind == "national"
     # The national unit's children are the top-level units: their ranking is
     # the nationwide one, shown once (from stats.rankings).
@@ -100,7 +102,7 @@ def dashboard(page):
         compiling=request if request is not None and request.status == store.COMPILING else None,
         may_compile=page.has_role("leader"),
         may_approve=latest is not None and latest.status == store.DRAFT and access.may_approve(page.principal, unit),
-        trend=charts.trend(trend), recent_days=list(reversed(trend[-14:])),
+        trend=charts.trend(trend), recent_days=list(reversed(trend[-14:])), in_all=in_all, honours=honours,
         notices=_notices(page))
 
 
@@ -149,6 +151,18 @@ def _trend(page, unit, phase) -> list:
     if clock.today() < phase.counts_from:
         return []
     return stats.unit_trend(page.principal, unit.id, {"phase": phase.id})["days"]
+
+
+def _honours(page, program, phase) -> dict | None:
+    """The clusters' leaders (GET /stats/honours): the latest quarter shown,
+    the earlier ones folded; None when the program has no clusters or the
+    phase has not started counting."""
+    from chalicelib.counters import stats
+
+    if not program.clusters or clock.today() < phase.counts_from:
+        return None
+    quarters = stats.honours(page.principal, {"phase": phase.id})["quarters"]
+    return {"latest": quarters[0], "earlier": quarters[1:]} if quarters else None
 
 
 def _blocks(page, figures: dict, elapsed: float) -> list:
