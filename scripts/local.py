@@ -20,6 +20,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEMO = os.path.join(ROOT, "data", "demo")
 HOST = "127.0.0.1"
 
 
@@ -102,8 +103,17 @@ def main(argv) -> int:
             started = time.monotonic()
             restored = local_data.restore(snapshot)
             print(f"Restored from {data.state} in {time.monotonic() - started:.1f} s: {restored}", flush=True)
-        # Restored or not: loading the files again writes only what changed in them since.
-        if load_reference.main([os.path.join(ROOT, "data", "demo")]) != 0:
+        # The reference data (tree, programs, targets, users) is restored with the rest, and loaded again
+        # from data/demo only when that would change it (its files, or how they are loaded, changed since).
+        from chalicelib.reference.loader import LoadError
+
+        try:
+            reference = local_data.reference_fingerprint(DEMO)
+        except LoadError:
+            reference = None  # load_reference says what is wrong with the files
+        if reference and snapshot is not None and snapshot.get("reference") == reference:
+            print("Reference data: as saved (data/demo unchanged)", flush=True)
+        elif load_reference.main([DEMO]) != 0:
             return 1
         # `chalice local` serves HTTP only: feed the table's stream to the stream handlers here.
         from chalicelib import settings, streams
@@ -112,17 +122,19 @@ def main(argv) -> int:
 
         handlers = {"count_changes": streams.count_changes, "react_to_events": streams.react_to_events}
         feeder = StreamFeeder(settings.table_name("initiatives"))
-        keeper = local_data.Keeper(data, feeder, settings.table_name("initiatives"))
+        keeper = local_data.Keeper(data, feeder, settings.table_name("initiatives"), reference=reference)
         if snapshot is not None:
             # Restored items wrote no stream records: the feeder hands over only what changes from now on.
             # The changes saved before the handlers were done with them are handed over once more.
-            keeper.saved_as_is()
+            if snapshot.get("reference") == reference:
+                keeper.saved_as_is()  # else the first round saves again, with what was loaded now
             local_data.replay(snapshot["stream_tail"], handlers)
         elif not args.empty:
             # The demo initiatives (an invitation to co-author waits for worker-fpt-en), counted and delivered
             # before the app answers; the feeder below goes on from where the seeding's reading stopped, so the
             # first thing entered in the app is not kept waiting behind the whole demo handled a second time.
-            seed_demo.seed(os.path.join(ROOT, "data", "demo"), list(handlers.values()), feeder)
+            print("Entering the demo initiatives (data/demo) …", flush=True)
+            seed_demo.seed(DEMO, list(handlers.values()), feeder)
             feeder.mark_handled()
         if snapshot is None:
             keeper.save("(the start)")  # the next start restores this, and does not enter the demo again

@@ -96,24 +96,24 @@ def main(argv) -> int:
         grow(args.items)
 
         data = local_data.DataDir(work)
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
         snapshot = local_data.capture()
         captured = time.monotonic()
         size = local_data.write(data.state, snapshot)
-        written = time.monotonic()
+        written, cpu = time.monotonic(), time.process_time() - cpu
         counts = {name: len(items) for name, items in snapshot["tables"].items()}
         print(f"items: {sum(counts.values())} {counts}")
         print(f"save: {written - started:.2f} s (copy under the lock {captured - started:.2f} s, "
-              f"JSON + gzip + write {written - captured:.2f} s), {size / 2**20:.1f} MiB")
+              f"JSON + gzip + write {written - captured:.2f} s; CPU {cpu:.2f} s), {size / 2**20:.1f} MiB")
 
         empty_tables()
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
         read = local_data.read(data.state)
         loaded = time.monotonic()
         local_data.restore(read)
-        restored = time.monotonic()
+        restored, cpu = time.monotonic(), time.process_time() - cpu
         print(f"restore: {restored - started:.2f} s (read + gunzip + JSON {loaded - started:.2f} s, "
-              f"put back {restored - loaded:.2f} s)")
+              f"put back {restored - loaded:.2f} s; CPU {cpu:.2f} s)")
         assert {name: len(items) for name, items in local_data.capture()["tables"].items()} == counts
 
         empty_tables()
