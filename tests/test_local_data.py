@@ -191,3 +191,38 @@ def test_the_data_directory_is_the_option_else_the_environment_else_the_project_
     assert oct(os.stat(first.path).st_mode & 0o777) == "0o700"  # it holds the signing key
     with pytest.raises(local_data.Busy):
         local_data.DataDir(str(tmp_path / "option")).claim()
+
+
+def test_the_feeder_counts_records_handled_only_once_every_handler_is_done_with_them(api):
+    import threading
+    import time
+
+    from scripts.stream_feeder import feed_forever
+
+    # GIVEN an initiative entered, and a handler that fails its records the first time, and one that takes them
+    enter(api)
+    feeder = StreamFeeder(settings.table_name("initiatives"))
+    handled_when_called = []
+
+    def flaky(event, context):
+        handled_when_called.append(dict(feeder.handled))
+        if len(handled_when_called) == 1:
+            return {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]}
+                                          for r in event["Records"]]}
+        return {"batchItemFailures": []}
+
+    # WHEN the local run's feeder hands them over until both are done
+    stop = threading.Event()
+    feeding = threading.Thread(target=feed_forever, args=({"flaky": flaky, "fine": lambda event, context: None},
+                                                          settings.table_name("initiatives")),
+                               kwargs={"interval": 0.01, "stop": stop, "feeder": feeder})
+    feeding.start()
+    deadline = time.monotonic() + 20
+    while not feeder.handled and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    feeding.join(10)
+    # THEN the records were not counted as handled while one handler still had to retry them (a save then
+    # keeps them, to hand over again after a restart), and are once it took them
+    assert handled_when_called[:2] == [{}, {}]
+    assert feeder.handled == feeder.positions and feeder.positions
