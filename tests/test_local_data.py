@@ -226,3 +226,36 @@ def test_the_feeder_counts_records_handled_only_once_every_handler_is_done_with_
     # keeps them, to hand over again after a restart), and are once it took them
     assert handled_when_called[:2] == [{}, {}]
     assert feeder.handled == feeder.positions and feeder.positions
+
+
+def test_while_serving_a_change_is_saved_within_the_round_and_nothing_is_written_without_one(api, tmp_path):
+    import threading
+    import time
+
+    # GIVEN the local run's keeper saving every 0.05 s (30 s in serve), after a first save
+    local_data.watch_writes()
+    data = local_data.DataDir(str(tmp_path))
+    data.claim()
+    keeper = local_data.Keeper(data, every=0.05)
+    keeper.save()
+    first = os.stat(data.state).st_mtime_ns
+    stop = threading.Event()
+    keeping = threading.Thread(target=keeper.keep_saving, args=(stop,))
+    keeping.start()
+    try:
+        # WHEN nothing changes, THEN nothing is written
+        time.sleep(0.5)
+        assert os.stat(data.state).st_mtime_ns == first
+        # WHEN an initiative is entered, THEN the next round saves it (a kill -9 then loses nothing of it)
+        sid = enter(api)["id"]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            saved = local_data.read(data.state)["tables"][settings.table_name("initiatives")]
+            if any(item["pk"]["S"] == f"SUB#{sid}" for item in saved):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the initiative was not saved within 20 s")
+    finally:
+        stop.set()
+        keeping.join(10)
