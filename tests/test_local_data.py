@@ -41,10 +41,8 @@ def everything() -> dict:
     return {"tables": {kind: items_of(kind) for kind in tables.TABLES}, "objects": objects, "messages": bodies}
 
 
-def a_new_emulator() -> None:
-    """What the next `serve` starts from: every table made anew (a new, empty stream), no object, no message."""
-    for table in tables.TABLES.values():
-        table.model.delete_table()
+def no_objects_nor_messages() -> None:
+    """The award-list bucket and queue emptied (the session's other tests leave lists and requests in them)."""
     s3, sqs = boto3.client("s3"), boto3.client("sqs")
     for listed in s3.list_objects_v2(Bucket=settings.awards_bucket()).get("Contents", []):
         s3.delete_object(Bucket=settings.awards_bucket(), Key=listed["Key"])
@@ -52,13 +50,21 @@ def a_new_emulator() -> None:
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):  # PurgeQueue: once a minute
         for message in messages:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def a_new_emulator() -> None:
+    """What the next `serve` starts from: every table made anew (a new, empty stream), no object, no message."""
+    for table in tables.TABLES.values():
+        table.model.delete_table()
+    no_objects_nor_messages()
     emulation.prepare()
 
 
 @pytest.fixture
 def restart(api, tmp_path):
     """Save into a data directory, start from a new emulator and restore, as a stop and a start of `serve`
-    do; returns the snapshot read back. The reference table is put back for the next tests whatever happens."""
+    do; returns the snapshot read back. The reference table is put back for the next tests whatever happens,
+    and the award-list bucket and queue emptied."""
     data = local_data.DataDir(str(tmp_path / "data"))
     data.claim()
 
@@ -70,6 +76,8 @@ def restart(api, tmp_path):
         return snapshot
     yield stop_and_start
     from chalicelib.reference import catalog, loader
+
+    no_objects_nor_messages()  # nothing left for the next tests' award-list queue
 
     if not items_of("reference"):  # a test that failed between the new emulator and the restore
         loader.load(loader.read_directory(DEMO_DIR))
@@ -84,6 +92,7 @@ def entered_at(api, unit: str) -> tuple:
 def test_a_restart_gives_back_every_table_object_and_message_as_it_was(api, stream, restart):
     # GIVEN an initiative recognised at Rạng Đông and one waiting at FPT (entered with an Idempotency-Key),
     # all counted and their notices delivered,
+    no_objects_nor_messages()
     sid = enter(api)["id"]
     for version, (event, user, given) in enumerate([
             ("validate", "reviewer-rang-dong", {}), ("start_review", "reviewer-cong-thuong", {}),
