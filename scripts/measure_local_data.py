@@ -14,6 +14,7 @@ of `--batch-sample` items through the server, with the time it would take for al
 """
 import argparse
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -131,6 +132,7 @@ def main(argv) -> int:
               f"so {took * sum(counts.values()) / len(sample):.0f} s for all (and one stream record per item)")
     finally:
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
