@@ -2,6 +2,8 @@
 """The two commands of the README, on a fresh machine with only Python 3.11.
 
     python3 scripts/dev.py serve   # install, start moto + the API on 127.0.0.1, demo data loaded
+                                   # (what is entered is kept in .local-data/; serve --reset, serve --empty,
+                                   # serve --help)
     python3 scripts/dev.py test    # install, run the whole test suite (incl. packaging + cfn-lint), in parallel
 
 Both make `.venv/` and install `requirements-dev.txt` into it when it changed,

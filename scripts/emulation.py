@@ -91,7 +91,10 @@ def dynamodb_like_aws() -> None:
       of seeding the 2022–2023 program's 15,000 counter items). Here a new
       item is checked once, whole, against the same limit.
 
-    Applied once per process; harmless to call again."""
+    Applied once per process; harmless to call again. The lock is
+    `DynamoDBBackend.like_aws_lock`: holding it, a reader of moto's own
+    objects (the local run's save, scripts/local_data.py) sees every table
+    between two calls, never in the middle of one."""
     import functools
 
     from moto.dynamodb.models import DynamoDBBackend
@@ -116,6 +119,7 @@ def dynamodb_like_aws() -> None:
     for name in _STREAM_READS:
         setattr(DynamoDBStreamsBackend, name, serialised(getattr(DynamoDBStreamsBackend, name)))
     DynamoDBStreamsBackend.get_records = _iterator_used_once(DynamoDBStreamsBackend.get_records)
+    DynamoDBBackend.like_aws_lock = lock
     DynamoDBBackend._like_aws = True
 
 

@@ -21,11 +21,14 @@ class StreamFeeder:
         self.streams = streams_client or boto3.client("dynamodbstreams")
         self.arn = None
         self.positions: dict[str, str] = {}  # shard id -> the last sequence number read
+        # shard id -> the last sequence number every handler is done with (the local run's save keeps
+        # the records after it, to hand them over again after a restart: scripts/local_data.py)
+        self.handled: dict[str, str] = {}
 
     def _stream_arn(self) -> str:
         arn = self.client.describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
         if arn != self.arn:  # a new table (tests recreate it): start over
-            self.arn, self.positions = arn, {}
+            self.arn, self.positions, self.handled = arn, {}, {}
         return arn
 
     def _iterator(self, arn: str, shard_id: str) -> str:
@@ -49,6 +52,10 @@ class StreamFeeder:
                 self.positions[shard_id] = page["Records"][-1]["dynamodb"]["SequenceNumber"]
                 iterator = page.get("NextShardIterator")
         return records
+
+    def mark_handled(self) -> None:
+        """Every record read so far is done with: handled, or given up and set aside."""
+        self.handled = dict(self.positions)
 
     def lambda_shaped(self, record: dict) -> dict:
         shaped = dict(record, eventSourceARN=self.arn)
@@ -105,6 +112,8 @@ def feed_forever(handlers: dict, table_name: str, interval: float = 1.0, stop=No
                     given_up.append(record)
             if given_up:
                 set_aside(name, given_up, max_attempts)
+        if not any(pending.values()):
+            feeder.mark_handled()
         time.sleep(interval)
 
 

@@ -15,10 +15,12 @@ The in-process moto of tests/conftest.py (its `emulation.apply` at import and th
 the served app gets none of them, only what a user's shell would give it.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -157,9 +159,13 @@ def served_app():
     url = f"http://{HOST}:{port}"
     SERVED["emulator"] = f"http://{HOST}:{moto_port}"
     os.makedirs(os.path.dirname(SERVE_LOG), exist_ok=True)
+    # A data directory of its own, new each time: the tests start from the demo and never read or write
+    # what a developer's `serve` keeps in .local-data/.
+    data_dir = tempfile.mkdtemp(prefix="sangkien-e2e-data-")
     with open(SERVE_LOG, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [sys.executable, "scripts/dev.py", "serve", "--port", str(port), "--moto-port", str(moto_port)],
+            [sys.executable, "scripts/dev.py", "serve", "--port", str(port), "--moto-port", str(moto_port),
+             "--data-dir", data_dir],
             # The award-list queue's messages wait 3 s before the local handler takes them (scripts/queue_feeder.py),
             # so a compile's progress page can be seen before the list.
             cwd=ROOT, env=user_environment() | {"LOCAL_QUEUE_DELAY_SECONDS": "3"}, stdin=subprocess.DEVNULL, stdout=log,
@@ -178,6 +184,7 @@ def served_app():
         yield url
     finally:
         stop(process)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="package")
