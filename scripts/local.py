@@ -154,6 +154,10 @@ def main(argv) -> int:
         # The schedules, as EventBridge would run them in AWS, but every minute (on the app's clock).
         threading.Thread(target=run_schedules_forever, daemon=True, name="schedules",
                          kwargs={"stop": stop_feeding}).start()
+        if not args.empty:
+            # The 2022–2023 program at national scale, in the counters (data/demo/history.json): written once,
+            # while the app already answers (half a minute or more on a busy machine); a restart finds it there.
+            threading.Thread(target=count_history, daemon=True, name="history").start()
         chalice = subprocess.Popen(
             [sys.executable, os.path.join(ROOT, "scripts", "chalice_local.py"), "local", "--stage", "local", "--host", HOST,
              "--port", str(args.port), "--autoreload" if args.reload else "--no-autoreload"], cwd=ROOT, env=os.environ.copy(),
@@ -189,6 +193,21 @@ def main(argv) -> int:
                 print(f"  saving the local data at the stop failed ({error!r}); the last save is kept", flush=True)
         emulator.stop()
         print("Stopped.", flush=True)
+
+
+def count_history() -> None:
+    """scripts/history_2022.seed(), saying what it did (nothing when the program is counted already)."""
+    from scripts import history_2022
+
+    try:
+        done = history_2022.seed()
+    except Exception as error:  # noqa: BLE001 - the app runs on without the past program; say so
+        print(f"  the 2022–2023 program could not be counted ({error!r}); the current edition is unaffected",
+              flush=True)
+        return
+    if done["written"]:
+        print(f"  the 2022–2023 program is counted: {done['entered_in_all']:,} initiatives in "
+              f"{done['seconds']} s (choose its phases on the dashboard)", flush=True)
 
 
 SCHEDULE_EVERY = 60  # seconds
