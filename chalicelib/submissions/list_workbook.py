@@ -80,11 +80,18 @@ def row_of(record, events, unit_names: dict, program, language: str) -> dict:
         "created_at": data["created_at"], "updated_at": data["updated_at"],
         "overdue_since": data.get("overdue_since"),
         "decisions": "\n".join(decisions(events, unit_names, chosen, language)),
-        "scores": {name: int(value) for name, value in (data.get("scores") or {}).items()},
+        "scores": {name: int(value) for name, value in _plain_map(data.get("scores")).items()},
         "benefit_vnd": data.get("benefit_vnd"),
         "confirmed_benefit_vnd": int(data["confirmed_benefit_vnd"])
         if data.get("confirmed_benefit_vnd") is not None else None,
     }
+
+
+def _plain_map(value) -> dict:
+    """A stored map (a PynamoDB MapAttribute, or already a dict) as a dict."""
+    if value is None:
+        return {}
+    return value.as_dict() if hasattr(value, "as_dict") else dict(value)
 
 
 def _share(value) -> str:
@@ -111,8 +118,7 @@ def decisions(events, unit_names: dict, chosen, language: str) -> list[str]:
         label = chosen.transitions[event.event].label
         line = f"{when(event.at)} – {label.get(language) or label.get('vi')} – " \
                f"{unit_names.get(event.actor_unit, event.actor_unit)}"
-        reason = (event.input or {}).get("reason") if isinstance(event.input, dict) else \
-            event.input.as_dict().get("reason")
+        reason = _plain_map(event.input).get("reason")
         found.append(f"{line}: {reason}" if reason else line)
     return found
 

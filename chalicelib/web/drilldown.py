@@ -112,14 +112,15 @@ def initiatives_list(page):
 
     unit_id = page.query("unit") or page.principal.unit_id
     params = {"phase": page.query("phase") or _current_phase_id(), **_asked_filters(page.query)}
-    if page.query("cursor"):
-        params["cursor"] = page.query("cursor")
+    for name in ("cursor", "limit"):
+        if page.query(name):
+            params[name] = page.query(name)
     answer = listing.initiatives_under(page.principal, unit_id, params)
     program, phase = catalog.phase(answer["phase"]["id"])
     unit = catalog.unit(unit_id)
     given = answer["filters"]
     chosen = definition.default()
-    here = dict(unit=unit.id, phase=phase.id, **given)
+    here = dict(unit=unit.id, phase=phase.id, **given, limit=page.query("limit"))
     return page.render(
         "initiatives_list.html", unit=unit, program=program, phase=phase, given=given, items=answer["items"],
         crumbs=breadcrumb(page, unit, phase), states=chosen.states, **links(phase),
