@@ -8,6 +8,10 @@ invocation (batch size 1): a failure is raised, so SQS delivers that message
 again (at least once, so the service acts only while the request is still
 compiling); the last attempt records `failed` instead. Locally the same
 handler is fed by scripts/queue_feeder.py.
+
+The same queue and handler carry the other long work: a drill-down list
+exported to Excel (issue 13; chalicelib/submissions/exports.py), told apart by
+its message (`export_id`), with the same at-least-once rules.
 """
 import logging
 import os
@@ -33,9 +37,19 @@ def delivery_of(record) -> int:
 
 
 def compile_from(record) -> str:
-    """One message: parse it and hand it to the service."""
-    from chalicelib.awards import queue, service
+    """One message: parse it and hand it to its service (an exported list's,
+    issue 13, or else an award list's compile)."""
+    import json
 
+    from chalicelib.awards import queue, service
+    from chalicelib.submissions import exports
+
+    try:
+        message = json.loads(record.body)
+    except ValueError:
+        message = None
+    if exports.is_message(message):
+        return exports.run_request(message, delivery_of(record))
     return service.run_request(queue.parse(record.body), delivery_of(record))
 
 

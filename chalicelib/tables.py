@@ -144,6 +144,55 @@ class OverdueBelowIndex(GlobalSecondaryIndex):
     escalated_sk = UnicodeAttribute(range_key=True, attr_name="os")  # <due, compact>#<id>
 
 
+# ---- the drill-down lists (issue 13, point 4): the initiatives under a unit, newest first
+
+# What a list's filters read (state, subject group, field, block, overdue since): all the
+# `under_*` indexes project, so a filter is a FilterExpression on the index and the page's
+# rows are then read whole (BatchGetItem). Nothing else, so a step of an initiative rewrites
+# its entries only when one of these changes (its state, at every transition).
+UNDER_ATTRIBUTES = ["status", "subject_group", "field", "block", "od"]
+
+
+class UnderNationalIndex(GlobalSecondaryIndex):
+    """Every initiative of a phase, nationwide, spread over UNDER_SHARDS
+    partitions (`<national>#<phase>#<shard>`) that a page merges: a peak of
+    1,000 new initiatives a second is more than one partition takes. Sorted
+    by when it was entered (`<entered, compact>#<id>`), read newest first."""
+    class Meta:
+        index_name = "under_0"
+        projection = IncludeProjection(UNDER_ATTRIBUTES)
+    under_0 = UnicodeAttribute(hash_key=True, attr_name="u0")
+    under_sk = UnicodeAttribute(range_key=True, attr_name="us")
+
+
+class UnderTopLevelIndex(GlobalSecondaryIndex):
+    """The initiatives under the unit at depth 1 of their path (a top-level unit), in a phase: `<unit>#<phase>`."""
+    class Meta:
+        index_name = "under_1"
+        projection = IncludeProjection(UNDER_ATTRIBUTES)
+    under_1 = UnicodeAttribute(hash_key=True, attr_name="u1")
+    under_sk = UnicodeAttribute(range_key=True, attr_name="us")
+
+
+class UnderDepth2Index(GlobalSecondaryIndex):
+    """The initiatives under the unit at depth 2 of their path (an upper-grassroots
+    union, or a grassroots union right under its top-level unit), in a phase."""
+    class Meta:
+        index_name = "under_2"
+        projection = IncludeProjection(UNDER_ATTRIBUTES)
+    under_2 = UnicodeAttribute(hash_key=True, attr_name="u2")
+    under_sk = UnicodeAttribute(range_key=True, attr_name="us")
+
+
+class UnderDepth3Index(GlobalSecondaryIndex):
+    """The initiatives of the unit at depth 3 of their path (a grassroots union under an upper-grassroots one)."""
+    class Meta:
+        index_name = "under_3"
+        projection = IncludeProjection(UNDER_ATTRIBUTES)
+    under_3 = UnicodeAttribute(hash_key=True, attr_name="u3")
+    under_sk = UnicodeAttribute(range_key=True, attr_name="us")
+
+
 class InitiativesItem(_Bound):
     """The initiatives table's key: every item there has `pk` and `sk`; a
     reviewer's claim on a queue item expires (`expires_at`, the table's TTL)."""
@@ -192,12 +241,22 @@ class SubmissionRecord(InitiativesItem):
     overdue_since = UnicodeAttribute(null=True, attr_name="od")
     escalated_to = UnicodeAttribute(null=True, attr_name="op")
     escalated_sk = UnicodeAttribute(null=True, attr_name="os")
+    # The drill-down lists (issue 13): the initiative under each unit of its path, by when it was entered.
+    under_0 = UnicodeAttribute(null=True, attr_name="u0")
+    under_1 = UnicodeAttribute(null=True, attr_name="u1")
+    under_2 = UnicodeAttribute(null=True, attr_name="u2")
+    under_3 = UnicodeAttribute(null=True, attr_name="u3")
+    under_sk = UnicodeAttribute(null=True, attr_name="us")
     by_submitter = BySubmitterIndex()
     queue = QueueIndex()
     queue_group = QueueGroupIndex()
     queue_field = QueueFieldIndex()
     alarms = AlarmIndex()
     overdue_below = OverdueBelowIndex()
+    under_national = UnderNationalIndex()
+    under_top_level = UnderTopLevelIndex()
+    under_depth_2 = UnderDepth2Index()
+    under_depth_3 = UnderDepth3Index()
 
 
 class HistoryEvent(InitiativesItem):
@@ -241,6 +300,24 @@ class QueueClaim(InitiativesItem):
 class TrackingCode(InitiativesItem):
     """Claims a tracking code so that no two initiatives share one: `CODE#<code>` / `CODE`."""
     submission_id = UnicodeAttribute()
+
+
+class ListExport(InitiativesItem):
+    """A request to export a drill-down list to Excel (issue 13, point 4):
+    `EXPORT#<id>` / `REQUEST`, written by the page that asks, worked on by the
+    queue's handler (progress, then the file's place in S3 or why it failed),
+    and gone by TTL (`expires_at`) with its file."""
+    requested_by = UnicodeAttribute()
+    requested_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    phase_id = UnicodeAttribute()
+    filters = UnicodeAttribute()  # the list's filters as JSON, exactly as the list validated them
+    token = UnicodeAttribute()
+    status = UnicodeAttribute()  # exporting | done | failed
+    done_rows = NumberAttribute(default=0)
+    file_key = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
 
 
 # ================================================================ reference (chalicelib.reference)

@@ -158,7 +158,8 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
                 "program_id": "sang-kien-2026-2027", "unit_id": unit, "block": "enterprise",
                 "title": f"Sáng kiến {n}", "problem": "-", "solution": "-", "results": "-", "applied_from": "2026-03-01",
                 "submitter_id": "worker-rang-dong", "created_at": at, "updated_at": at, "version": 1,
-                **attributes, **store.queue_keys(unit, state, attributes, at, sid)}
+                **attributes, **store.queue_keys(unit, state, attributes, at, sid),
+                **store.under_keys({"id": sid, "unit_path": unit_path, "phase_id": phase, "created_at": at})}
         if alarm_at:
             from chalicelib.workflow import deadlines, definition
 
@@ -171,7 +172,9 @@ def seed_waiting(count: int, unit_path: list, *, rare_every: int = 1000, state: 
         raw = {name: {"N": str(v)} if isinstance(v, int) else {"S": v} for name, v in item.items()}
         raw.update(unit_path={"L": [{"S": u} for u in unit_path]}, authors={"L": []})
         for name, stored in (("queue_pk", "qp"), ("queue_sk", "qs"), ("queue_group_pk", "qg"),
-                             ("queue_field_pk", "qf"), ("alarm_shard", "ap"), ("alarm_sk", "as")):
+                             ("queue_field_pk", "qf"), ("alarm_shard", "ap"), ("alarm_sk", "as"),
+                             ("under_0", "u0"), ("under_1", "u1"), ("under_2", "u2"), ("under_3", "u3"),
+                             ("under_sk", "us")):
             if name in raw:
                 raw[stored] = raw.pop(name)
         requests.append({"PutRequest": {"Item": raw}})

@@ -53,6 +53,7 @@ KEY_PREFIXES = {
     "CAND#": {"awards"}, "LIST#": {"awards"}, "GRASSROOTS#": {"awards"},
     "COLLECTIVE#": {"awards"}, "COMPILE#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
     "CLAIM#": {"submissions"},  # a reviewer's claim on a queue item (issue 12)
+    "EXPORT#": {"submissions"},  # an exported drill-down list (issue 13)
 }
 WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "UNITS": {"counters"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}

@@ -57,8 +57,8 @@ READS_HA_NOI = {"reviewer-ha-noi", "leader-ha-noi", "leader-national", "admin"}
 COMPILES_HA_NOI = {"leader-ha-noi", "leader-national"}
 APPROVES_HA_NOI = {"leader-ha-noi"}
 QUEUE_OF_FPT = {"reviewer-fpt"}
-LEADERS_AND_ADMINS = {"leader-ha-noi", "leader-thanh-hoa", "leader-national", "admin"}
 LEADERS = {"leader-ha-noi", "leader-thanh-hoa", "leader-national"}
+LEADS_OVER_HA_NOI = {"leader-ha-noi", "leader-national", "admin"}  # a dashboard of Hà Nội (drill-down, issue 13)
 
 # Routes where there is no object of anyone's to reach, and why.
 NO_OBJECT = {
@@ -334,10 +334,26 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
     page_attempts(("/app/queue/claims", "POST"), QUEUE_OF_FPT,
                   lambda u: pages.post("/app/queue/claims", {"release": a}, user=u),
                   denied=lambda r: page_denied(r) and fpt_still_holds(403))
-    # The dashboard and compiling show and act on the caller's own unit only: a foreign one cannot even be named;
-    # those who lead no unit are refused.
-    page_attempts(("/app/dashboard", "GET"), LEADERS_AND_ADMINS,
+    # A dashboard opens for any unit the caller may read (drill-down, issue 13), a foreign one never; those
+    # who lead no unit are refused. Compiling acts on the caller's own unit only: a foreign one cannot be named.
+    page_attempts(("/app/dashboard", "GET"), LEADS_OVER_HA_NOI,
                   lambda u: pages.get(f"/app/dashboard?phase={PHASE}&unit=ldld-ha-noi", user=u))
+    # ---- the initiatives behind a foreign subtree's figures, and their Excel export (issue 13)
+    api_attempts(("/stats/units/{unit_id}/initiatives", "GET"), READS_HA_NOI,
+                 lambda u: api.json("GET", f"/stats/units/ldld-ha-noi/initiatives?phase={PHASE}", user=u))
+    page_attempts(("/app/initiatives-list", "GET"), READS_HA_NOI,
+                  lambda u: pages.get(f"/app/initiatives-list?unit=ldld-ha-noi&phase={PHASE}", user=u))
+    page_attempts(("/app/initiatives-list/export", "POST"), READS_HA_NOI,
+                  lambda u: pages.post("/app/initiatives-list/export", {"unit": "ldld-ha-noi", "phase": PHASE},
+                                       user=u))
+    # (An export is its requester's alone: another reader of Hà Nội is refused it too.)
+    asked = pages.post("/app/initiatives-list/export", {"unit": "ldld-ha-noi", "phase": PHASE}, user="leader-ha-noi")
+    export = asked.headers["Location"].rsplit("/", 1)[1]
+    helpers.run_compiles(pages)
+    page_attempts(("/app/exports/{export_id}", "GET"), {"leader-ha-noi"},
+                  lambda u: pages.get(f"/app/exports/{export}", user=u))
+    page_attempts(("/app/exports/{export_id}/file", "GET"), {"leader-ha-noi"},
+                  lambda u: pages.get(f"/app/exports/{export}/file", user=u))
     page_attempts(("/app/award-lists", "POST"), LEADERS,
                   lambda u: pages.post("/app/award-lists", {"phase": PHASE, "unit_id": "ldld-ha-noi"}, user=u))
     page_attempts(("/app/award-lists/{list_id}", "GET"), READS_HA_NOI,

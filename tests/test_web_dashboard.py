@@ -4,6 +4,7 @@ through the API, the stream is delivered so the counters move, then the pages
 are read and posted as a signed-in browser would."""
 import os
 import re
+from html import unescape
 from datetime import date
 
 import boto3
@@ -68,9 +69,18 @@ def ranking(response, testid: str) -> list[tuple]:
     body = response.body.decode("utf-8")
     start = body.index(f'data-testid="{testid}"')
     table = body[start:body.index("</table>", start)]
-    rows = re.findall(r'<td class="num">(\d+)</td>\s*<th scope="row">([^<]+)</th>\s*<td class="num">([\d.,]+)</td>',
-                      table)
+    # (A unit's name opens its dashboard, its count the list behind it: issue 13, drill-down.)
+    rows = re.findall(r'<td class="num">(\d+)</td>\s*<th scope="row">(?:<a [^>]*>)?([^<]+)(?:</a>)?</th>\s*'
+                      r'<td class="num">(?:<a [^>]*>)?([\d.,]+)(?:</a>)?</td>', table)
     return [(int(rank), name, entered) for rank, name, entered in rows]
+
+
+def follow(response, testid: str) -> str:
+    """The address of the link with `data-testid` (without its #fragment)."""
+    body = response.body.decode("utf-8")
+    found = re.search(r'<a href="([^"]+)"[^>]*data-testid="%s"' % re.escape(testid), body)
+    assert found, f"no link {testid} on the page"
+    return unescape(found.group(1)).split("#")[0]
 
 
 def location(response) -> str:
@@ -162,7 +172,7 @@ def test_a_provincial_leader_sees_what_was_entered_against_the_target(pages, cou
     groups = section(response, "by-subject-group")
     assert "Cán bộ, viên chức, người lao động các đơn vị sự nghiệp 3 60 %" in groups
     # AND a provincial leader is not shown the nationwide ranking
-    assert 'data-testid="top-level-by-entered"' not in response.body.decode()
+    assert 'data-testid="top-level-ranking"' not in response.body.decode()
 
 
 def test_percent_of_target_and_large_counts_are_grouped_the_vietnamese_way(pages, counted):
@@ -180,19 +190,22 @@ def test_the_units_below_are_ranked_by_entered_and_by_share_of_target(pages, cou
     response = pages.get(f"/app/dashboard?phase={PHASE}", user="leader-ha-noi")
     # THEN by initiatives: Đông Anh (3), Cầu Giấy (2), then those with none, both third
     # (tied units share a rank), listed by name
-    assert ranking(response, "children-by-entered") == [
+    assert ranking(response, "children-ranking") == [
         (1, "Liên đoàn Lao động huyện Đông Anh", "3"),
         (2, "Liên đoàn Lao động quận Cầu Giấy", "2"),
         (3, "Công đoàn các Khu công nghiệp và chế xuất Hà Nội", "0"),
         (3, "Liên đoàn Lao động quận Hoàn Kiếm", "0"),
     ]
-    # AND by share of target, the three without a target share the second place
-    assert [row[0] for row in ranking(response, "children-by-percent")] == [1, 2, 2, 2]
-    # AND by share of target: only Cầu Giấy registered one (2 of 2.400); the others come last, by name
-    assert [row[1] for row in ranking(response, "children-by-percent")] == [
+    # AND the same table sorts by share of target through its column's heading (a link: no script needed)
+    by_percent = pages.get(follow(response, "children-ranking-sort-percent"), user="leader-ha-noi")
+    # THEN the three without a target share the second place
+    assert [row[0] for row in ranking(by_percent, "children-ranking")] == [1, 2, 2, 2]
+    # AND only Cầu Giấy registered one (2 of 2.400); the others come last, by name
+    assert [row[1] for row in ranking(by_percent, "children-ranking")] == [
         "Liên đoàn Lao động quận Cầu Giấy", "Công đoàn các Khu công nghiệp và chế xuất Hà Nội",
         "Liên đoàn Lao động huyện Đông Anh", "Liên đoàn Lao động quận Hoàn Kiếm"]
-    assert "2.400" in section(response, "children-by-percent")
+    assert "2.400" in section(by_percent, "children-ranking")
+    assert 'data-testid="children-ranking-sorted"' in section_html(by_percent, "children-ranking")
 
 
 def test_the_national_leader_sees_the_ranking_of_top_level_units(pages, counted):
@@ -202,14 +215,17 @@ def test_the_national_leader_sees_the_ranking_of_top_level_units(pages, counted)
     # AND the national unit, which registers no target, is measured against the program's for the phase
     assert section(response, "percent-of-target") == "0 % chỉ tiêu của chương trình cho giai đoạn: 400.000 sáng kiến"
     assert "Toàn đơn vị 6 400.000 0 %" in section(response, "progress")
-    top = ranking(response, "top-level-by-entered")
+    top = ranking(response, "top-level-ranking")
     assert top[:2] == [(1, "Liên đoàn Lao động Thành phố Hà Nội", "5"), (2, "Liên đoàn Lao động tỉnh Thanh Hóa", "1")]
     assert len(top) == 83
-    assert ranking(response, "top-level-by-percent")[:2] == top[:2]
+    # AND it is printed once (issue 13): one table, sorted by its column headings' links
+    assert response.body.decode().count('<table class="ranking') == 1
+    assert ranking(pages.get(follow(response, "top-level-ranking-sort-percent"), user="leader-national"),
+                   "top-level-ranking")[:2] == top[:2]
     # AND the national unit's children are those same units: they are not listed twice
-    assert 'data-testid="children-by-entered"' not in response.body.decode()
+    assert 'data-testid="children-ranking"' not in response.body.decode()
     # AND an admin sees it too
-    assert ranking(pages.get(f"/app/dashboard?phase={PHASE}", user="admin"), "top-level-by-entered")[:2] == top[:2]
+    assert ranking(pages.get(f"/app/dashboard?phase={PHASE}", user="admin"), "top-level-ranking")[:2] == top[:2]
 
 
 def test_another_phase_is_chosen_from_the_list(pages, counted):

@@ -124,6 +124,32 @@ def queue_keys(unit_id: str | None, state: str, attributes: dict, entered_at: st
             "queue_field_pk": f"{unit_id}#{attributes['field']}"}
 
 
+UNDER_SHARDS = 8  # the nationwide list's partitions per phase (the `under_0` index), merged when read
+UNDER_DEPTHS = 4  # national, top-level, upper-grassroots, grassroots: the deepest path the tree allows
+
+
+def under_partition(unit_id: str, phase_id: str, shard: int | None = None) -> str:
+    """A drill-down list's partition: `<unit>#<phase>`, and `#<shard>` for the national unit's."""
+    return f"{unit_id}#{phase_id}" + (f"#{shard}" if shard is not None else "")
+
+
+def under_keys(attributes: dict) -> dict:
+    """The keys that list an initiative under every unit of its path (issue 13,
+    the drill-down lists): `under_<depth>` = the unit at that depth of
+    `unit_path` and the phase (the national unit's spread over UNDER_SHARDS
+    by id), and one sort key for all four, when it was entered
+    (`<created_at, compact>#<id>`). Set once, when the initiative is entered:
+    its unit, phase and entry time never change, so no later step moves them."""
+    import zlib
+
+    sub_id, path, phase_id = attributes["id"], attributes["unit_path"], attributes["phase_id"]
+    keys = {"under_0": under_partition(path[0], phase_id, zlib.crc32(sub_id.encode()) % UNDER_SHARDS),
+            "under_sk": f"{compact_time(attributes['created_at'])}#{sub_id}"}
+    for depth, unit_id in enumerate(path[1:UNDER_DEPTHS], start=1):
+        keys[f"under_{depth}"] = under_partition(unit_id, phase_id)
+    return keys
+
+
 ALARM_SHARDS = 8  # the alarms index's partitions: a peak of 1,000 new initiatives a second spread over 8
 
 
@@ -238,6 +264,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
         record = SubmissionRecord(
             pk=key(sub_id), sk="META",
             **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
+            **under_keys(attributes),
             **{k: v for k, v in deadline_keys(sub_id, first_alarm).items() if v is not None},
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
@@ -587,6 +614,139 @@ def offset_of(cursor: str, unit_id: str, view: str) -> int:
     key = decode_cursor(cursor, lambda key: set(key) == {"queue", "view", "offset"} and key["queue"] == unit_id
                         and key["view"] == view and key["offset"].isdigit() and len(key["offset"]) <= 5)
     return int(key["offset"]["S"])
+
+
+# ------------------------------------------------------------ the drill-down lists (issue 13)
+
+# Query calls one page of a list may make (each lane, national shards included,
+# gets its share and at least one): with a filter that few initiatives match, the
+# page is shorter past it and its cursor continues from where the reading stopped.
+UNDER_READS = 16
+# Index entries a filtered Query asks for at a time (~130 bytes each: ~5 RCU a call).
+UNDER_FILTERED_PAGE = 300
+
+
+@dataclass(frozen=True)
+class UnderFilters:
+    """What a drill-down list keeps of the initiatives under a unit in a phase:
+    states (any of them; empty: every state), a subject group, a field, a
+    block, only the overdue, and when they were entered (clock.timestamps:
+    `entered_from` inclusive, `entered_before` exclusive)."""
+    states: tuple = ()
+    subject_group: str | None = None
+    field: str | None = None
+    block: str | None = None
+    overdue: bool = False
+    entered_from: str | None = None
+    entered_before: str | None = None
+
+    def condition(self):
+        """The FilterExpression of these filters on the `under_*` indexes' projection (None: none)."""
+        from chalicelib.tables import SubmissionRecord as record
+
+        parts = []
+        if self.states:
+            parts.append(record.status.is_in(*self.states))
+        for attribute, value in ((record.subject_group, self.subject_group), (record.field, self.field),
+                                 (record.block, self.block)):
+            if value:
+                parts.append(attribute == value)
+        if self.overdue:
+            parts.append(record.overdue_since.exists())
+        condition = None
+        for part in parts:
+            condition = part if condition is None else condition & part
+        return condition
+
+
+def under_page(unit_path, phase_id: str, filters: UnderFilters, limit: int, cursor: str | None):
+    """One page of the initiatives under the unit `unit_path` ends with (the
+    unit itself and every unit below it) in phase `phase_id`, newest first:
+    (stored initiatives, cursor of the next page or None).
+
+    The unit's depth on the path names the index (`under_<depth>`), the unit
+    and phase its partition (the national unit's UNDER_SHARDS partitions,
+    merged), the entry period a key range. The other filters are a
+    FilterExpression on what the index projects, read on until the page is
+    full, the partitions end or UNDER_READS Query calls were made (then the
+    page is short and its cursor honest: it continues after what was read).
+    The page's rows are then read whole: ONE BatchGetItem. Never a Scan."""
+    from chalicelib.tables import SubmissionRecord, decode_cursor, encode_cursor
+
+    unit_id, depth = unit_path[-1], len(unit_path) - 1
+    if depth >= UNDER_DEPTHS:
+        raise ValueError(f"no drill-down index for a unit at depth {depth}")
+    partition = under_partition(unit_id, phase_id)
+    before = None
+    if cursor:
+        before = decode_cursor(cursor, lambda key: set(key) == {"under", "before"} and key["under"] == partition)[
+            "before"]["S"]
+    index = {0: SubmissionRecord.under_national, 1: SubmissionRecord.under_top_level,
+             2: SubmissionRecord.under_depth_2, 3: SubmissionRecord.under_depth_3}[depth]
+    lanes = [under_partition(unit_id, phase_id, shard) for shard in range(UNDER_SHARDS)] if depth == 0 \
+        else [partition]
+    low = compact_time(filters.entered_from) if filters.entered_from else None
+    # Every key is `<time>#<id>`: below the bare `<time>` of the end is before it.
+    high = compact_time(filters.entered_before) if filters.entered_before else None
+    if before is not None:
+        high = before if high is None else min(high, before)
+    condition = filters.condition()
+    page_size = max(limit + 1, UNDER_FILTERED_PAGE) if condition is not None else limit + 1
+    share = max(1, UNDER_READS // len(lanes))
+    found, frontiers = [], []
+    for lane in lanes:
+        newest = sorted((row.under_sk for row in found), reverse=True)
+        floor = newest[limit] if len(newest) > limit else None  # the page has enough newer than it
+        rows, frontier = _read_under(index, lane, low if floor is None or (low and low > floor) else floor, high,
+                                     before, limit + 1, page_size, condition, share)
+        found += rows
+        if frontier is not None:
+            frontiers.append(frontier)
+    found.sort(key=lambda row: row.under_sk, reverse=True)
+    safe = max(frontiers) if frontiers else None  # below it, a partition was not read
+    ready = [row for row in found if safe is None or row.under_sk >= safe]
+    page = ready[:limit]
+    if len(ready) > limit or (len(page) == limit and frontiers):
+        next_before = page[-1].under_sk
+    elif frontiers:
+        next_before = safe  # everything newer than it is on this page
+    else:
+        next_before = None
+    whole = get_many(row.pk.removeprefix("SUB#") for row in page)
+    items = [whole[row.pk.removeprefix("SUB#")] for row in page if row.pk.removeprefix("SUB#") in whole]
+    return items, encode_cursor({"under": {"S": partition}, "before": {"S": next_before}}) if next_before else None
+
+
+def _read_under(index, partition: str, low, high, before, want: int, page_size: int, condition, calls: int):
+    """The entries of one `under_*` partition from `high` down to `low` (both
+    inclusive; `before` itself left out), newest first: up to `want` that
+    pass `condition`, in at most `calls` Queries. Returns (rows, frontier):
+    frontier is the last sort key read when the range was not read to its
+    end (everything newer than it was read), else None."""
+    from chalicelib.tables import SubmissionRecord
+
+    sort = SubmissionRecord.under_sk
+    if low is not None and high is not None:
+        if low > high:
+            return [], None
+        range_condition = sort.between(low, high)
+    elif low is not None:
+        range_condition = sort >= low
+    elif high is not None:
+        range_condition = sort <= high
+    else:
+        range_condition = None
+    rows, start = [], None
+    for _ in range(calls):
+        pages = index.query(partition, range_key_condition=range_condition, filter_condition=condition,
+                            scan_index_forward=False, page_size=page_size, last_evaluated_key=start).page_iter
+        answer = next(pages)
+        rows += [row for row in (index._model.from_raw_data(raw) for raw in answer.get("Items", []))
+                 if row.under_sk != before]
+        start = answer.get("LastEvaluatedKey")
+        if not start or len(rows) >= want:
+            break
+    return rows, (start["us"]["S"] if start else None)
 
 
 # ------------------------------------------------------------ claims ("I'm handling this")

@@ -1,6 +1,8 @@
 """A leader's dashboard: progress against target, rankings, award lists.
 
-GET  /app/dashboard?phase=                  the caller's unit in one phase (leaders, admins)
+GET  /app/dashboard?phase=&unit=&sort=      a unit in one phase (leaders, admins): the caller's own, or
+                                            (drill-down, issue 13) any unit under it; sort= orders the
+                                            ranking (initiatives, percent, authors; web/drilldown.py)
 POST /app/award-lists                       ask for the caller's unit's list for a phase (compiled off the request path)
 GET  /app/award-lists/{list_id}             one version of a list (the award emails link here), or, while it
                                             is compiled, a progress bar (a small script polls .../progress;
@@ -41,7 +43,7 @@ from chalice import Blueprint
 
 from chalicelib import clock
 from chalicelib.awards import access
-from chalicelib.errors import Forbidden, NotFound, Problem
+from chalicelib.errors import NotFound, Problem
 from chalicelib.web import charts
 from chalicelib.web.pages import FORM_TYPE, PREFIX, page_view, redirect, url
 
@@ -65,13 +67,12 @@ def dashboard(page):
     from chalicelib.counters import stats
     from chalicelib.levels import Level
     from chalicelib.reference import catalog
+    from chalicelib.web import drilldown
     from chalicelib.workflow import definition
 
     programs = catalog.programs()
     program, phase = _chosen_phase(programs, page.query("phase"))
-    unit = catalog.unit(page.principal.unit_id)
-    if unit is None:
-        raise Forbidden()
+    unit = drilldown.viewed_unit(page)  # unit= (issue 13, drill-down), else the caller's own
     figures = stats.unit_stats(page.principal, unit.id, {"phase": phase.id})
     trend = _trend(page, unit, phase)
     in_all = stats.program_totals(page.principal, unit.id, program.id) if len(program.phases) > 1 else None
@@ -90,17 +91,20 @@ def dashboard(page):
     # Recognised: every state the definition counts as recognised (not one state's name).
     recognized = sum(n for state, n in mine["by_state"].items()
                      if state in definition.default().states_where("recognized"))
+    children = None if national else _children_ranking(figures["children"])
     return page.render(
         "dashboard.html", programs=programs, program=program, phase=phase, unit=unit, figures=mine,
+        crumbs=drilldown.breadcrumb(page, unit, phase), **drilldown.links(phase),
+        top_ranked=drilldown.ranked(page, top_level), children_ranked=drilldown.ranked(page, children),
         recognized=recognized,
         elapsed=elapsed, overall=overall, program_target=program_target, blocks=_blocks(page, mine, elapsed),
         states=_state_bars(page, mine), groups=_group_bars(page, program, mine),
-        children=None if national else _children_ranking(figures["children"]), top_level=top_level,
+        children=children, top_level=top_level,
         clock=_clock(page, figures),
         grassroots=grassroots,
         award_list=latest, names=service.names(latest) if latest else {}, kinds=KINDS,
         compiling=request if request is not None and request.status == store.COMPILING else None,
-        may_compile=page.has_role("leader"),
+        may_compile=page.has_role("leader") and unit.id == page.principal.unit_id,
         may_approve=latest is not None and latest.status == store.DRAFT and access.may_approve(page.principal, unit),
         trend=charts.trend(trend), recent_days=list(reversed(trend[-14:])), in_all=in_all, honours=honours,
         notices=_notices(page))
@@ -166,9 +170,9 @@ def _honours(page, program, phase) -> dict | None:
 
 
 def _blocks(page, figures: dict, elapsed: float) -> list:
-    """(block name, progress) for each block, enterprise then administrative."""
+    """(block name, progress, block) for each block, enterprise then administrative."""
     return [(page.t(f"web.dashboard.block.{block}"),
-             charts.progress(reached["entered"], reached["target"], reached["percent"], elapsed))
+             charts.progress(reached["entered"], reached["target"], reached["percent"], elapsed), block)
             for block, reached in figures["reached"]["by_block"].items()]
 
 
@@ -191,7 +195,8 @@ def _group_bars(page, program, figures: dict) -> list:
 def _children_ranking(children: list) -> dict | None:
     """The direct children ranked as GET /stats/rankings ranks units (same
     ranking function: tied units share a rank, listed by name): by
-    initiatives entered and by share of target reached."""
+    initiatives entered, by share of target reached and by authors (one
+    table, sorted as the reader asks: web/drilldown.py `ranked`)."""
     from chalicelib.counters import core
 
     if not children:
@@ -203,7 +208,8 @@ def _children_ranking(children: list) -> dict | None:
         return row["unit"]["name"]
 
     return {"by_initiatives": core.ranking(rows, lambda r: r["entered"], name),
-            "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name)}
+            "by_percent_of_target": core.ranking(rows, lambda r: core.share(r["entered"], r["target"]), name),
+            "by_authors": core.ranking(rows, lambda r: r["authors"], name)}
 
 
 # ------------------------------------------------------------------ the review clock (issue 12, point 6)
@@ -273,9 +279,10 @@ def _grassroots_ranking(page, unit, phase) -> dict | None:
     for name, (parameter, _) in stats.RANKINGS.items():
         others = {k: v for k, v in cursors.items() if k != parameter}
         links[name] = {
-            "next": url(PREFIX + "/dashboard", phase=phase.id, **others, **{parameter: ranking["next"][name]})
+            "next": url(PREFIX + "/dashboard", unit=unit.id, phase=phase.id, **others,
+                        **{parameter: ranking["next"][name]})
             + "#h-grassroots" if ranking["next"][name] else None,
-            "first": url(PREFIX + "/dashboard", phase=phase.id, **others) + "#h-grassroots"
+            "first": url(PREFIX + "/dashboard", unit=unit.id, phase=phase.id, **others) + "#h-grassroots"
             if cursors.get(parameter) else None}
     return {"ranking": ranking, "links": links}
 
