@@ -144,6 +144,34 @@ class OverdueBelowIndex(GlobalSecondaryIndex):
     escalated_sk = UnicodeAttribute(range_key=True, attr_name="os")  # <due, compact>#<id>
 
 
+# What a showcase row shows (title, unit, field, benefit, when recognised) and what its
+# search reads (`wt`, the folded text): nothing of the authors, so the public
+# index holds no contact detail, not even a name.
+SHOWCASE_ATTRIBUTES = ["id", "title", "unit_id", "field", "benefit_vnd", "confirmed_benefit_vnd", "recognized_at",
+                       "wt"]
+
+
+class ShowcaseIndex(GlobalSecondaryIndex):
+    """The public showcase of one program (issue 13): its recognised
+    initiatives whose authors agreed to publish them, newest recognition
+    first. Sparse: only those carry `wp` (submissions.store.showcase_keys)."""
+    class Meta:
+        index_name = "showcase"
+        projection = IncludeProjection(SHOWCASE_ATTRIBUTES)
+    showcase_pk = UnicodeAttribute(hash_key=True, attr_name="wp")  # <program id>
+    showcase_sk = UnicodeAttribute(range_key=True, attr_name="ws")  # <recognised at, compact>#<id>
+
+
+class ShowcaseUnitIndex(GlobalSecondaryIndex):
+    """The same showcase within one top-level unit (the filter "unit", as a
+    key): same sort key and projection; as sparse."""
+    class Meta:
+        index_name = "showcase_unit"
+        projection = IncludeProjection(SHOWCASE_ATTRIBUTES)
+    showcase_unit_pk = UnicodeAttribute(hash_key=True, attr_name="wu")  # <program id>#<top-level unit id>
+    showcase_sk = UnicodeAttribute(range_key=True, attr_name="ws")
+
+
 class InitiativesItem(_Bound):
     """The initiatives table's key: every item there has `pk` and `sk`; a
     reviewer's claim on a queue item expires (`expires_at`, the table's TTL)."""
@@ -192,12 +220,22 @@ class SubmissionRecord(InitiativesItem):
     overdue_since = UnicodeAttribute(null=True, attr_name="od")
     escalated_to = UnicodeAttribute(null=True, attr_name="op")
     escalated_sk = UnicodeAttribute(null=True, attr_name="os")
+    # The public showcase (issue 13): the authors' consent, when it was recognised, and the
+    # sparse showcase keys with the folded text its search reads (only while both hold).
+    publish_consent = BooleanAttribute(null=True)
+    recognized_at = UnicodeAttribute(null=True)
+    showcase_pk = UnicodeAttribute(null=True, attr_name="wp")
+    showcase_unit_pk = UnicodeAttribute(null=True, attr_name="wu")
+    showcase_sk = UnicodeAttribute(null=True, attr_name="ws")
+    showcase_text = UnicodeAttribute(null=True, attr_name="wt")
     by_submitter = BySubmitterIndex()
     queue = QueueIndex()
     queue_group = QueueGroupIndex()
     queue_field = QueueFieldIndex()
     alarms = AlarmIndex()
     overdue_below = OverdueBelowIndex()
+    showcase = ShowcaseIndex()
+    showcase_unit = ShowcaseUnitIndex()
 
 
 class HistoryEvent(InitiativesItem):
