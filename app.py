@@ -3,7 +3,7 @@ from chalice import Chalice
 
 from chalicelib import queues, schedules, settings, streams
 from chalicelib.api import awards, health, http, me, reference, review, stats, submissions
-from chalicelib.web import assets, dashboard, deadlines, drilldown, fallback, invitations, signin, worker
+from chalicelib.web import assets, dashboard, deadlines, drilldown, fallback, invitations, showcase, signin, worker
 from chalicelib.web import review as review_pages
 
 app = Chalice(app_name="sangkien")
@@ -29,6 +29,7 @@ app.register_blueprint(review_pages.bp)
 app.register_blueprint(dashboard.bp)
 app.register_blueprint(deadlines.bp)
 app.register_blueprint(drilldown.bp)
+app.register_blueprint(showcase.bp)
 
 # Every URL no route above takes: a 404 in our shape, never API Gateway's own 403.
 app.register_blueprint(fallback.bp)

@@ -193,6 +193,34 @@ class UnderDepth3Index(GlobalSecondaryIndex):
     under_sk = UnicodeAttribute(range_key=True, attr_name="us")
 
 
+# What a showcase row shows (title, unit, field, benefit, when recognised) and what its
+# search reads (`wt`, the folded text): nothing of the authors, so the public
+# index holds no contact detail, not even a name.
+SHOWCASE_ATTRIBUTES = ["id", "title", "unit_id", "field", "benefit_vnd", "confirmed_benefit_vnd", "recognized_at",
+                       "wt"]
+
+
+class ShowcaseIndex(GlobalSecondaryIndex):
+    """The public showcase of one program (issue 13): its recognised
+    initiatives whose authors agreed to publish them, newest recognition
+    first. Sparse: only those carry `wp` (submissions.store.showcase_keys)."""
+    class Meta:
+        index_name = "showcase"
+        projection = IncludeProjection(SHOWCASE_ATTRIBUTES)
+    showcase_pk = UnicodeAttribute(hash_key=True, attr_name="wp")  # <program id>
+    showcase_sk = UnicodeAttribute(range_key=True, attr_name="ws")  # <recognised at, compact>#<id>
+
+
+class ShowcaseUnitIndex(GlobalSecondaryIndex):
+    """The same showcase within one top-level unit (the filter "unit", as a
+    key): same sort key and projection; as sparse."""
+    class Meta:
+        index_name = "showcase_unit"
+        projection = IncludeProjection(SHOWCASE_ATTRIBUTES)
+    showcase_unit_pk = UnicodeAttribute(hash_key=True, attr_name="wu")  # <program id>#<top-level unit id>
+    showcase_sk = UnicodeAttribute(range_key=True, attr_name="ws")
+
+
 class InitiativesItem(_Bound):
     """The initiatives table's key: every item there has `pk` and `sk`; a
     reviewer's claim on a queue item expires (`expires_at`, the table's TTL)."""
@@ -247,6 +275,14 @@ class SubmissionRecord(InitiativesItem):
     under_2 = UnicodeAttribute(null=True, attr_name="u2")
     under_3 = UnicodeAttribute(null=True, attr_name="u3")
     under_sk = UnicodeAttribute(null=True, attr_name="us")
+    # The public showcase (issue 13): the authors' consent, when it was recognised, and the
+    # sparse showcase keys with the folded text its search reads (only while both hold).
+    publish_consent = BooleanAttribute(null=True)
+    recognized_at = UnicodeAttribute(null=True)
+    showcase_pk = UnicodeAttribute(null=True, attr_name="wp")
+    showcase_unit_pk = UnicodeAttribute(null=True, attr_name="wu")
+    showcase_sk = UnicodeAttribute(null=True, attr_name="ws")
+    showcase_text = UnicodeAttribute(null=True, attr_name="wt")
     by_submitter = BySubmitterIndex()
     queue = QueueIndex()
     queue_group = QueueGroupIndex()
@@ -257,6 +293,8 @@ class SubmissionRecord(InitiativesItem):
     under_top_level = UnderTopLevelIndex()
     under_depth_2 = UnderDepth2Index()
     under_depth_3 = UnderDepth3Index()
+    showcase = ShowcaseIndex()
+    showcase_unit = ShowcaseUnitIndex()
 
 
 class HistoryEvent(InitiativesItem):

@@ -868,6 +868,68 @@ def deadline_initiatives() -> list:
     return found
 
 
+# The public showcase (issue 13): recognised initiatives, most of whose authors agreed to publish
+# them (`publish_consent`), one that did not (it must stay off the showcase), at Rạng Đông (Công đoàn
+# Công Thương) and Sở Y tế Thanh Hóa (LĐLĐ Thanh Hóa), so the showcase has stories to search and filter by unit.
+# (title, problem, solution, results, where, field, group, authors, estimated and confirmed benefit, consent)
+SHOWCASE_CASES = [
+    ("Cải tiến khuôn ép đuôi đèn LED giảm phế phẩm", "Khuôn ép cũ làm hỏng 3% đuôi đèn, phải dừng máy chỉnh giữa ca.",
+     "Thiết kế lại rãnh thoát khí của khuôn và thêm cảm biến nhiệt độ khuôn báo trước khi quá nhiệt.",
+     "Tỷ lệ hỏng giảm còn 0,5%; máy không phải dừng giữa ca; mỗi năm bớt gần 2 triệu đuôi đèn hỏng.",
+     "Phân xưởng Đèn LED 2", "productivity", "enterprise-workers", ("Nguyễn Văn An", "Trần Thị Bình"),
+     1_500_000_000, 1_200_000_000, True),
+    ("Thu hồi nhiệt khí thải lò nung thủy tinh để sấy cát", "Khí thải lò nung ra trời còn trên 300 độ C.",
+     "Lắp bộ trao đổi nhiệt ống chùm, dẫn khí nóng sấy cát và vôi trước khi nấu thủy tinh.",
+     "Giảm 9% khí đốt của lò; cát khô đều, thủy tinh ít bọt hơn.", "Phân xưởng Thủy tinh",
+     "energy-environment", "works-and-technical", ("Đoàn Văn Đức", "Nguyễn Thị Thu", "Hoàng Minh Tuấn"),
+     2_400_000_000, 2_150_000_000, True),
+    ("Máy cắt ống thủy tinh có dao quay và nước làm mát", "Cắt ống thủy tinh bằng tay, ống vỡ và công nhân bị đứt tay.",
+     "Chế tạo máy cắt có dao quay, kẹp ống tự định tâm và vòi nước làm mát.",
+     "Tỷ lệ vỡ từ 4% còn dưới 1%; một năm không còn tai nạn đứt tay.", "Tổ Cơ điện", "occupational-safety",
+     "works-and-technical", ("Bùi Quang Huy",), 320_000_000, 280_000_000, True),
+    ("Sổ giao ca điện tử có ảnh chụp sự cố", "Sổ giao ca viết tay, ca sau đọc không rõ, sự cố bị bỏ sót.",
+     "Giao ca trên máy tính bảng đặt tại phân xưởng, mỗi sự cố có ảnh chụp và người nhận xử lý.",
+     "Sự cố được xử lý tiếp ngay đầu ca; thời gian dừng máy giảm 15%.", "Phân xưởng Phích nước",
+     "digital-transformation", "enterprise-workers", ("Vũ Thị Hà",), 150_000_000, 120_000_000, False),
+    ("Phần mềm đối soát hóa đơn điện tử với sổ kế toán", "Kế toán đối chiếu tay từng hóa đơn, mất hai ngày mỗi tháng.",
+     "Công cụ đọc hóa đơn điện tử, so khớp với sổ kế toán theo mã số thuế, số tiền và ngày.",
+     "Đối soát còn hai giờ mỗi tháng; hóa đơn lệch được liệt kê để xử lý ngay.", "Phòng Tài chính – Kế toán",
+     "digital-transformation", "public-service", ("Lê Thị Hằng", "Trịnh Thị Mai"),
+     180_000_000, 180_000_000, True),
+    ("Chatbot trả lời câu hỏi về chế độ cho đoàn viên", "Văn phòng trả lời cùng một câu hỏi hàng chục lần mỗi ngày.",
+     "Chatbot trên Zalo của công đoàn trả lời các câu hỏi thường gặp về lương, phép, bảo hiểm.",
+     "Bảy phần mười câu hỏi được trả lời tự động; đoàn viên hỏi được cả ngoài giờ.", "Văn phòng công đoàn",
+     "union-work", "public-service", ("Lê Văn Thắng",), 95_000_000, 90_000_000, True),
+]
+SHOWCASE_DESKS = {"cdcs-rang-dong": ("worker-rang-dong", "reviewer-rang-dong", "reviewer-cong-thuong"),
+                  "cdcs-so-y-te-thanh-hoa": ("worker-so-y-te", "reviewer-so-y-te", "reviewer-vien-chuc-thanh-hoa")}
+
+
+def showcase_initiatives() -> list:
+    """Recognised initiatives for the public showcase (SHOWCASE_CASES), entered
+    and taken through validate, start_review and recognize weeks ago."""
+    found = []
+    for n, (title, problem, solution, results, where, field, group, names, benefit, confirmed, consent) in enumerate(
+            SHOWCASE_CASES):
+        unit = "cdcs-rang-dong" if n < 4 else "cdcs-so-y-te-thanh-hoa"
+        worker, grassroots, upper = SHOWCASE_DESKS[unit]
+        shares = [100 // len(names)] * len(names)
+        shares[0] += 100 - sum(shares)
+        found.append({
+            "submitted_by": worker, "idempotency_key": f"demo-showcase-{n}", "received_days_ago": 60 - 5 * n,
+            "steps": [{"event": "validate", "by": grassroots, "days_ago": 50 - 5 * n},
+                      {"event": "start_review", "by": upper, "days_ago": 40 - 5 * n},
+                      {"event": "recognize", "by": upper, "days_ago": 30 - 5 * n,
+                       "input": {"scores": {"novelty": 8, "applicability": 9, "effectiveness": 8 + n % 2},
+                                 "confirmed_benefit_vnd": confirmed}}],
+            "body": {"title": title, "unit_id": unit, "subject_group": group, "field": field, "problem": problem,
+                     "solution": solution, "results": results, "applied_where": where,
+                     "applied_from": f"2026-0{1 + n}-15", "benefit_vnd": benefit,
+                     **({"publish_consent": True} if consent else {}),
+                     "authors": [{"full_name": name, "share_percent": share} for name, share in zip(names, shares)]}})
+    return found
+
+
 def write_json(path, document):
     """Write one file: UTF-8, NFC, indent 1, trailing newline."""
     text = json.dumps(_nfc(document), ensure_ascii=False, indent=1) + "\n"
@@ -885,7 +947,8 @@ def main():
     write_json(out / "targets.json", {"targets": build_targets(units)})
     write_json(out / "users.json", {"users": build_users()})
     write_json(out / "initiatives.json", {"initiatives": DEMO_INITIATIVES + deadline_initiatives()
-                                                        + province_initiatives(units) + rang_dong_initiatives()})
+                                                        + province_initiatives(units) + rang_dong_initiatives()
+                                                        + showcase_initiatives()})
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ PUBLIC_ROUTES = {("/health", "GET"), ("/dev/users", "GET"), ("/dev/token", "POST
                  ("/dev/schedules/{name}", "POST"),
                  # pages: the front door, signing in and out, the language switch, CSS and JS
                  ("/", "GET"), ("/app/sign-in", "GET"), ("/app/sign-in", "POST"), ("/app/auth/callback", "GET"),
-                 ("/app/sign-out", "POST"), ("/app/language", "GET"), ("/app/static/{name}", "GET")}
+                 ("/app/sign-out", "POST"), ("/app/language", "GET"), ("/app/static/{name}", "GET"),
+                 # the public showcase and the unions' posters (issue 13): what they show is public by consent
+                 ("/app/showcase", "GET"), ("/app/showcase/{submission_id}", "GET"), ("/app/posters/{unit_id}", "GET")}
 # The answer to every unknown URL (chalicelib/web/fallback.py): a 404, for anyone.
 PUBLIC_ROUTES |= {("/{proxy+}", method) for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 

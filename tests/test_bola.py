@@ -72,6 +72,11 @@ NO_OBJECT = {
     ("/app/static/{name}", "GET"): "public files of the app",
     ("/app/units", "GET"): "the public catalogue of units (search)",
     ("/app/submit", "GET"): "an empty form for the caller's own new initiative",
+    ("/app/showcase", "GET"): "public: recognised initiatives whose authors agreed to publish them, and nothing else "
+                              "of them (tests/test_showcase.py); a cursor names only the showcase's own partition",
+    ("/app/posters", "GET"): "finds any grassroots union's public poster (the public catalogue of units)",
+    ("/app/posters/{unit_id}", "GET"): "public: a grassroots union's poster (its name, its support team's public "
+                                       "phone, the form's QR code)",
     ("/health", "GET"): "public health check",
     ("/programs/current", "GET"): "the public program and phases",
     ("/units", "GET"): "the public catalogue of units (search)",
@@ -286,6 +291,14 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
     # ---- the same on the pages
     page_attempts(("/app/initiatives/{submission_id}", "GET"), READ_A,
                   lambda u: pages.get(f"/app/initiatives/{a}", user=u))
+    # The public showcase's page of an initiative that is not published (pending, no consent): nobody's.
+    page_attempts(("/app/showcase/{submission_id}", "GET"), set(),
+                  lambda u: pages.get(f"/app/showcase/{a}", user=u))
+    # The consent to publish: its authors' only (the submitter, the accepted co-author).
+    api_attempts(("/submissions/{submission_id}/publication", "PUT"), EDIT_C,
+                 lambda u: api.json("PUT", f"/submissions/{a}/publication", {"publish_consent": True}, user=u))
+    page_attempts(("/app/initiatives/{submission_id}/publication", "POST"), EDIT_C,
+                  lambda u: pages.post(f"/app/initiatives/{a}/publication", {"publish_consent": "on"}, user=u))
     page_attempts(("/app/initiatives/{submission_id}/sent", "GET"), READ_A,
                   lambda u: pages.get(f"/app/initiatives/{a}/sent", user=u))
     page_attempts(("/app/initiatives/{submission_id}/receipt", "GET"), READ_A,

@@ -1,5 +1,6 @@
 """Initiatives: POST /submissions, GET /submissions/{id}, GET /me/submissions, and a named
-member's invitation to co-author: GET and POST /submissions/{id}/invitation."""
+member's invitation to co-author: GET and POST /submissions/{id}/invitation; the authors' consent to
+publish it on the showcase: PUT /submissions/{id}/publication."""
 from chalice import Blueprint
 
 from chalicelib.api.http import api_view, json_body, json_response, query_params
@@ -53,3 +54,12 @@ def answer_invitation(caller, submission_id):
     from chalicelib.submissions import service
 
     return json_response(200, service.answer_invitation(submission_id, caller, json_body(bp.current_request)))
+
+
+@bp.route("/submissions/{submission_id}/publication", methods=["PUT"], content_types=["application/json"])
+@api_view(bp)
+def change_publication(caller, submission_id):
+    """An author gives or withdraws the consent to publish it on the public showcase (issue 13)."""
+    from chalicelib.submissions import showcase
+
+    return json_response(200, showcase.set_consent(submission_id, caller, json_body(bp.current_request)))

@@ -136,7 +136,8 @@ def unit_key(unit_id: str) -> str:
 
 def _unit(record) -> Unit:
     return Unit(id=record.id, name=record.name, kind=record.kind, parent_id=record.parent_id,
-                block=record.block, path=tuple(record.path), ancestor_names=tuple(record.ancestor_names))
+                block=record.block, path=tuple(record.path), ancestor_names=tuple(record.ancestor_names),
+                support_phone=record.support_team_phone)
 
 
 def children(unit_id: str) -> list[Unit]:
@@ -149,6 +150,14 @@ def children(unit_id: str) -> list[Unit]:
         return [_remember(("unit", record.id), _unit(record))
                 for record in UnitRecord.gsi1.query(f"CHILDREN#{unit_id}")]
     return list(_cached(("children", unit_id), load))
+
+
+def top_level_units() -> list[Unit]:
+    """The top-level units (provincial federations, central sector unions,
+    corporations' unions), by folded name: the children of the national unit,
+    itself the child of nobody (`CHILDREN#`). Two Queries, then cached."""
+    roots = children("")
+    return children(roots[0].id) if roots else []
 
 
 def want_targets(read, unit_ids, program_id: str, phase_id: str):

@@ -97,8 +97,9 @@ def desired_items(docs: dict) -> dict:
             "name_folded": folded, "kind": unit["kind"], "level": level, "parent_id": parent,
             "block": unit.get("block"), "path": list(path), "ancestor_names": ancestor_names,
             "support_team_phone": unit.get("support_team_phone"),
-            "gsi1pk": f"CHILDREN#{parent}" if parent else None,
-            "gsi1sk": f"{folded}#{unit['id']}" if parent else None,
+            # The national unit is the child of nobody (`CHILDREN#`): catalog.roots() finds it.
+            "gsi1pk": f"CHILDREN#{parent or ''}",
+            "gsi1sk": f"{folded}#{unit['id']}",
         })
         for word in set(folded.split()):
             tokens[word] += 1

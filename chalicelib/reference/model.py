@@ -83,6 +83,7 @@ class Unit:
     block: str | None
     path: tuple  # ids from national down to this unit
     ancestor_names: tuple = field(default=())  # names from the top-level unit down to the parent
+    support_phone: str | None = None  # its initiative support team's public phone (tổ hỗ trợ sáng kiến), if any
 
     @property
     def level(self) -> Level:

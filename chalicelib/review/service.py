@@ -91,7 +91,7 @@ def step_of(workflow, record, subject, decision, now=None) -> store.Step:
     above = engine.unit_above(subject.unit_path, decision.queue_unit) if entry.escalates else None
     return store.Step(event=decision.event, to_state=decision.to_state, input=decision.input,
                       effects=decision.effects, moves_queue=True, queue_unit=decision.queue_unit,
-                      waiting_since=since,
+                      waiting_since=since, recognized=workflow.states[decision.to_state].recognized,
                       deadlines=store.deadline_keys(record.id, entry.next_alarm, deadlines.stamp(entry.overdue_since),
                                                     above),
                       # The reviewers' findings stay on the initiative (counters and award lists read them there).

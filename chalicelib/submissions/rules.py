@@ -5,8 +5,9 @@ from chalicelib.errors import Problem
 from chalicelib.reference.model import Program, Phase, Unit
 
 # What an author may change when editing an initiative (besides its authors).
+# The consent to publish on the showcase is one of them: an edit that leaves it out turns it off.
 EDITABLE = ("title", "subject_group", "field", "problem", "solution", "results", "applied_where", "applied_from",
-            "benefit_vnd")
+            "benefit_vnd", "publish_consent")
 
 
 def check(body: dict, program: Program | None, phase: Phase | None, unit: Unit | None, today: date,
@@ -71,6 +72,7 @@ def stored_form(body: dict, *, submission_id: str, code: str, program: Program, 
         "applied_where": body.get("applied_where"), "applied_from": body["applied_from"],
         "benefit_vnd": body.get("benefit_vnd"),
         "authors": [dict(author) for author in body["authors"]],
+        "publish_consent": True if body.get("publish_consent") else None,  # off: not stored
         "submitter_id": submitter_id, "created_at": created_at, "updated_at": created_at,
     }
 
@@ -116,3 +118,11 @@ def author_ids(data: dict) -> set:
     """User ids that own an initiative: the submitter, and the members named as
     co-authors who accepted. A member named but not (yet) accepting has no right on it."""
     return {data["submitter_id"]} | accepted_members(data)
+
+
+def public_names(authors: list) -> list[str]:
+    """The authors' names the public showcase honours: every name the submitter
+    entered, but not a member named who declined or has not yet accepted
+    (being named makes nobody an author, so nobody is published as one
+    unasked). Names only: never a phone, an email or a member id."""
+    return [a["full_name"] for a in authors if a.get("invitation") in (None, ACCEPTED)]

@@ -232,6 +232,8 @@ def present(data: dict, contacts: bool = False) -> dict:
            if data.get("confirmed_benefit_vnd") is not None else {}),
         "authors": [{k: v for k, v in author.items() if v is not None and (contacts or k not in CONTACTS)}
                     for author in data["authors"]],
+        "publish_consent": bool(data.get("publish_consent")),
+        **({"recognized_at": data["recognized_at"]} if data.get("recognized_at") else {}),
         "submitter_id": data["submitter_id"],
         "created_at": data["created_at"], "updated_at": data["updated_at"], "version": int(data["version"]),
         **clock_of(data),

@@ -12,6 +12,8 @@ writes its items (`docs/data-model.md` lists them).
 and two indexes: `by_submitter` (`USER#<user>`, newest first: the initiatives
 a person entered, and the links of those they accepted to co-author) and the
 sparse `queue` (`QUEUE#<unit>`, oldest first).
+The sparse `showcase` and `showcase_unit` indexes hold only the recognised
+initiatives whose authors agreed to publish them (`showcase_keys`).
 
 Every write is ONE TransactWriteItems whose actions have names
 (chalicelib/tables.py), each guarded by a condition named below with the race
@@ -150,6 +152,41 @@ def under_keys(attributes: dict) -> dict:
     return keys
 
 
+SHOWCASE_KEYS = ("showcase_pk", "showcase_unit_pk", "showcase_sk", "showcase_text")
+SEARCH_TEXT_CHARS = 1_000  # of the folded story the showcase's search reads: bounds what each item adds to the index
+
+
+def showcase_text(values: dict) -> str:
+    """What the showcase's search reads, folded (text.fold: "cải tiến khuôn" as
+    "cai tien khuon"), between spaces so that a word is found by its start
+    (" khuon"): the title, the authors' public names, where it is applied,
+    then the story, cut at SEARCH_TEXT_CHARS."""
+    from chalicelib.text import fold
+
+    authors = [a.as_dict() if hasattr(a, "as_dict") else dict(a) for a in values.get("authors") or []]
+    parts = [values["title"], *rules.public_names(authors), values.get("applied_where") or "",
+             values["problem"], values["solution"], values["results"]]
+    folded = fold(" ".join(parts))
+    if len(folded) > SEARCH_TEXT_CHARS:
+        folded = folded[:SEARCH_TEXT_CHARS].rsplit(" ", 1)[0]  # whole words only
+    return f" {folded} "
+
+
+def showcase_keys(values: dict, recognized: bool) -> dict:
+    """The keys of the sparse `showcase` indexes for an initiative with
+    attributes `values` (plain, as stored) in a state whose `recognized` flag
+    is given: set only while it is recognised AND its authors agree
+    (`publish_consent`), every one None (removed) otherwise. Under its program,
+    and under its program and top-level unit, by when it was recognised."""
+    if not (recognized and values.get("publish_consent")):
+        return dict.fromkeys(SHOWCASE_KEYS)
+    path = list(values.get("unit_path") or [])
+    top = path[1] if len(path) > 1 else values["unit_id"]
+    at = values.get("recognized_at") or values["updated_at"]
+    return {"showcase_pk": values["program_id"], "showcase_unit_pk": f"{values['program_id']}#{top}",
+            "showcase_sk": f"{compact_time(at)}#{values['id']}", "showcase_text": showcase_text(values)}
+
+
 ALARM_SHARDS = 8  # the alarms index's partitions: a peak of 1,000 new initiatives a second spread over 8
 
 
@@ -249,13 +286,14 @@ def still_in(state: str):
 # ------------------------------------------------------------ writing
 
 def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respond, queue_unit,
-           first_alarm=None) -> dict:
+           first_alarm=None, recognized: bool = False) -> dict:
     """Store a new initiative; return `respond(attributes)`, the answer that the
     idempotency record also keeps. It waits in the queue of `queue_unit`
     (resolved by the workflow for its first state), its deadlines' first
     alarm (a workflow.deadlines.Alarm) in the alarms index. Raises
     idempotency.Replay when `idem_key` was used already, Busy when no free
-    tracking code was found."""
+    tracking code was found. `recognized`: whether its first state counts as
+    recognised (never so in the default definition; the showcase keys follow it)."""
     from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, TrackingCode, Transaction, Cancelled
 
     for attempt in range(MAX_ATTEMPTS):
@@ -266,6 +304,7 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
             **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
             **under_keys(attributes),
             **{k: v for k, v in deadline_keys(sub_id, first_alarm).items() if v is not None},
+            **{k: v for k, v in showcase_keys(attributes, recognized).items() if v is not None},
             **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
             authors=[Author(**author) for author in attributes["authors"]])
         event = HistoryEvent(
@@ -312,6 +351,9 @@ class Step:
     deadlines: dict | None = None  # deadline_keys for where it goes (None: as they are)
     invited: tuple = ()  # members newly invited to co-author (an edit of the authors)
     unlinked: tuple = ()  # accepted co-authors the step removes (their links go)
+    # Whether the state it leads to counts as recognised (the definition's flag): the showcase keys
+    # follow it and the consent (showcase_keys). None: the step leaves them as they are.
+    recognized: bool | None = None
 
 
 def append_event(record, step: Step, actor, respond, *, client_token: str | None = None,
@@ -344,6 +386,12 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         keys = queue_keys(queue_unit_of(record), record.status, dict(record.attribute_values, **step.changes),
                           waiting_since(record.queue_sk), record.id)
         changes |= {name: keys[name] for name in ("queue_group_pk", "queue_field_pk")}
+    if step.recognized and not record.recognized_at:
+        changes["recognized_at"] = now
+    if step.recognized is not None:
+        published = showcase_keys(dict(record.attribute_values, **changes), step.recognized)
+        if published["showcase_pk"] or record.showcase_pk:  # on the showcase now, or until now
+            changes |= published
     actions = []
     for name, value in changes.items():
         attribute = getattr(SubmissionRecord, name)
@@ -960,3 +1008,64 @@ def plain_values(values: dict) -> dict:
     if data.get("benefit_vnd") is not None:
         data["benefit_vnd"] = int(data["benefit_vnd"])
     return data
+
+
+# ------------------------------------------------------------ the public showcase (issue 13)
+
+SHOWCASE_READS = 4  # Query calls one showcase page may take while a filter or a search leaves it short
+SHOWCASE_FILTERED_READ = 100  # items each of those reads (projected ~1.3 KB each: ~16 RCU a call)
+
+
+def showcase_page(program_id: str, top_unit: str | None, field: str | None, words: list, limit: int,
+                  cursor: str | None):
+    """One page of `program_id`'s showcase, newest recognition first, within
+    `top_unit` (a top-level unit, a key: the `showcase_unit` index) or the
+    whole program (`showcase`), of `field` and holding every one of `words`
+    (folded: each must start a word of the folded text) when given. Never a
+    scan: Queries of a sparse index that holds only what is published. The
+    field and the words are a filter, so the read is bounded: SHOWCASE_READS
+    Queries of SHOWCASE_FILTERED_READ items at most, after which the page may
+    be short and its cursor goes on where the reading stopped. Returns
+    (rows, the next page's cursor or None, how many index items were read)."""
+    from chalicelib.tables import SubmissionRecord, decode_cursor, encode_cursor
+
+    if top_unit:
+        index, partition, hash_name = SubmissionRecord.showcase_unit, f"{program_id}#{top_unit}", "wu"
+    else:
+        index, partition, hash_name = SubmissionRecord.showcase, program_id, "wp"
+    condition = None
+    for part in ([SubmissionRecord.field == field] if field else []) + [
+            SubmissionRecord.showcase_text.contains(f" {word}") for word in words]:
+        condition = part if condition is None else condition & part
+    start = decode_cursor(cursor, lambda key: set(key) == {"pk", "sk", hash_name, "ws"}
+                          and key[hash_name] == partition) if cursor else None
+    rows, read = [], 0
+    for _ in range(SHOWCASE_READS):
+        pages = index.query(partition, filter_condition=condition, scan_index_forward=False,
+                            page_size=SHOWCASE_FILTERED_READ if condition is not None else limit + 1,
+                            last_evaluated_key=start).page_iter
+        answer = next(pages)
+        read += answer.get("ScannedCount", 0)
+        rows += [SubmissionRecord.from_raw_data(raw) for raw in answer.get("Items", [])]
+        start = answer.get("LastEvaluatedKey")
+        if not start or len(rows) > limit or condition is None:
+            break
+    if len(rows) > limit:  # more than a page found: the next one starts after the last shown
+        rows = rows[:limit]
+        last = rows[-1]
+        start = {"pk": {"S": last.pk}, "sk": {"S": last.sk}, hash_name: {"S": partition},
+                 "ws": {"S": last.showcase_sk}}
+    return rows, encode_cursor(start), read
+
+
+def published(submission_id: str):
+    """The initiative if it is on the showcase now (recognised, and its
+    authors agree), else None: one GetItem (eventually consistent, 0.5 RCU:
+    a public page needs no read-your-writes)."""
+    from chalicelib.tables import SubmissionRecord
+
+    try:
+        record = SubmissionRecord.get(key(submission_id), "META")
+    except SubmissionRecord.DoesNotExist:
+        return None
+    return record if record.showcase_pk else None

@@ -14,7 +14,8 @@ from chalicelib.web.pages import PREFIX, STATIC_DIR, asset_version, page_view
 bp = Blueprint(__name__)
 
 TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-         ".svg": "image/svg+xml; charset=utf-8"}
+         ".svg": "image/svg+xml; charset=utf-8", ".png": "image/png"}
+BINARY = (".png",)  # the showcase's preview image (issue 13): served as bytes
 FILES = frozenset(name for name in os.listdir(STATIC_DIR) if os.path.splitext(name)[1] in TYPES)
 
 
@@ -23,7 +24,8 @@ FILES = frozenset(name for name in os.listdir(STATIC_DIR) if os.path.splitext(na
 def static_file(page, name):
     if name not in FILES:
         raise NotFound()
-    with open(os.path.join(STATIC_DIR, name), encoding="utf-8") as f:
+    binary = os.path.splitext(name)[1] in BINARY
+    with open(os.path.join(STATIC_DIR, name), "rb" if binary else "r", **({} if binary else {"encoding": "utf-8"})) as f:
         body = f.read()
     cache = ("public, max-age=31536000, immutable" if page.query("v") == asset_version(name)
              else "public, max-age=300")

@@ -97,6 +97,7 @@ def values(form: dict) -> dict:
     # A unit picked from the "find my unit" results (radio buttons) replaces the one chosen before.
     found["unit_id"] = first(form, "unit_pick") or found["unit_id"]
     found["authors"] = author_rows(form)
+    found["publish_consent"] = first(form, "publish_consent") == "on"  # a checkbox: absent means no
     return found
 
 
@@ -117,6 +118,8 @@ def submission(form_values: dict, language: str = "vi") -> dict:
             author["share_percent"] = whole(row["share_percent"].strip())
         authors.append(author)
     body["authors"] = authors
+    if form_values.get("publish_consent"):
+        body["publish_consent"] = True
     return body
 
 
@@ -126,6 +129,7 @@ def from_submission(data: dict, group_digits) -> dict:
     found["benefit_vnd"] = group_digits(data["benefit_vnd"]) if data.get("benefit_vnd") is not None else ""
     found["authors"] = [{field: str(author.get(field) if author.get(field) is not None else "")
                          for field in AUTHOR_FIELDS} for author in data["authors"]]
+    found["publish_consent"] = bool(data.get("publish_consent"))
     return found
 
 

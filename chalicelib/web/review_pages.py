@@ -290,7 +290,20 @@ def initiative_page(page, submission_id: str, status: int = 200, notice: dict | 
         field_name=page.name(fields.get(detail["field"], detail["field"])),
         steps=[history_step(page, step, workflow, actors) for step in steps],
         is_reviewer=page.has_role("reviewer"), is_author=is_author,
+        publication=publication_of(page, detail, state),
         failed_summary=failed.get("summary") if failed and any(f["open"] for f in shown) else None)
+
+
+def publication_of(page, detail: dict, state) -> dict:
+    """The consent to publish it on the public showcase (issue 13): given or
+    not, whether it is there now (recognised and consented) with its public
+    link, and the box to change it (any author, any state)."""
+    consent = bool(detail.get("publish_consent"))
+    on_showcase = consent and bool(state and state.recognized)
+    changed = page.query("published")
+    return {"consent": consent, "on_showcase": on_showcase,
+            "link": url(f"{PREFIX}/showcase/{detail['id']}") if on_showcase else None,
+            "changed": changed in ("yes", "no")}
 
 
 def scores_of(page, scores: dict) -> list:

@@ -31,12 +31,16 @@ def new_initiative(page):
     program = _open_program()
     if program is None:
         return page.render("submit.html", program=None, mode="new")
-    unit = _own_grassroots_unit(page.principal)
+    # A poster's QR code names the unit (`?unit=<id>`): chosen already, if it is a grassroots union.
+    from_poster = _grassroots_unit(page.query("unit")[:63])
+    unit = from_poster or _own_grassroots_unit(page.principal)
     name = page.principal.name
     start = {name_: "" for name_ in forms.TEXT_FIELDS + ("benefit_vnd",)}
-    start.update(unit_id=unit.id if unit else "", authors=[forms.blank_author("100") | {"full_name": name}])
+    start.update(unit_id=unit.id if unit else "", authors=[forms.blank_author("100") | {"full_name": name}],
+                 publish_consent=False)
+    # A draft kept in the browser is offered back, but not over the unit a poster chose.
     return _form(page, "new", program, start, idempotency_key=new_token(), unit_name=unit.name if unit else "",
-                 draft_restore=True)
+                 draft_restore=from_poster is None)
 
 
 @bp.route(PREFIX + "/submit", methods=["POST"], content_types=[FORM])
@@ -219,9 +223,13 @@ def _program(program_id: str):
 
 
 def _own_grassroots_unit(principal):
+    return _grassroots_unit(principal.unit_id)
+
+
+def _grassroots_unit(unit_id: str | None):
     from chalicelib.reference import catalog
 
-    unit = catalog.unit(principal.unit_id)
+    unit = catalog.unit(unit_id) if unit_id else None
     return unit if unit and unit.is_grassroots else None
 
 
@@ -296,3 +304,16 @@ def find_units(page):
     found = catalog.search_units(query, "grassroots", 10) if query else None
     return Response(body=json.dumps({"items": found or []}, ensure_ascii=False), status_code=200,
                     headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"})
+
+
+@bp.route(PREFIX + "/initiatives/{submission_id}/publication", methods=["POST"], content_types=[FORM])
+@page_view(bp)
+def change_publication(page, submission_id):
+    """An author gives or withdraws the consent to publish it on the showcase
+    (the initiative page's box); back to the initiative page, which says so."""
+    from chalicelib.submissions import showcase
+
+    wanted = forms.first(page.form(), "publish_consent") == "on"
+    showcase.set_consent(submission_id, page.principal, {"publish_consent": wanted})
+    return redirect(url(f"{PREFIX}/initiatives/{submission_id}", published="yes" if wanted else "no")
+                    + "#publication")

@@ -36,7 +36,10 @@ SUBMITTED, EDITED = "submitted", "edited"
 COAUTHOR_ACCEPTED, COAUTHOR_DECLINED = "coauthor_accepted", "coauthor_declined"
 # And the deadline sweep's: a reminder, and a deadline passed (workflow/deadlines.py).
 REMINDED, MARKED_OVERDUE = "reminded", "overdue"
-HISTORY_ONLY = (SUBMITTED, EDITED, COAUTHOR_ACCEPTED, COAUTHOR_DECLINED, REMINDED, MARKED_OVERDUE)
+# And an author giving or withdrawing the consent to publish it on the public showcase (issue 13).
+PUBLICATION_CHANGED = "publication_changed"
+HISTORY_ONLY = (SUBMITTED, EDITED, COAUTHOR_ACCEPTED, COAUTHOR_DECLINED, REMINDED, MARKED_OVERDUE,
+                PUBLICATION_CHANGED)
 SYSTEM = "system"  # the actor role of what a deadline fires
 
 
