@@ -42,8 +42,7 @@ def leading(children: list) -> dict:
     from chalicelib.counters import core
 
     rows = [{"unit": child["unit"], "entered": child["entered"], "target": (child["target"] or {}).get("total"),
-             "percent_of_target": child["reached"]["percent"], "authors": child["authors"],
-             "benefit_estimated_vnd": child["benefit_estimated_vnd"]} for child in children]
+             "percent_of_target": child["reached"]["percent"], "authors": child["authors"]} for child in children]
 
     def name(row):
         return row["unit"]["name"]
