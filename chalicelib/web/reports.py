@@ -53,7 +53,6 @@ def report_page(page):
         leading={name: rows[:LEADING_SHOWN] for name, rows in report["leading"].items()},
         children=len(report["leading"]["by_initiatives"]), shown=LEADING_SHOWN,
         trend=charts.trend(trend_days), recent_days=list(reversed(trend_days[-14:])), months=months(trend_days),
-        honours=None,  # (the dashboard partial, imported for its macro, draws nothing of its own here)
         kinds=("exemplary_initiatives", "outstanding_individuals", "outstanding_collectives"),
         workbook_url=url(PREFIX + "/reports/workbook", unit=unit.id, phase=phase.id),
         dashboard_url=url(PREFIX + "/dashboard", phase=phase.id))
