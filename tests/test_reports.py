@@ -14,13 +14,9 @@ import zipfile
 from datetime import date, datetime
 
 import boto3
-import pytest
 
 from chalicelib import settings, validation
-from chalicelib.clock import VIETNAM
-from chalicelib.reference import catalog
 from chalicelib.reports import core
-from tests.conftest import html_text
 from tests.test_openapi import check
 from tests.test_web_dashboard import PHASE, HA_NOI, counted, location, ranking, section  # noqa: F401
 
@@ -225,7 +221,8 @@ def test_the_workbook_holds_the_reports_numbers_and_its_charts(api, pages, count
     days = rows(book["Diễn biến theo ngày"])
     assert len(days) - 1 == len(report["trend"]["days"])
     assert days[-1][3] == 5 and days[-1][0] == datetime(2026, 11, 21)
-    assert rows(book["Khen thưởng"]) == [("Chưa lập danh sách đề nghị khen thưởng của đơn vị cho giai đoạn này.",)]
+    assert rows(book["Khen thưởng"]) == [
+        ("Chưa lập danh sách đề nghị khen thưởng của đơn vị cho giai đoạn này.",)]
     # AND native Excel charts: bars of the states, the subject groups and the fields, a line of the days
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         charts = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/charts/chart")]
@@ -294,6 +291,7 @@ def test_the_national_final_report_of_2022_2023_and_what_its_workbook_costs(api,
     clusters = rows(book["Cụm thi đua"])[1:]
     assert len(clusters) == 6 * len(report["honours"][0]["clusters"])
     first = report["honours"][0]["clusters"][0]
-    leader = first["members"][0]["name"] if first["leader"] else "Không có đơn vị nào vừa nhiều sáng kiến nhất cụm vừa vượt chỉ tiêu quý"
+    nobody = "Không có đơn vị nào vừa nhiều sáng kiến nhất cụm vừa vượt chỉ tiêu quý"
+    leader = first["members"][0]["name"] if first["leader"] else nobody
     assert clusters[0][4] == leader
     assert len(rows(book["Diễn biến theo ngày"])) - 1 == len(report["trend"]["days"])

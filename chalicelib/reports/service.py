@@ -40,7 +40,7 @@ def phase_report(principal, unit_id: str, params: dict) -> dict:
     for the phase, its children ranked, its days, the program in all, the
     clusters' leaders (national unit) and its latest award list's summary."""
     from chalicelib.awards import store as awards
-    from chalicelib.counters import stats
+    from chalicelib.counters import core as counting, stats
     from chalicelib.reference import catalog
     from chalicelib.workflow import definition
 
@@ -64,7 +64,6 @@ def phase_report(principal, unit_id: str, params: dict) -> dict:
     honours = (stats.honours(principal, {"phase": phase.id})["quarters"]
                if national and program.clusters and started else None)
     latest = awards.latest(unit.id, phase.id)
-    from chalicelib.counters import core as counting
 
     return {
         "kind": core.kind(program, phase, today),

@@ -230,8 +230,9 @@ def render(report: dict, language: str = "vi") -> bytes:
                     "reports.col.reached", "reports.col.rank_percent", "reports.col.authors"], language)
     by_percent = {row["unit"]["id"]: row["rank"] for row in report["leading"]["by_percent_of_target"]}
     for row in report["leading"]["by_initiatives"]:
-        leading.row([row["rank"], row["unit"]["name"], row["entered"], row["target"], _percent(row["percent_of_target"]),
-                     by_percent.get(row["unit"]["id"]) if row["target"] else None, row["authors"]],
+        leading.row([row["rank"], row["unit"]["name"], row["entered"], row["target"],
+                     _percent(row["percent_of_target"]), by_percent.get(row["unit"]["id"]) if row["target"] else None,
+                     row["authors"]],
                     (None, None, COUNT_FORMAT, COUNT_FORMAT, PERCENT_FORMAT, None, COUNT_FORMAT))
     leading.sheet.freeze_panes = "C2"
     leading.widths(10, 48, 12, 12, 12, 12, 12)
@@ -245,7 +246,8 @@ def render(report: dict, language: str = "vi") -> bytes:
                          "reports.col.leader", "reports.col.entered", "reports.col.quarter_target",
                          "reports.col.reached"], language)
         for quarter in report["honours"]:
-            label = quarter["quarter"] + ("" if quarter["complete"] else f" ({text('reports.honours.so_far', language)})")
+            so_far = "" if quarter["complete"] else f" ({text('reports.honours.so_far', language)})"
+            label = quarter["quarter"] + so_far
             for found in quarter["clusters"]:
                 first = found["members"][0] if found["leader"] else None
                 clusters.row([label, _day(quarter["from"]), _day(quarter["to"]),

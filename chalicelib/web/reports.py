@@ -24,25 +24,28 @@ bp = Blueprint(__name__)
 @bp.route(PREFIX + "/reports", methods=["GET"])
 @page_view(bp, roles=UNIT_READERS)
 def report_page(page):
+    from datetime import date
+
     from chalicelib.reference import catalog
-    from chalicelib.reports import workbook
+    from chalicelib.reports import service, workbook
     from chalicelib.reports.core import LEADING_SHOWN
     from chalicelib.web.dashboard import _chosen_phase
 
     programs = catalog.programs()
     program, phase = _chosen_phase(programs, page.query("phase"))
     unit_id = page.query("unit") or page.principal.unit_id
-    report = service_report(page, unit_id, phase.id)
+    report = service.phase_report(page.principal, unit_id, {"phase": phase.id})
     unit = catalog.unit(unit_id)
     figures, names = report["figures"], report["names"]
     progress = report["progress"]
     heading, program_line = workbook.titles(report, page.lang)
     trend_days = report["trend"]["days"] if report["trend"] else []
-    made = charts.elapsed(phase.starts_on, phase.ends_on, charts_day(report["figures_to"]))
+    # The progress bar's "expected by now" mark: how much of the phase had gone by on the report's last day.
+    made = charts.elapsed(phase.starts_on, phase.ends_on, date.fromisoformat(report["figures_to"]))
     return page.render(
         "report.html", report=report, unit=unit, program=program, phase=phase, programs=programs,
         heading=heading, program_line=program_line, issuer=list(unit.ancestor_names[-1:]),
-        dated=charts_day(report["as_of"][:10]),
+        dated=date.fromisoformat(report["as_of"][:10]),
         elapsed=made, overall=charts.progress(progress["entered"], progress["target"], progress["percent"], made),
         blocks=[(page.t(f"reports.block.{block}"), charts.progress(r["entered"], r["target"], r["percent"], made))
                 for block, r in figures["reached"]["by_block"].items()],
@@ -69,18 +72,6 @@ def report_workbook(page):
     link = service.workbook_link(page.principal, page.query("unit") or page.principal.unit_id, {"phase": phase.id},
                                  page.lang)
     return redirect(link["url"])
-
-
-def service_report(page, unit_id: str, phase_id: str) -> dict:
-    from chalicelib.reports import service
-
-    return service.phase_report(page.principal, unit_id, {"phase": phase_id})
-
-
-def charts_day(value: str):
-    from datetime import date
-
-    return date.fromisoformat(value)
 
 
 def months(days: list) -> list[dict]:
