@@ -2,8 +2,9 @@
 from chalice import Chalice
 
 from chalicelib import queues, schedules, settings, streams
-from chalicelib.api import awards, health, http, me, reference, review, stats, submissions
+from chalicelib.api import awards, health, http, me, reference, reports, review, stats, submissions
 from chalicelib.web import assets, dashboard, deadlines, drilldown, fallback, invitations, showcase, signin, worker
+from chalicelib.web import reports as report_pages
 from chalicelib.web import review as review_pages
 
 app = Chalice(app_name="sangkien")
@@ -16,6 +17,7 @@ app.register_blueprint(review.bp)
 app.register_blueprint(me.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(awards.bp)
+app.register_blueprint(reports.bp)
 app.register_blueprint(schedules.bp)
 app.register_blueprint(streams.bp)
 app.register_blueprint(queues.bp)
@@ -27,6 +29,7 @@ app.register_blueprint(worker.bp)
 app.register_blueprint(invitations.bp)
 app.register_blueprint(review_pages.bp)
 app.register_blueprint(dashboard.bp)
+app.register_blueprint(report_pages.bp)
 app.register_blueprint(deadlines.bp)
 app.register_blueprint(drilldown.bp)
 app.register_blueprint(showcase.bp)

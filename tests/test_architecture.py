@@ -32,6 +32,8 @@ LAYERS = [
     {"review", "notify"},
     # award lists (read candidates, counters, reference data)
     {"awards"},
+    # phase reports (read counters, clusters' leaders and award lists)
+    {"reports"},
     # edges: HTTP API, stream consumers, schedules, queue consumers
     {"api", "streams", "schedules", "queues"},
     # the web pages (they use the API's HTTP helpers)

@@ -278,6 +278,16 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
                  lambda u: api.json("GET", f"/stats/units/ldld-ha-noi?phase={PHASE}", user=u))
     api_attempts(("/stats/units/{unit_id}/trend", "GET"), READS_HA_NOI,
                  lambda u: api.json("GET", f"/stats/units/ldld-ha-noi/trend?phase={PHASE}", user=u))
+    # phase reports (issue 13, point 7): whoever may read Hà Nội's figures, and no one else; nothing is
+    # built (the workbook's 303) for anyone else
+    api_attempts(("/reports/units/{unit_id}", "GET"), READS_HA_NOI,
+                 lambda u: api.json("GET", f"/reports/units/ldld-ha-noi?phase={PHASE}", user=u))
+    api_attempts(("/reports/units/{unit_id}/workbook", "GET"), READS_HA_NOI,
+                 lambda u: api.json("GET", f"/reports/units/ldld-ha-noi/workbook?phase={PHASE}", user=u))
+    page_attempts(("/app/reports", "GET"), READS_HA_NOI,
+                  lambda u: pages.get(f"/app/reports?unit=ldld-ha-noi&phase={PHASE}", user=u))
+    page_attempts(("/app/reports/workbook", "GET"), READS_HA_NOI,
+                  lambda u: pages.get(f"/app/reports/workbook?unit=ldld-ha-noi&phase={PHASE}", user=u))
     api_attempts(("/stats/rankings", "GET"), READS_HA_NOI,
                  lambda u: api.json("GET", f"/stats/rankings?phase={PHASE}&level=grassroots&within=ldld-ha-noi",
                                     user=u))
