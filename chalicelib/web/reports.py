@@ -15,7 +15,7 @@ it reads: chalicelib/reports/service.py (the same as GET /reports/units/{id}).
 from chalice import Blueprint
 
 from chalicelib.auth.principal import UNIT_READERS
-from chalicelib.web import charts
+from chalicelib.web import charts, drilldown
 from chalicelib.web.pages import PREFIX, page_view, redirect, url
 
 bp = Blueprint(__name__)
@@ -47,7 +47,7 @@ def report_page(page):
         heading=heading, program_line=program_line, issuer=list(unit.ancestor_names[-1:]),
         dated=date.fromisoformat(report["as_of"][:10]),
         elapsed=made, overall=charts.progress(progress["entered"], progress["target"], progress["percent"], made),
-        blocks=[(page.t(f"reports.block.{block}"), charts.progress(r["entered"], r["target"], r["percent"], made))
+        blocks=[(page.t(f"reports.block.{block}"), charts.progress(r["entered"], r["target"], r["percent"], made), None)
                 for block, r in figures["reached"]["by_block"].items()],
         states=charts.bars((s, page.name(names["states"].get(s, s)), n) for s, n in figures["by_state"].items()),
         groups=charts.bars((g, page.name(names["subject_groups"].get(g, g)), n)
@@ -58,7 +58,7 @@ def report_page(page):
         trend=charts.trend(trend_days), recent_days=list(reversed(trend_days[-14:])), months=months(trend_days),
         kinds=("exemplary_initiatives", "outstanding_individuals", "outstanding_collectives"),
         workbook_url=url(PREFIX + "/reports/workbook", unit=unit.id, phase=phase.id),
-        dashboard_url=url(PREFIX + "/dashboard", phase=phase.id))
+        **drilldown.links(phase))  # each unit of a ranking opens its dashboard, each count its list
 
 
 @bp.route(PREFIX + "/reports/workbook", methods=["GET"])
