@@ -1,6 +1,7 @@
 """The environment that points the app at moto instead of AWS: one definition
 for the local run, the tests and the cost meter. Fake credentials, so nothing
 can ever reach real AWS."""
+import functools
 import os
 import threading
 
@@ -85,9 +86,13 @@ def dynamodb_like_aws() -> None:
       drops their stream records (no one read them: stream reads take the lock).
     - **An upsert is one stream record.** moto's UpdateItem of a missing item
       writes a key-only item first: two INSERT records. Here: one.
+    - **An update expression is checked once.** moto parses `ADD a :x, b :y,
+      …` into nested nodes and runs its whole-expression checks (one clause
+      of each kind, no path twice) on every nested node again: quadratic in
+      the actions, 0.2 s for a counter item's 80 ADDs. Here they run on the
+      whole expression only, which covers every nested one.
 
     Applied once per process; harmless to call again."""
-    import functools
 
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend
@@ -104,6 +109,7 @@ def dynamodb_like_aws() -> None:
         return wrapper
 
     DynamoDBBackend.transact_write_items = _transact_write_items
+    _check_update_expressions_once()
     DynamoDBBackend.update_item = _one_record_per_upsert(DynamoDBBackend.update_item)
     for name in _WRITES + _READS:
         setattr(DynamoDBBackend, name, serialised(getattr(DynamoDBBackend, name)))
@@ -111,6 +117,22 @@ def dynamodb_like_aws() -> None:
         setattr(DynamoDBStreamsBackend, name, serialised(getattr(DynamoDBStreamsBackend, name)))
     DynamoDBStreamsBackend.get_records = _iterator_used_once(DynamoDBStreamsBackend.get_records)
     DynamoDBBackend._like_aws = True
+
+
+def _check_update_expressions_once() -> None:
+    """moto's checks of a whole update expression, run on its root only (a
+    nested node is part of the root's expression, whose check covers it)."""
+    from moto.dynamodb.parsing import validators
+    from moto.dynamodb.parsing.ast_nodes import UpdateExpression
+
+    def on_the_root(check):
+        @functools.wraps(check)
+        def wrapper(self, node):
+            return node if isinstance(node.parent, UpdateExpression) else check(self, node)
+        return wrapper
+    for validator, name in ((validators.OverlappingPathsValidator, "check_for_overlapping_paths"),
+                            (validators.ActionCountValidator, "verify_action_counts")):
+        setattr(validator, name, on_the_root(getattr(validator, name)))
 
 
 def _iterator_used_once(get_records):
