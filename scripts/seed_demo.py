@@ -23,15 +23,18 @@ from chalicelib.errors import DomainError
 
 
 HANDLER_ATTEMPTS = 6  # as the local stream feeder (and Lambda's 5 retries)
+BULK = 5000  # generated initiatives loaded after the hand-made ones (scripts/demo_bulk.py)
 
 
-def seed(directory: str, handlers=(), feeder=None) -> int:
-    """Enter the initiatives of `directory`/initiatives.json; feed the new
-    stream records to `handlers`, retrying the records a handler reports
-    failed as the feeder would. `feeder` (a StreamFeeder; default a new one)
-    keeps its place, so the local run's feeder goes on after the demo
-    instead of handling it all again. Returns how many are there (entered
-    now, or by an earlier run: a replayed key answers as the first time)."""
+def seed(directory: str, handlers=(), feeder=None, bulk: int = BULK) -> int:
+    """Enter the initiatives of `directory`/initiatives.json, then (`bulk`:
+    how many; 0 for none) the generated bulk (scripts/demo_bulk.py); feed the
+    new stream records to `handlers`, retrying the records a handler reports
+    failed as the feeder would, but not the bulk's own (it counted itself).
+    `feeder` (a StreamFeeder; default a new one) keeps its place, so the
+    local run's feeder goes on after the demo instead of handling it all
+    again. Returns how many hand-made ones are there (entered now, or by an
+    earlier run: a replayed key answers as the first time)."""
     from chalicelib import settings
     from chalicelib.auth.principal import Principal
     from chalicelib.submissions import service
@@ -65,9 +68,21 @@ def seed(directory: str, handlers=(), feeder=None) -> int:
             continue
         entered += status == 201  # the first answer, again on a replay
         print(f"demo initiative {stored['code']} «{stored['title']}» by {item['submitted_by']}", flush=True)
+    # The hand-made ones' stream records, for the handlers below.
+    records = feeder.poll()
+    if bulk:
+        from scripts import demo_bulk
+
+        loaded = demo_bulk.load(directory, count=bulk)
+        print(f"demo bulk: {loaded.initiatives} initiatives ({loaded.written} written now), "
+              f"{loaded.counted} changes counted, award lists {', '.join(loaded.award_lists) or '-'} "
+              f"({', '.join(f'{k} {v} s' for k, v in loaded.seconds.items())})", flush=True)
+        # Counted and made candidates already; a year of history is not to be told again.
+        skipped = feeder.skip()
+        print(f"demo bulk: {skipped} stream records skipped", flush=True)
     rung = deadlines.sweep()
     print(f"demo deadlines: {rung}", flush=True)
-    records = feeder.poll()
+    records += feeder.poll()
     for handler in handlers:
         batch = records
         for _ in range(HANDLER_ATTEMPTS):
