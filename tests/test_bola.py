@@ -269,6 +269,8 @@ def test_every_route_has_a_case_and_nothing_foreign_is_allowed(api, pages, world
     # ---- the figures and award lists of a foreign subtree (Hà Nội's)
     api_attempts(("/stats/units/{unit_id}", "GET"), READS_HA_NOI,
                  lambda u: api.json("GET", f"/stats/units/ldld-ha-noi?phase={PHASE}", user=u))
+    api_attempts(("/stats/units/{unit_id}/trend", "GET"), READS_HA_NOI,
+                 lambda u: api.json("GET", f"/stats/units/ldld-ha-noi/trend?phase={PHASE}", user=u))
     api_attempts(("/stats/rankings", "GET"), READS_HA_NOI,
                  lambda u: api.json("GET", f"/stats/rankings?phase={PHASE}&level=grassroots&within=ldld-ha-noi",
                                     user=u))

@@ -415,12 +415,14 @@ def test_a_batch_moves_each_counter_once_and_counts_each_change_once(api, stream
         deliver(stream, records, COUNT)
     # THEN the thirty changes' moves went out summed: ONE transaction holding the thirty markers, the two
     # authors once each (one marker per person for the phase), and each counter of the union's path once
-    # (national, the top-level union, the union; one shard of each)
+    # (national, the top-level union, the union; one shard of each), with its month of per-day counts once
+    # (the thirty were entered on one day)
     writes = [params for operation, params in counting.calls if operation == "TransactWriteItems"]
     assert len(writes) == 1
     moved = [action["Update"]["Key"]["pk"]["S"] for action in writes[0]["TransactItems"] if "Update" in action]
     assert sorted(key.split("#")[0] + "#" + key.split("#")[1] for key in moved) == [
-        "COUNT#cd-cong-thuong", "COUNT#cdcs-rang-dong", "COUNT#tld", "PERSON#sk2627-gd1", "PERSON#sk2627-gd1"]
+        "COUNT#cd-cong-thuong", "COUNT#cdcs-rang-dong", "COUNT#tld", "DAY#cd-cong-thuong", "DAY#cdcs-rang-dong",
+        "DAY#tld", "PERSON#sk2627-gd1", "PERSON#sk2627-gd1"]
     # AND every counter equals a recount; a second delivery of the batch changes nothing
     assert counters() == core.recount(stored_initiatives())
     assert counters()[("tld", PHASE)]["entered"] == 30

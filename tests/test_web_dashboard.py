@@ -535,3 +535,39 @@ def test_a_provincial_leader_pages_through_the_grassroots_ranking_without_javasc
     assert 'data-testid="grassroots-by-entered-next"' not in second.body.decode("utf-8")
     # AND the other tables stay on their first page
     assert ranking(second, "grassroots-by-authors")[0][0] == 1
+
+
+# ---------------------------------------------------------------- the trend (issue 13, point 5)
+
+def test_the_trend_chart_has_the_running_totals_and_the_targets_pace_as_text_and_lines(pages, counted):
+    # WHEN Hà Nội's leader opens the dashboard (the five initiatives entered and one recognised today)
+    response = pages.get("/app/dashboard", user="leader-ha-noi")
+    # THEN the trend says the totals and the pace in words, next to the chart
+    trend = section(response, "trend")
+    assert "Sáng kiến đã nhập (cộng dồn): 5" in trend
+    assert "Sáng kiến được công nhận (cộng dồn): 1" in trend
+    from chalicelib.reference import catalog
+
+    _, phase = catalog.phase(PHASE)
+    gone = (date(2026, 11, 21) - phase.counts_from).days + 1
+    span = (phase.ends_on - phase.counts_from).days + 1
+    pace = (2 * 52_000 * gone + span) // (2 * span)
+    assert f"Nhịp độ cần có để đạt chỉ tiêu: {pace:,}".replace(",", ".") in trend
+    assert f"Đang chậm hơn nhịp độ cần có {pace - 5:,} sáng kiến".replace(",", ".") in trend
+    # AND the chart is three lines over the phase so far: the entered line ends at 5 of its top
+    svg = section_html(response, "trend-svg")
+    lines = dict(re.findall(r'<polyline class="(\w+)" points="([^"]+)"', svg))
+    assert set(lines) == {"entered", "recognized", "pace"}
+    days = (date(2026, 11, 21) - phase.counts_from).days + 1
+    assert all(len(points.split()) == days for points in lines.values())
+    top = charts.nice_top(pace)
+    last_entered = lines["entered"].split()[-1]
+    assert last_entered == f"1000.0,{300 * (1 - 5 / top):.1f}"
+    # AND the last days are a table too, newest first: today's five entries
+    days_table = section(response, "trend-days")
+    assert "21/11/2026 5 1 5" in days_table
+
+
+def test_a_round_top_for_the_trend_axis():
+    assert [charts.nice_top(n) for n in (0, 7, 11, 24, 26, 133_000, 2_000_001)] == [
+        10, 10, 20, 25, 50, 200_000, 2_500_000]

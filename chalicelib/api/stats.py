@@ -1,4 +1,5 @@
-"""Progress and rankings: GET /stats/units/{unit_id}, GET /stats/rankings."""
+"""Progress, trends and rankings: GET /stats/units/{unit_id}, GET /stats/units/{unit_id}/trend,
+GET /stats/rankings."""
 from chalice import Blueprint
 
 from chalicelib.api.http import api_view, json_response, query_params
@@ -12,6 +13,14 @@ def unit_stats(caller, unit_id):
     from chalicelib.counters import stats
 
     return json_response(200, stats.unit_stats(caller, unit_id, query_params(bp.current_request)))
+
+
+@bp.route("/stats/units/{unit_id}/trend", methods=["GET"])
+@api_view(bp)
+def unit_trend(caller, unit_id):
+    from chalicelib.counters import stats
+
+    return json_response(200, stats.unit_trend(caller, unit_id, query_params(bp.current_request)))
 
 
 @bp.route("/stats/rankings", methods=["GET"])

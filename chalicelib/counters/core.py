@@ -35,6 +35,14 @@ decision: the wait goes on, and its `waiting_since` keeps the day it came. Count
 but no recount of the initiatives as they are now can see them (`recount`
 leaves them out, and `counts_by_scope` in the store too unless asked).
 
+Days, for the trends (`daily`), are what a change did too: an insert adds 1
+to `e@<yymmdd>`, the day (Vietnam time) it was entered (`created_at`); a
+change into a state the definition flags `recognized`, from one it does not,
+adds 1 to `r@<yymmdd>`, the day of the new image's `updated_at`. Counted under
+the change's marker, so exactly once; kept by the store in one item per unit,
+phase and month, so that a chart of N days reads about N / 30 items whatever
+the number of initiatives.
+
 The images are the stream's, made plain by the edge (streams.initiative):
 `waiting_since` and `overdue_since` are already timestamps there.
 
@@ -64,6 +72,9 @@ LEVEL_LETTERS = {"national": "n", "top_level": "t", "upper_grassroots": "u", "gr
 # The decision buckets by their first day: 0–1, 2–3, 4–7, 8–15, 16–30, 31–60, 61–90, over 90 days.
 DECISION_DAYS = (0, 2, 4, 8, 16, 31, 61, 91)
 
+# The per-day counters (`daily`): "e@261130", "r@261130".
+DAY_ENTERED, DAY_RECOGNIZED = "e@", "r@"
+
 # (unit id, phase id): one counter item.
 Scope = tuple[str, str]
 
@@ -82,6 +93,7 @@ class Rules:
     confirming: frozenset
     queues: dict  # state → level value
     deciders: dict  # (from state, to state) → frozenset of level values
+    recognizing: frozenset = frozenset()  # the states flagged `recognized`
 
 
 def rules(definition=None) -> Rules:
@@ -97,7 +109,7 @@ def rules(definition=None) -> Rules:
             deciders[key] = deciders.get(key, frozenset()) | levels
     return Rules(confirming=definition.states_where("confirms_benefit"),
                  queues={name: state.queue.value for name, state in definition.states.items() if state.queue},
-                 deciders=deciders)
+                 deciders=deciders, recognizing=definition.states_where("recognized"))
 
 
 def waiting_month(waiting_since: str) -> str:
@@ -186,14 +198,69 @@ def decided(old: dict | None, new: dict | None, given: Rules | None = None) -> d
     return {scope: {name: 1} for scope in scopes(old)}
 
 
+def day_of(timestamp: str) -> str:
+    """The day of a clock.timestamp (Vietnam time) as a daily counter spells it: "261130"."""
+    return timestamp[2:4] + timestamp[5:7] + timestamp[8:10]
+
+
+def daily(old: dict | None, new: dict | None, given: Rules | None = None) -> dict[Scope, dict[str, int]]:
+    """The days a change counts in (see the module's docstring): 1 in
+    `e@<day entered>` for an insert, 1 in `r@<day>` for a change into a
+    recognised state from one that is not; in each unit on the new image's
+    path. {} for any other change."""
+    given = given or rules()
+    if not new:
+        return {}
+    names = {}
+    if not old and new.get("created_at"):
+        names[DAY_ENTERED + day_of(new["created_at"])] = 1
+    if (new["status"] in given.recognizing and (not old or old["status"] not in given.recognizing)
+            and new.get("updated_at")):
+        names[DAY_RECOGNIZED + day_of(new["updated_at"])] = 1
+    return {scope: dict(names) for scope in scopes(new)} if names else {}
+
+
+def is_daily(name: str) -> bool:
+    """Whether counter `name` is a per-day one (`e@…`, `r@…`)."""
+    return name[:2] in (DAY_ENTERED, DAY_RECOGNIZED)
+
+
 def moves(old: dict | None, new: dict | None, given: Rules | None = None) -> dict[Scope, dict[str, int]]:
-    """Everything a change moves: its delta and the decision it records."""
+    """Everything a change moves: its delta, the decision it records and the days it counts in."""
     given = given or rules()
     found = delta(old, new, given)
-    for scope, counts in decided(old, new, given).items():
-        bucket = found.setdefault(scope, {})
-        for name, n in counts.items():
-            bucket[name] = bucket.get(name, 0) + n
+    for extra in (decided(old, new, given), daily(old, new, given)):
+        for scope, counts in extra.items():
+            bucket = found.setdefault(scope, {})
+            for name, n in counts.items():
+                bucket[name] = bucket.get(name, 0) + n
+    return found
+
+
+def trend(days: dict, counts_from, ends_on, first, last, target: int | None) -> list[dict]:
+    """Every day from `first` to `last` (dates), oldest first: what was
+    entered and recognised that day (`days`: {"2022-04-13": {"entered",
+    "recognized"}}, days without any left out, as the store reads them from
+    `counts_from` on), the running totals since `counts_from`, and the
+    `pace`: what the phase's `target` asks by the end of that day at an even
+    pace from `counts_from` to `ends_on` (rounded half up; None without a target)."""
+    from datetime import date, timedelta
+
+    span = (ends_on - counts_from).days + 1
+    entered = recognized = 0
+    found, day = [], counts_from
+    while day <= last:
+        counted = days.get(day.isoformat(), {})
+        entered += counted.get("entered", 0)
+        recognized += counted.get("recognized", 0)
+        if day >= first:
+            gone = (day - counts_from).days + 1
+            found.append({"date": day.isoformat(), "entered": counted.get("entered", 0),
+                          "recognized": counted.get("recognized", 0), "entered_total": entered,
+                          "recognized_total": recognized,
+                          "pace": (2 * target * gone + span) // (2 * span) if target else None})
+        day += timedelta(days=1)
+    assert isinstance(first, date)
     return found
 
 

@@ -23,6 +23,13 @@ GET /stats/rankings?phase=&level=grassroots&within=<top-level unit>&limit=50
 time, from a snapshot of the ranking (counters.store.ranking_*): the head and
 one or two chunks per page; rebuilt at most every 10 minutes.
 
+GET /stats/units/{unit_id}/trend?phase=&from=&to=  (`unit_trend`)
+  - the unit, the programs (cached); its target (one GetItem);
+  - its per-day counts: the month items of the days shown (one per month
+    and shard, 1 below the top level, 4 for a top-level unit, 8 for the
+    national one), ONE BatchGetItem per 100. A whole phase of 16 months
+    reads 16 items for a grassroots union and 128 for the country.
+
 Lower levels are ranked only `within` a unit below the national one, so that
 a call stays about a province's or a sector's units, not the country's tens of
 thousands of grassroots unions.
@@ -113,6 +120,44 @@ def rankings(principal, params: dict) -> dict:
         "by_authors": core.ranking(rows, lambda r: r["authors"], _row_name),
         "next": dict.fromkeys(RANKINGS),
     }
+
+
+def unit_trend(principal, unit_id: str, params: dict) -> dict:
+    """A unit's initiatives entered and recognised per day in one phase,
+    with their running totals and the target's even pace (schemas/unit-trend.json)."""
+    from datetime import date
+
+    from chalicelib import clock
+    from chalicelib.tables import BatchRead
+
+    params = validation.normalized("stats-trend-query", params)
+    program, phase = find_phase(params["phase"])
+    first = date.fromisoformat(params["from"]) if params.get("from") else phase.counts_from
+    last = date.fromisoformat(params["to"]) if params.get("to") else min(phase.ends_on, clock.today())
+    problems = []
+    if not phase.counts_from <= first <= phase.ends_on:
+        problems.append(Problem("/from", "outside_phase"))
+    if not phase.counts_from <= last <= phase.ends_on:
+        problems.append(Problem("/to", "outside_phase"))
+    if not problems and last < first:
+        problems.append(Problem("/to", "before_from"))
+    if problems:
+        raise Invalid(problems)
+    unit = catalog.unit(unit_id)
+    if unit is None:
+        raise NotFound()
+    if not reads_unit(principal, unit.path):
+        raise Forbidden()
+    read = BatchRead()
+    found_days = store.want_daily(read, [unit.id], phase.id, phase.counts_from, last)
+    found_targets = catalog.want_targets(read, [unit.id], program.id, phase.id)
+    read.run()
+    target = found_targets().get(unit.id)
+    total = target.total if target else (phase.target if unit.level == Level.NATIONAL else None)
+    return {"phase": {**_phase_json(program, phase), "counts_from": phase.counts_from.isoformat(),
+                      "ends_on": phase.ends_on.isoformat()},
+            "unit": _summary(unit), "from": first.isoformat(), "to": last.isoformat(), "target": total,
+            "days": core.trend(found_days()[unit.id], phase.counts_from, phase.ends_on, first, last, total)}
 
 
 # The three orderings: the list in the answer, its cursor parameter, its name in a snapshot.

@@ -8,6 +8,7 @@ targets) are functions here too.
 | a unit's counters in a phase (one shard of them) | `COUNT#<unit>#<phase>` (shard 0), `COUNT#<unit>#<phase>#<k>` | `TOTAL` |
 | a change counted | `APPLIED#<submission>` | `v<version>` (`v<version>-removed`) |
 | a person counted as an author, with the units that count them | `PERSON#<phase>#<author key>` | `UNITS` |
+| a unit's per-day counts in one month of a phase (trends; sharded like its counters) | `DAY#<unit>#<phase>#<yymm>` (shard 0), `DAY#<unit>#<phase>#<yymm>#<k>` | `TOTAL` |
 
 and the index `by_level` (`LEVEL#<level>#<phase>` / `<unit>`, top-level units' counters only)
 for the nationwide ranking.
@@ -83,6 +84,12 @@ def shards_of(unit_id: str) -> int:
 def counter_keys(unit_id: str, phase_id: str) -> list[str]:
     """Every shard of a unit's counters in a phase."""
     return [counter_key(unit_id, phase_id, shard) for shard in range(shards_of(unit_id))]
+
+
+def day_key(unit_id: str, phase_id: str, month: str, shard: int = 0) -> str:
+    """The partition key of one shard of a unit's per-day counts in one month ("2604")."""
+    base = f"DAY#{unit_id}#{phase_id}#{month}"
+    return f"{base}#{shard}" if shard else base
 
 
 def level_key(level: str, phase_id: str) -> str:
@@ -192,13 +199,28 @@ def _groups(pending: list) -> list:
     in one transaction (every person counted as if new: the most it can take)."""
     groups, group, scopes, people = [], [], set(), set()
     for change in pending:
-        wanted, brought = scopes | set(change.moves) | _scopes_of(change.people), people | set(change.people)
+        wanted, brought = scopes | _items_of(change.moves) | _scopes_of(change.people), people | set(change.people)
         if group and len(group) + 1 + len(wanted) + len(brought) > MAX_ACTIONS:
             groups.append(group)
-            group, wanted, brought = [], set(change.moves) | _scopes_of(change.people), set(change.people)
+            group, wanted, brought = [], _items_of(change.moves) | _scopes_of(change.people), set(change.people)
         group.append(change)
         scopes, people = wanted, brought
     return groups + ([group] if group else [])
+
+
+def _items_of(moves: dict) -> set:
+    """The counter items `moves` write: each scope's counter, and its month
+    item for each month with a per-day count."""
+    found = set()
+    for scope, counts in moves.items():
+        found.add(scope)
+        found.update((*scope, _month(name)) for name in counts if core.is_daily(name))
+    return found
+
+
+def _month(daily_name: str) -> str:
+    """The month ("2604") of a per-day counter's name ("e@260413")."""
+    return daily_name[2:6]
 
 
 def _scopes_of(people: dict) -> set:
@@ -320,17 +342,29 @@ def _add(transaction, scope: tuple, counts: dict, shard: int) -> None:
     from chalicelib.tables import CounterRecord
 
     unit_id, phase_id = scope
-    # The counts are flat attributes named by what they count ("state:pending"): a Path,
-    # in a list, so that no character of a name is read as a path separator.
-    actions = [Path([name]).add(int(n)) for name, n in sorted(counts.items())]
-    actions += [CounterRecord.unit_id.set(unit_id), CounterRecord.phase_id.set(phase_id)]
     level = level_of(unit_id)
-    if level in INDEXED_LEVELS:
-        actions += [CounterRecord.level_pk.set(level_key(level, phase_id)), CounterRecord.level_sk.set(unit_id)]
-    elif level:
-        actions += [CounterRecord.level_pk.remove(), CounterRecord.level_sk.remove()]
-    key = counter_key(unit_id, phase_id, shard % SHARDS.get(level, 1))
-    transaction.update(f"counter {unit_id} {phase_id}", CounterRecord(key, TOTAL), actions)
+    shard = shard % SHARDS.get(level, 1)
+    days: dict = {}
+    for name, n in counts.items():
+        if core.is_daily(name):  # "e@260413" → the month item "2604", attribute "e13"
+            days.setdefault(_month(name), {})[name[0] + name[6:8]] = n
+    plain = {name: n for name, n in counts.items() if not core.is_daily(name)}
+    if plain:
+        # The counts are flat attributes named by what they count ("state:pending"): a Path,
+        # in a list, so that no character of a name is read as a path separator.
+        actions = [Path([name]).add(int(n)) for name, n in sorted(plain.items())]
+        actions += [CounterRecord.unit_id.set(unit_id), CounterRecord.phase_id.set(phase_id)]
+        if level in INDEXED_LEVELS:
+            actions += [CounterRecord.level_pk.set(level_key(level, phase_id)), CounterRecord.level_sk.set(unit_id)]
+        elif level:
+            actions += [CounterRecord.level_pk.remove(), CounterRecord.level_sk.remove()]
+        key = counter_key(unit_id, phase_id, shard)
+        transaction.update(f"counter {unit_id} {phase_id}", CounterRecord(key, TOTAL), actions)
+    for month, found in sorted(days.items()):
+        # A month item stays out of `by_level` (no level keys): it is read by key only.
+        actions = [Path([name]).add(int(n)) for name, n in sorted(found.items())]
+        transaction.update(f"days {unit_id} {phase_id} {month}",
+                           CounterRecord(day_key(unit_id, phase_id, month, shard), TOTAL), actions)
 
 
 def _commit(transaction):
@@ -421,6 +455,66 @@ def want_counts(read, unit_ids, phase_id: str):
                 counted[unit_id] = _summed(records)
         return counted
     return found
+
+
+def months_between(first_day, last_day) -> list[str]:
+    """The months ("2604") from the date `first_day` to the date `last_day`, both included."""
+    found, year, month = [], first_day.year, first_day.month
+    while (year, month) <= (last_day.year, last_day.month):
+        found.append(f"{year % 100:02d}{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def want_daily(read, unit_ids, phase_id: str, first_day, last_day):
+    """Add the month items of `unit_ids`' per-day counts from `first_day` to
+    `last_day` (dates; every shard) to `read` (a tables.BatchRead); returns
+    what gives them after the run: {unit id: {date: {"entered": n,
+    "recognized": n}}}, days with nothing counted left out."""
+    from datetime import date
+
+    from chalicelib.tables import CounterRecord
+
+    months = months_between(first_day, last_day)
+    keys = {unit_id: [read.want(CounterRecord, day_key(unit_id, phase_id, month, shard), TOTAL)
+                      for month in months for shard in range(shards_of(unit_id))]
+            for unit_id in unit_ids}
+    names = {core.DAY_ENTERED[0]: "entered", core.DAY_RECOGNIZED[0]: "recognized"}
+
+    def found() -> dict:
+        by_unit = {}
+        for unit_id, wanted in keys.items():
+            days: dict = {}
+            for key in wanted:
+                record = read.found(key)
+                if record is None:
+                    continue
+                month = record.pk.split("#")[3]
+                for name, n in record.counts.items():
+                    if name[0] not in names or not name[1:].isdigit() or not n:
+                        continue
+                    day = date(2000 + int(month[:2]), int(month[2:]), int(name[1:]))
+                    if first_day <= day <= last_day:
+                        entry = days.setdefault(day.isoformat(), {"entered": 0, "recognized": 0})
+                        entry[names[name[0]]] += n
+            by_unit[unit_id] = days
+        return by_unit
+    return found
+
+
+def daily_counts(unit_id: str, phase_id: str, first_day, last_day) -> dict:
+    """One unit's per-day counts from `first_day` to `last_day` (dates), for
+    its subtree: {"2026-04-13": {"entered": n, "recognized": n}}, days with
+    nothing counted left out. ONE BatchGetItem per 100 month items (one per
+    month and shard: a year of a grassroots union is 12 keys, of the
+    national unit 96), eventually consistent: what it costs grows with the
+    days shown, never with the initiatives."""
+    from chalicelib.tables import BatchRead
+
+    read = BatchRead()
+    found = want_daily(read, [unit_id], phase_id, first_day, last_day)
+    read.run()
+    return found()[unit_id]
 
 
 def level_counts(level: str, phase_id: str) -> dict:

@@ -121,3 +121,66 @@ def stacked(items) -> list[Stacked]:
                              overdue_width=width(late, largest), rest_x=width(late, largest),
                              rest_width=width(waiting - late, largest)))
     return found
+
+
+# ------------------------------------------------------------------ the trend (issue 13, point 5)
+
+RECOGNIZED = "#1e6b30"  # app.css --bar-2
+PACE = "#6b7480"
+# The line chart's own coordinates: the SVG stretches them to its box (preserveAspectRatio="none",
+# strokes kept at their width by vector-effect), and every word stays HTML around it.
+TREND_WIDTH, TREND_HEIGHT = 1000, 300
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A unit's days as three lines (running totals of initiatives entered
+    and recognised, and the target's even pace), as SVG polyline points in
+    a TREND_WIDTH × TREND_HEIGHT box whose top is `top` (the largest value
+    shown, rounded up to a round number), with the figures a reader needs
+    beside it: the first and last day, today's totals and pace."""
+    entered: str
+    recognized: str
+    pace: str | None
+    top: int
+    first: str
+    last: str
+    entered_total: int
+    recognized_total: int
+    pace_total: int | None
+    width: int = TREND_WIDTH
+    height: int = TREND_HEIGHT
+    entered_stroke: str = BAR
+    recognized_stroke: str = RECOGNIZED
+    pace_stroke: str = PACE
+    grid: str = TRACK
+
+
+def nice_top(value: int) -> int:
+    """The smallest of 1, 2, 2.5 or 5 × a power of ten (10 at least) that is at least `value`."""
+    magnitude = 10
+    while True:
+        for step in (1, 2, 2.5, 5):
+            if step * magnitude >= value:
+                return int(step * magnitude)
+        magnitude *= 10
+
+
+def trend(days: list[dict]) -> Trend | None:
+    """The chart of `days` (counters.core.trend's, oldest first); None when
+    there are none."""
+    if not days:
+        return None
+    paced = [d["pace"] for d in days if d["pace"] is not None]
+    top = nice_top(max([d["entered_total"] for d in days] + paced))
+    span = max(len(days) - 1, 1)
+
+    def points(values) -> str:
+        return " ".join(f"{TREND_WIDTH * i / span:.1f},{TREND_HEIGHT * (1 - value / top):.1f}"
+                        for i, value in enumerate(values))
+    last = days[-1]
+    return Trend(entered=points(d["entered_total"] for d in days),
+                 recognized=points(d["recognized_total"] for d in days),
+                 pace=points(d["pace"] for d in days) if len(paced) == len(days) else None,
+                 top=top, first=days[0]["date"], last=last["date"], entered_total=last["entered_total"],
+                 recognized_total=last["recognized_total"], pace_total=last["pace"])

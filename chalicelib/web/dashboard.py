@@ -25,7 +25,9 @@ DynamoDB reads of each page (besides the session's unread count):
 - dashboard: catalog.programs and catalog.unit (cached per container); the
   unit's stats (gsi1 Query of its children, BatchGetItem of counters and
   targets, 2 keys per unit; the review clock's table and chart come from the
-  same counters, nothing more is read); for a national unit or an admin the top-level
+  same counters, nothing more is read); the trend (one BatchGetItem of the
+  unit's month items of per-day counts, one per month and shard, and its
+  target); for a national unit or an admin the top-level
   ranking (gsi1 Query, `by_level` Query, BatchGetItem of targets); the latest
   award list (awards table, one Query, Limit 1, strongly consistent) and the
   names of who compiled and approved it (one BatchGetItem of ≤ 2 users).
@@ -71,6 +73,7 @@ def dashboard(page):
     if unit is None:
         raise Forbidden()
     figures = stats.unit_stats(page.principal, unit.id, {"phase": phase.id})
+    trend = _trend(page, unit, phase)
     national = unit.kind == "national"
     # The national unit's children are the top-level units: their ranking is
     # the nationwide one, shown once (from stats.rankings).
@@ -97,6 +100,7 @@ def dashboard(page):
         compiling=request if request is not None and request.status == store.COMPILING else None,
         may_compile=page.has_role("leader"),
         may_approve=latest is not None and latest.status == store.DRAFT and access.may_approve(page.principal, unit),
+        trend=charts.trend(trend), recent_days=list(reversed(trend[-14:])),
         notices=_notices(page))
 
 
@@ -133,6 +137,18 @@ def _overall(figures: dict, phase, national: bool, elapsed: float) -> tuple[char
         return charts.progress(figures["entered"], phase.target, core.percent(figures["entered"], phase.target),
                                elapsed), True
     return charts.progress(figures["entered"], target, figures["reached"]["percent"], elapsed), False
+
+
+def _trend(page, unit, phase) -> list:
+    """The unit's days in the phase, from the day it starts counting to
+    today (or its last day): GET /stats/units/{id}/trend's (one
+    BatchGetItem of a month item per month and shard). Nothing before the
+    phase starts counting."""
+    from chalicelib.counters import stats
+
+    if clock.today() < phase.counts_from:
+        return []
+    return stats.unit_trend(page.principal, unit.id, {"phase": phase.id})["days"]
 
 
 def _blocks(page, figures: dict, elapsed: float) -> list:
