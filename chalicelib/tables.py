@@ -371,6 +371,7 @@ class CounterRecord(CountersItem):
     phase_id = UnicodeAttribute(null=True)
     level_pk = UnicodeAttribute(null=True)
     level_sk = UnicodeAttribute(null=True)
+    imported = UnicodeSetAttribute(null=True)  # the imports whose sums it took (counters.store.count_import)
     by_level = LevelIndex()
 
     @classmethod
@@ -703,13 +704,15 @@ class Transaction:
             condition=condition, return_values_on_condition_failure="ALL_OLD" if return_old_on_failure else None))
         self._written.append(item)
 
-    def put_whole(self, name: str, item, condition=None) -> None:
+    def put_whole(self, name: str, item, condition=None, extra: dict | None = None) -> None:
         """Put `item` exactly as it is, its version included: an item whose
         history was built elsewhere and is imported whole (PynamoDB's `put`
-        would add "version = <it>" to the condition and write it plus one)."""
+        would add "version = <it>" to the condition and write it plus one).
+        `extra`: attributes the model does not declare, as DynamoDB JSON
+        (a counter item's counts)."""
         from pynamodb.constants import ITEM
 
-        attributes = item.serialize(null_check=True)
+        attributes = item.serialize(null_check=True) | (extra or {})
         hash_attribute, range_attribute = item._hash_key_attribute(), item._range_key_attribute()
         hash_key = attributes.pop(hash_attribute.attr_name)[hash_attribute.attr_type]
         range_key = attributes.pop(range_attribute.attr_name)[range_attribute.attr_type] if range_attribute else None

@@ -12,6 +12,7 @@ situation before, how it was done, what it brought). Titles are kept unique by
 the caller (`Writer.title_taken`): a taken one is drawn again with another
 machine, place or record.
 """
+import functools
 import random
 import re
 import unicodedata
@@ -557,6 +558,7 @@ class Writer:
     def __init__(self, rng: random.Random, taken=()):
         self.rng = rng
         self.titles = {fold_title(title) for title in taken}
+        self.texts: set = set()  # (problem, solution, results) written, before the benefit's sentence
 
     def ideas_for(self, kind: str, field: str | None = None) -> list[Idea]:
         """The ideas of `field` (any field: None) that fit a workplace of `kind`."""
@@ -619,16 +621,18 @@ class Writer:
             key = fold_title(title)
             if key in self.titles:
                 continue
+            problem = nfc(self.fill(idea.problem, words) + " " + self.fill(rng.choice(CONTEXT), words))
+            solution = nfc(self.fill(idea.solution, words) + " " + self.fill(rng.choice(HOW), words))
+            results = self.fill(idea.results, words)
+            if (problem, solution, results) in self.texts:
+                continue  # the same words as another one's: draw again
             self.titles.add(key)
+            self.texts.add((problem, solution, results))
             benefit = benefit_of(idea)
             gain = rng.choice(GAIN).format(benefit=money(benefit)) if benefit else rng.choice(NO_GAIN)
-            return {
-                "title": nfc(capitalised(title)),
-                "problem": nfc(self.fill(idea.problem, words) + " " + self.fill(rng.choice(CONTEXT), words)),
-                "solution": nfc(self.fill(idea.solution, words) + " " + self.fill(rng.choice(HOW), words)),
-                "results": nfc(self.fill(idea.results, words) + " " + gain),
-                "applied_where": nfc(words["place"]), "benefit_vnd": benefit, "idea": idea,
-            }
+            return {"title": nfc(capitalised(title)), "problem": problem, "solution": solution,
+                    "results": nfc(results + " " + gain), "applied_where": nfc(words["place"]),
+                    "benefit_vnd": benefit, "idea": idea}
         raise RuntimeError("no unused title left for this kind and field")
 
     def person(self, used: set) -> str:
@@ -656,6 +660,7 @@ NUMBERS = ("a", "b", "rate", "rate2", "loss", "loss2", "low", "high", "steps", "
            "days2", "n", "x", "tens", "big", "pct", "hours", "weeks", "cost", "authors")
 
 
+@functools.lru_cache(maxsize=None)
 def fits(idea: Idea, kind: str) -> bool:
     """Whether `idea` fits a workplace of `kind`: one of its kinds, having every word it uses."""
     if kind not in idea.kinds:

@@ -16,6 +16,7 @@ overdue. The deadline sweep then runs once, as its schedule would have.
 """
 import json
 import os
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -55,6 +56,13 @@ def seed(directory: str, handlers=(), feeder=None, bulk: int = BULK) -> int:
                          name=user["full_name"])
     feeder = feeder or StreamFeeder(settings.table_name("initiatives"))
     entered = 0
+    laps, started = {}, (time.monotonic(), time.process_time())
+
+    def lap(name):  # how long each part took, wall clock and CPU (the emulator's threads included)
+        nonlocal started
+        now = (time.monotonic(), time.process_time())
+        laps[name], started = (now[0] - started[0], now[1] - started[1]), now
+
     for item in initiatives:
         try:
             with days_ago(item.get("received_days_ago", 0)):
@@ -68,8 +76,12 @@ def seed(directory: str, handlers=(), feeder=None, bulk: int = BULK) -> int:
             continue
         entered += status == 201  # the first answer, again on a replay
         print(f"demo initiative {stored['code']} «{stored['title']}» by {item['submitted_by']}", flush=True)
-    # The hand-made ones' stream records, for the handlers below.
-    records = feeder.poll()
+    lap("entered")
+    rung = deadlines.sweep()
+    print(f"demo deadlines: {rung}", flush=True)
+    lap("swept")
+    handle(feeder.poll(), handlers)
+    lap("handled")
     if bulk:
         from scripts import demo_bulk
 
@@ -77,12 +89,20 @@ def seed(directory: str, handlers=(), feeder=None, bulk: int = BULK) -> int:
         print(f"demo bulk: {loaded.initiatives} initiatives ({loaded.written} written now), "
               f"{loaded.counted} changes counted, award lists {', '.join(loaded.award_lists) or '-'} "
               f"({', '.join(f'{k} {v} s' for k, v in loaded.seconds.items())})", flush=True)
-        # Counted and made candidates already; a year of history is not to be told again.
-        skipped = feeder.skip()
-        print(f"demo bulk: {skipped} stream records skipped", flush=True)
-    rung = deadlines.sweep()
-    print(f"demo deadlines: {rung}", flush=True)
-    records += feeder.poll()
+        # Its alarms due since the day it was made ring now, as the schedule would ring them.
+        rung = deadlines.sweep()
+        print(f"demo bulk deadlines: {rung}", flush=True)
+        handle(feeder.poll(), handlers)
+        lap("bulk")
+    print("demo: " + ", ".join(f"{name} in {wall:.1f} s ({cpu:.1f} s CPU)" for name, (wall, cpu) in laps.items()),
+          flush=True)
+    return entered
+
+
+def handle(records: list, handlers) -> None:
+    """Hand `records` to each handler, retrying those it reports failed, as the feeder would."""
+    from scripts.stream_feeder import StreamFeeder
+
     for handler in handlers:
         batch = records
         for _ in range(HANDLER_ATTEMPTS):
@@ -94,7 +114,6 @@ def seed(directory: str, handlers=(), feeder=None, bulk: int = BULK) -> int:
         if batch:
             print(f"demo: {len(batch)} stream records still failing in {getattr(handler, '__name__', handler)}",
                   flush=True)
-    return entered
 
 
 def take(stored: dict, step: dict, principal, token: str) -> dict:

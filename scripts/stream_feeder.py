@@ -50,23 +50,6 @@ class StreamFeeder:
                 iterator = page.get("NextShardIterator")
         return records
 
-    def skip(self) -> int:
-        """Move past every record written since the last poll without handing
-        them to anyone (the demo's bulk import counted its own); how many."""
-        arn = self._stream_arn()
-        skipped = 0
-        for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-            shard_id = shard["ShardId"]
-            iterator = self._iterator(arn, shard_id)
-            while iterator:
-                page = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-                if not page["Records"]:
-                    break
-                skipped += len(page["Records"])
-                self.positions[shard_id] = page["Records"][-1]["dynamodb"]["SequenceNumber"]
-                iterator = page.get("NextShardIterator")
-        return skipped
-
     def lambda_shaped(self, record: dict) -> dict:
         shaped = dict(record, eventSourceARN=self.arn)
         dynamodb = dict(record["dynamodb"])

@@ -201,10 +201,10 @@ def write_many(recognitions: list) -> int:
     uses: a candidate put only if absent, an author's aggregate moved only if
     its `entries` hold none of the entries added, a union's sum moved in the
     transaction of the union's candidates it counts. What an earlier run
-    wrote is left out (a second run writes nothing). The authors' aggregates
-    are read first (one BatchGetItem per 100), so that one reaching
-    INDEX_FLOOR is indexed in the same write. Returns the writes made."""
-    from chalicelib.tables import AwardCandidate, AwardCollective, AwardPerson, BatchRead, CandidateAuthor
+    wrote is left out (a second run writes nothing). An author's aggregate
+    not there yet is put whole (indexed once it reaches INDEX_FLOOR), one
+    there already is read and moved. Returns the writes made."""
+    from chalicelib.tables import AwardCandidate, AwardCollective, BatchRead, CandidateAuthor
 
     people: dict = {}  # (partition, author key) -> {entry: (score, benefit)}
     unions: dict = {}  # grassroots unit -> attributes of its recognitions
@@ -221,7 +221,6 @@ def write_many(recognitions: list) -> int:
                 candidates.append((unit_id, attributes))
         unions.setdefault((attributes["phase_id"], path[-1]), []).append(attributes)
     read = BatchRead(consistent=True)
-    wanted = {person: read.want(AwardPerson, *person) for person in people}
     sums = {union: read.want(AwardCollective, grassroots_key(*union), SUM) for union in unions}
     read.run()
 
@@ -270,46 +269,68 @@ def write_many(recognitions: list) -> int:
             if name not in skip:
                 transaction.put(name, candidate(unit_id, attributes), condition=not_yet_written())
         writes.append(([name], 1, add))
-    for (partition_key, key), entries in sorted(people.items()):
-        before = read.found(wanted[(partition_key, key)])
-        known = set(before.entries or ()) if before is not None else set()
-        fresh = {value: moves for value, moves in entries.items() if value not in known}  # not counted before
-        if not fresh:
-            continue
-        index = (int(before.recognized or 0) if before else 0) + len(fresh) >= INDEX_FLOOR and (
-            before is None or before.count_pk is None)
-        name = f"person {partition_key} {key}"
+    done, _ = _commit_all(writes)
+    # Each author's aggregate put whole where there is none yet (the usual case: nobody was
+    # recognised before); those there already are read and moved by what they do not hold yet.
+    done_people, there = _commit_all([_person_write(person, entries, None)
+                                      for person, entries in sorted(people.items())])
+    if there:
+        from chalicelib.tables import AwardPerson
 
-        def add(transaction, skip, name=name, partition_key=partition_key, key=key, fresh=fresh, index=index,
-                before=before):
-            if name in skip:
-                return
-            score, benefit = sum(s for s, _ in fresh.values()), sum(b for _, b in fresh.values())
-            if before is None:
-                # Never counted: the whole aggregate at once, only if still absent (an ADD costs more to emulate).
-                transaction.put(name, AwardPerson(partition_key, key, recognized=len(fresh), score_total=score,
-                                                  benefit=benefit, entries=set(fresh),
-                                                  **({"count_pk": partition_key} if index else {})),
-                                condition=AwardPerson.pk.does_not_exist())
-                return
-            condition = None
-            for value in sorted(fresh):
-                condition = entry_is_new(value) if condition is None else condition & entry_is_new(value)
-            actions = [AwardPerson.recognized.add(len(fresh)), AwardPerson.score_total.add(score),
-                       AwardPerson.benefit.add(benefit), AwardPerson.entries.add(set(fresh))]
-            if index:
-                actions.append(AwardPerson.count_pk.set(partition_key))
-            transaction.update(name, AwardPerson(partition_key, key), actions, condition=condition)
-        writes.append(([name], 1, add))
-    return _commit_all(writes)
+        read = BatchRead(consistent=True)
+        wanted = {person: read.want(AwardPerson, *person) for person in people if _person_name(*person) in there}
+        read.run()
+        moved, _ = _commit_all([_person_write(person, people[person], read.found(key) or AwardPerson(*person))
+                                for person, key in sorted(wanted.items())])
+        done_people += moved
+    return done + done_people
 
 
-def _commit_all(writes: list) -> int:
+def _person_name(partition_key: str, key: str) -> str:
+    return f"person {partition_key} {key}"
+
+
+def _person_write(person: tuple, entries: dict, before):
+    """The write that moves one author's aggregate by `entries` ({entry: (score, benefit)}):
+    a put of the whole aggregate when `before` is None (only if still absent), else an update
+    by the entries it does not hold yet (only if it still holds none of them); None when it
+    holds them all."""
+    from chalicelib.tables import AwardPerson
+
+    partition_key, key = person
+    known = set(before.entries or ()) if before is not None else set()
+    fresh = {value: moves for value, moves in entries.items() if value not in known}
+    name = _person_name(partition_key, key)
+    count = (int(before.recognized or 0) if before is not None else 0) + len(fresh)
+    index = count >= INDEX_FLOOR and (before is None or before.count_pk is None)
+    score, benefit = sum(s for s, _ in fresh.values()), sum(b for _, b in fresh.values())
+
+    def add(transaction, skip):
+        if name in skip or not fresh:
+            return
+        if before is None:
+            transaction.put(name, AwardPerson(partition_key, key, recognized=len(fresh), score_total=score,
+                                              benefit=benefit, entries=set(fresh),
+                                              **({"count_pk": partition_key} if index else {})),
+                            condition=AwardPerson.pk.does_not_exist())
+            return
+        condition = None
+        for value in sorted(fresh):
+            condition = entry_is_new(value) if condition is None else condition & entry_is_new(value)
+        actions = [AwardPerson.recognized.add(len(fresh)), AwardPerson.score_total.add(score),
+                   AwardPerson.benefit.add(benefit), AwardPerson.entries.add(set(fresh))]
+        if index:
+            actions.append(AwardPerson.count_pk.set(partition_key))
+        transaction.update(name, AwardPerson(partition_key, key), actions, condition=condition)
+    return [name], 1, add
+
+
+def _commit_all(writes: list) -> tuple[int, set]:
     """Commit `writes` ((guarded actions' names, size, adder) each:
     `adder(transaction, skip)` adds its actions, at most `size`, but those
     named in `skip`) in transactions of at most MANY_ACTIONS actions. An
     action whose guard fails (written before) is left out and the rest
-    committed again. Returns the actions committed."""
+    committed again. Returns (the actions committed, the names left out)."""
     from chalicelib.tables import Cancelled, Transaction
 
     groups, group, size = [], [], 0
@@ -320,7 +341,7 @@ def _commit_all(writes: list) -> int:
         group.append(write)
         size += write[1]
     groups += [group] if group else []
-    done = 0
+    done, left_out = 0, set()
     for group in groups:
         names = [name for write in group for name in write[0]]
         skip: set = set()
@@ -339,7 +360,8 @@ def _commit_all(writes: list) -> int:
                 if not failed and not cancelled.conflict:
                     raise
                 skip |= failed
-    return done
+        left_out |= skip
+    return done, left_out
 
 
 def author_keys(attributes: dict) -> dict:
