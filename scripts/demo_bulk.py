@@ -121,7 +121,6 @@ class Planned:
     field: str
     group: str
     benefit: int | None
-    fate: dict = field(default_factory=dict)
 
 
 def weighted(rng: random.Random, weights: dict):
@@ -168,7 +167,8 @@ def plan(units: list, targets: dict, count: int, taken_titles=()) -> list:
         workplace = unit.name.removeprefix("Công đoàn ")
         people_rng = random.Random(f"{SEED}/people/{unit.id}")
         used: set = set()
-        pool = [Person(writer_person(people_rng, used), f"dv-{index:03d}-{k:03d}", people_rng.random() < 0.7,
+        people = texts.Writer(people_rng)
+        pool = [Person(people.person(used), f"dv-{index:03d}-{k:03d}", people_rng.random() < 0.7,
                        f"09{people_rng.randint(10, 99)} {people_rng.randint(100, 999)} {people_rng.randint(100, 999)}"
                        if people_rng.random() < 0.5 else None)
                 for k in range(max(4, per_union[unit.id] * 4 // 5))]
@@ -207,10 +207,6 @@ def plan(units: list, targets: dict, count: int, taken_titles=()) -> list:
     for n, item in enumerate(planned):
         item.n = n
     return planned
-
-
-def writer_person(rng: random.Random, used: set) -> str:
-    return texts.Writer(rng).person(used)
 
 
 def entry_times(planned: list, phase_start: date, horizon: datetime, rng: random.Random) -> list:
@@ -287,7 +283,6 @@ class Life:
         self.record.version = 1  # as `create`'s write stores it (PynamoDB sets the version attribute on a put)
         self.events = [event]
         self.images = [None, self.image()]
-        self.now = received
 
     def image(self) -> dict:
         from chalicelib import streams
@@ -316,7 +311,6 @@ class Life:
             else:
                 self.events.append(store.advance(self.record, found.step, found.actor, stamp(moment)))
             self.images.append(self.image())
-            self.now = moment
 
     def fire(self, moment: datetime, event: str, caller, payload: dict | None = None) -> None:
         """`caller` fires `event` at `moment`, decided by the engine (refused if not legal)."""
@@ -330,7 +324,6 @@ class Life:
         step = step_of(self.workflow, self.record, subject, decision, moment)
         self.events.append(store.advance(self.record, step, caller, stamp(moment)))
         self.images.append(self.image())
-        self.now = moment
 
     def edit(self, moment: datetime, changes: dict) -> None:
         """The submitter edits it (as review.service.edit stores an edit: the editable fields and the authors)."""
@@ -345,7 +338,6 @@ class Life:
                                    "authors": before["authors"]})
         self.events.append(store.advance(self.record, step, self.submitter, stamp(moment)))
         self.images.append(self.image())
-        self.now = moment
 
     def changes(self) -> list:
         """(id, old image, new image) of every change, in order."""

@@ -12,7 +12,15 @@ An initiative may say it was received `received_days_ago` days ago, and
 list `steps` its reviewers took since (`event`, `by`, `days_ago`, input):
 they are entered and fired on the app's clock set back that far, so that
 queues hold items at every level, some near their deadline and some
-overdue. The deadline sweep then runs once, as its schedule would have.
+overdue. The deadline sweep then runs once, as its schedule would have, and
+their stream records go to the handlers.
+
+Then the generated bulk beside them (scripts/demo_bulk.py: 5,000 in the open
+edition, `bulk` to choose another number, 0 for none), which counts itself and
+leaves no stream records; what of it fell due since the day it was made rings
+in a second sweep, whose records go to the handlers too. The hand-made ones
+are handled first, while the counters are still small (the emulator's updates
+cost more the larger an item is).
 """
 import json
 import os

@@ -155,7 +155,8 @@ def test_texts_read_as_vietnamese_no_two_alike_and_every_entry_passes_the_forms_
     assert len({(i["problem"], i["solution"], i["results"]) for i in demo.bulk}) == len(demo.bulk)
     for initiative in demo.bulk:
         for name in ("title", "problem", "solution", "results", "applied_where"):
-            assert VIETNAMESE.search(initiative[name]), (name, initiative[name])
+            # (a place may be written without a diacritic: "Khoa Nhi")
+            assert name == "applied_where" or VIETNAMESE.search(initiative[name]), (name, initiative[name])
             assert not re.search(r"lorem|ipsum|\{|\}", initiative[name], re.I)
         # what the form would send passes the schema and the rules, as on the day it was entered
         body = {name: initiative[name] for name in ("title", "unit_id", "subject_group", "field", "problem",
@@ -168,7 +169,9 @@ def test_texts_read_as_vietnamese_no_two_alike_and_every_entry_passes_the_forms_
     # authors with one initiative and with many; groups of co-authors; benefits none, small and large
     people = Counter(a.get("member_id") or a["full_name"] for i in demo.bulk for a in i["authors"])
     assert sum(1 for n in people.values() if n == 1) >= 1000 and max(people.values()) >= 10
-    assert all(VIETNAMESE.search(name) or name.startswith("dv-") for name in people)
+    names = {a["full_name"] for i in demo.bulk for a in i["authors"]}
+    assert all(re.fullmatch(r"(\w+ ){2,3}\w+", name) and name == name.title() for name in names)
+    assert sum(1 for name in names if VIETNAMESE.search(name)) >= 0.9 * len(names)  # ("Mai Minh Anh" has none)
     sizes = Counter(len(i["authors"]) for i in demo.bulk)
     assert sizes[1] > sizes[2] > sizes[3] > 0 and sizes[5] > 0
     benefits = [i.get("benefit_vnd") for i in demo.bulk]
@@ -193,10 +196,11 @@ def test_queues_wait_at_both_levels_and_some_are_overdue_after_the_sweep(demo):
     assert overdue and {catalog.unit(i["qp"].rsplit("#", 1)[0]).level for i in overdue} >= {
         Level.GRASSROOTS, Level.UPPER_GRASSROOTS}
     assert all(i.get("op") for i in overdue)  # escalated: the unit above was told
-    # AND a demo reviewer of each level finds a queue to work through
-    for user in ("reviewer-so-y-te", "reviewer-vien-chuc-thanh-hoa", "reviewer-cau-giay"):
+    # AND the demo's reviewers of both levels find a queue to work through
+    for user, least in (("reviewer-so-y-te", 1), ("reviewer-fpt", 1), ("reviewer-vien-chuc-thanh-hoa", 20),
+                        ("reviewer-cau-giay", 5), ("reviewer-tct-thep", 3)):
         status, page = demo.api.json("GET", "/queue?limit=50", user=user)
-        assert status == 200 and len(page["items"]) >= 3, (user, page)
+        assert status == 200 and len(page["items"]) >= least, (user, page)
     # AND the union above an overdue desk reads it under "overdue below me"
     told = Counter(i["op"] for i in overdue)
     reviewer = next(uid for uid, user in demo.api.users.items() if "reviewer" in user["roles"]
@@ -210,7 +214,7 @@ def test_recognised_ones_are_award_candidates_and_a_leader_has_an_award_list(dem
 
     recognised = [i for i in demo.bulk if i["status"] == "recognized"]
     assert len(recognised) >= 1000
-    best = candidates.best("ldld-thanh-hoa", PHASE, 5, 0)
+    best = candidates.best("ldld-thanh-hoa", PHASE, 5, 1)
     assert len(best) == 5 and all(c.submission_id in {i["id"] for i in recognised} for c in best)
     latest = store.latest("ldld-thanh-hoa", PHASE)
     assert latest is not None and latest.compiled_by == "leader-thanh-hoa"

@@ -253,14 +253,9 @@ def _count_group(group: list) -> None:
             fresh = units - known
             if not fresh:
                 continue
-            if version is None:  # never counted: the whole marker at once (an ADD costs more to emulate)
-                transaction.put(_person_action(phase_id, key), PersonMarker(person_key(phase_id, key), UNITS,
-                                                                            units=set(fresh), version=1),
-                                condition=person_unchanged(None))
-            else:
-                transaction.update(_person_action(phase_id, key), PersonMarker(person_key(phase_id, key), UNITS),
-                                   [PersonMarker.units.add(fresh), PersonMarker.version.set(version + 1)],
-                                   condition=person_unchanged(version))
+            transaction.update(_person_action(phase_id, key), PersonMarker(person_key(phase_id, key), UNITS),
+                               [PersonMarker.units.add(fresh), PersonMarker.version.set((version or 0) + 1)],
+                               condition=person_unchanged(version))
             _sum(summed, {(unit_id, phase_id): {core.AUTHORS: 1} for unit_id in fresh})
         shard = zlib.crc32("|".join(change.marker[0] + change.marker[1] for change in group).encode())
         for scope, counts in sorted(summed.items()):
