@@ -39,9 +39,15 @@ def initiative(raw: dict | None) -> dict | None:
     plain Python, with `waiting_since` (when it entered the queue it waits in,
     read from its queue key by the key's owner) and `overdue_since` (stored
     as `od`) under their own names."""
+    return clocked(image(raw))
+
+
+def clocked(found: dict | None) -> dict | None:
+    """An initiative's plain image with `waiting_since` and `overdue_since`
+    under their own names (what `initiative` adds; the demo's bulk import
+    adds them to the images it builds without a stream, submissions.store.image)."""
     from chalicelib.submissions import store
 
-    found = image(raw)
     if found:
         if found.get("qs"):
             found["waiting_since"] = store.waiting_since(found["qs"])

@@ -486,6 +486,7 @@ class CounterRecord(CountersItem):
     phase_id = UnicodeAttribute(null=True)
     level_pk = UnicodeAttribute(null=True)
     level_sk = UnicodeAttribute(null=True)
+    imported = UnicodeSetAttribute(null=True)  # the imports whose sums it took (counters.store.count_import)
     by_level = LevelIndex()
 
     @classmethod
@@ -808,6 +809,11 @@ class Transaction:
             raise ValueError(f"two actions named {name!r}")
         self._actions.append((name, kind, request))
 
+    @property
+    def actions(self) -> list[str]:
+        """The names of its actions, in order."""
+        return [name for name, _, _ in self._actions]
+
     def put(self, name: str, item, condition=None, return_old_on_failure: bool = False) -> None:
         self._add(name, "Put", item.get_save_kwargs_from_instance(
             condition=condition, return_values_on_condition_failure="ALL_OLD" if return_old_on_failure else None))
@@ -822,6 +828,21 @@ class Transaction:
             request["ConditionExpression"] = "attribute_not_exists(#pk)"
             request["ExpressionAttributeNames"] = {"#pk": "pk"}
         self._add(name, "Put", request)
+
+    def put_whole(self, name: str, item, condition=None, extra: dict | None = None) -> None:
+        """Put `item` exactly as it is, its version included: an item whose
+        history was built elsewhere and is imported whole (PynamoDB's `put`
+        would add "version = <it>" to the condition and write it plus one).
+        `extra`: attributes the model does not declare, as DynamoDB JSON
+        (a counter item's counts)."""
+        from pynamodb.constants import ITEM
+
+        attributes = item.serialize(null_check=True) | (extra or {})
+        hash_attribute, range_attribute = item._hash_key_attribute(), item._range_key_attribute()
+        hash_key = attributes.pop(hash_attribute.attr_name)[hash_attribute.attr_type]
+        range_key = attributes.pop(range_attribute.attr_name)[range_attribute.attr_type] if range_attribute else None
+        self._add(name, "Put", item._get_connection().get_operation_kwargs(
+            hash_key, range_key=range_key, key=ITEM, attributes=attributes, condition=condition))
 
     def update(self, name: str, item, actions: list, condition=None) -> None:
         """Update `item` with typed `actions`. A model with a VersionAttribute

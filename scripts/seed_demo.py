@@ -12,10 +12,19 @@ An initiative may say it was received `received_days_ago` days ago, and
 list `steps` its reviewers took since (`event`, `by`, `days_ago`, input):
 they are entered and fired on the app's clock set back that far, so that
 queues hold items at every level, some near their deadline and some
-overdue. The deadline sweep then runs once, as its schedule would have.
+overdue. The deadline sweep then runs once, as its schedule would have, and
+their stream records go to the handlers.
+
+Then the generated bulk beside them (scripts/demo_bulk.py: 5,000 in the open
+edition, `bulk` to choose another number, 0 for none), which counts itself and
+leaves no stream records; what of it fell due since the day it was made rings
+in a second sweep, whose records go to the handlers too. The hand-made ones
+are handled first, while the counters are still small (the emulator's updates
+cost more the larger an item is).
 """
 import json
 import os
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -23,15 +32,18 @@ from chalicelib.errors import DomainError
 
 
 HANDLER_ATTEMPTS = 6  # as the local stream feeder (and Lambda's 5 retries)
+BULK = 5000  # generated initiatives loaded after the hand-made ones (scripts/demo_bulk.py)
 
 
-def seed(directory: str, handlers=(), feeder=None) -> int:
-    """Enter the initiatives of `directory`/initiatives.json; feed the new
-    stream records to `handlers`, retrying the records a handler reports
-    failed as the feeder would. `feeder` (a StreamFeeder; default a new one)
-    keeps its place, so the local run's feeder goes on after the demo
-    instead of handling it all again. Returns how many are there (entered
-    now, or by an earlier run: a replayed key answers as the first time)."""
+def seed(directory: str, handlers=(), feeder=None, bulk: int = BULK) -> int:
+    """Enter the initiatives of `directory`/initiatives.json, then (`bulk`:
+    how many; 0 for none) the generated bulk (scripts/demo_bulk.py); feed the
+    new stream records to `handlers`, retrying the records a handler reports
+    failed as the feeder would, but not the bulk's own (it counted itself).
+    `feeder` (a StreamFeeder; default a new one) keeps its place, so the
+    local run's feeder goes on after the demo instead of handling it all
+    again. Returns how many hand-made ones are there (entered now, or by an
+    earlier run: a replayed key answers as the first time)."""
     from chalicelib import settings
     from chalicelib.auth.principal import Principal
     from chalicelib.submissions import service
@@ -52,6 +64,13 @@ def seed(directory: str, handlers=(), feeder=None) -> int:
                          name=user["full_name"])
     feeder = feeder or StreamFeeder(settings.table_name("initiatives"))
     entered = 0
+    laps, started = {}, (time.monotonic(), time.process_time())
+
+    def lap(name):  # how long each part took, wall clock and CPU (the emulator's threads included)
+        nonlocal started
+        now = (time.monotonic(), time.process_time())
+        laps[name], started = (now[0] - started[0], now[1] - started[1]), now
+
     for item in initiatives:
         try:
             with days_ago(item.get("received_days_ago", 0)):
@@ -65,9 +84,33 @@ def seed(directory: str, handlers=(), feeder=None) -> int:
             continue
         entered += status == 201  # the first answer, again on a replay
         print(f"demo initiative {stored['code']} «{stored['title']}» by {item['submitted_by']}", flush=True)
+    lap("entered")
     rung = deadlines.sweep()
     print(f"demo deadlines: {rung}", flush=True)
-    records = feeder.poll()
+    lap("swept")
+    handle(feeder.poll(), handlers)
+    lap("handled")
+    if bulk:
+        from scripts import demo_bulk
+
+        loaded = demo_bulk.load(directory, count=bulk)
+        print(f"demo bulk: {loaded.initiatives} initiatives ({loaded.written} written now), "
+              f"{loaded.counted} changes counted, award lists {', '.join(loaded.award_lists) or '-'} "
+              f"({', '.join(f'{k} {v} s' for k, v in loaded.seconds.items())})", flush=True)
+        # Its alarms due since the day it was made ring now, as the schedule would ring them.
+        rung = deadlines.sweep()
+        print(f"demo bulk deadlines: {rung}", flush=True)
+        handle(feeder.poll(), handlers)
+        lap("bulk")
+    print("demo: " + ", ".join(f"{name} in {wall:.1f} s ({cpu:.1f} s CPU)" for name, (wall, cpu) in laps.items()),
+          flush=True)
+    return entered
+
+
+def handle(records: list, handlers) -> None:
+    """Hand `records` to each handler, retrying those it reports failed, as the feeder would."""
+    from scripts.stream_feeder import StreamFeeder
+
     for handler in handlers:
         batch = records
         for _ in range(HANDLER_ATTEMPTS):
@@ -79,7 +122,6 @@ def seed(directory: str, handlers=(), feeder=None) -> int:
         if batch:
             print(f"demo: {len(batch)} stream records still failing in {getattr(handler, '__name__', handler)}",
                   flush=True)
-    return entered
 
 
 def take(stored: dict, step: dict, principal, token: str) -> dict:

@@ -189,6 +189,181 @@ def _write_candidate(unit_id: str, attributes: dict, ranked: bool, grassroots: b
             raise  # written (and summed) by an earlier delivery, when it is that
 
 
+MANY_ACTIONS = 100  # DynamoDB's limit per transaction
+
+
+def write_many(recognitions: list) -> int:
+    """`write` for many recognised initiatives at once (their
+    `candidate_attributes`; the demo's bulk import), leaving the same items:
+    their moves summed per item (an author's aggregate moves once for all of
+    their initiatives; a union's sum once for its candidates), as many
+    writes as fit in one transaction at a time, each under the guard `write`
+    uses: a candidate put only if absent, an author's aggregate moved only if
+    its `entries` hold none of the entries added, a union's sum moved in the
+    transaction of the union's candidates it counts. What an earlier run
+    wrote is left out (a second run writes nothing). An author's aggregate
+    not there yet is put whole (indexed once it reaches INDEX_FLOOR), one
+    there already is read and moved. Returns the writes made."""
+    from chalicelib.tables import AwardCandidate, AwardCollective, BatchRead, CandidateAuthor
+
+    people: dict = {}  # (partition, author key) -> {entry: (score, benefit)}
+    unions: dict = {}  # grassroots unit -> attributes of its recognitions
+    candidates = []  # (unit, attributes) of the units above the grassroots union
+    for attributes in recognitions:
+        path = attributes["unit_path"]
+        for unit_id in path:
+            for key, author in author_keys(attributes).items():
+                value = entry(attributes["code"], author, attributes["grassroots_unit_id"],
+                              attributes["top_level_unit_id"])
+                people.setdefault((person_partition(attributes["phase_id"], unit_id), key), {}).setdefault(
+                    value, (attributes["score_total"], attributes["confirmed_benefit_vnd"]))
+            if unit_id != path[-1]:
+                candidates.append((unit_id, attributes))
+        unions.setdefault((attributes["phase_id"], path[-1]), []).append(attributes)
+    read = BatchRead(consistent=True)
+    sums = {union: read.want(AwardCollective, grassroots_key(*union), SUM) for union in unions}
+    read.run()
+
+    def candidate(unit_id: str, attributes: dict):
+        path = attributes["unit_path"]
+        item = AwardCandidate(partition(attributes["phase_id"], unit_id), attributes["submission_id"],
+                              **{**attributes, "authors": [CandidateAuthor(**a) for a in attributes["authors"]]})
+        if unit_id != path[0] or len(path) == 1:
+            item.score_rank = score_rank(attributes["score_total"], attributes["confirmed_benefit_vnd"],
+                                         attributes["code"], attributes["submission_id"])
+        return item
+
+    writes = []  # (names of the guarded actions, how many actions at most, how to add them to a transaction)
+    for (phase_id, unit_id), found in sorted(unions.items()):
+        for start in range(0, len(found), MANY_ACTIONS - 1):
+            chunk = found[start:start + MANY_ACTIONS - 1]
+            new_sum = read.found(sums[(phase_id, unit_id)]) is None
+
+            def add(transaction, skip, chunk=chunk, phase_id=phase_id, unit_id=unit_id, start=start,
+                    new_sum=new_sum):
+                # The union's sum moves by the candidates written with it (those written before are left out).
+                fresh = [a for a in chunk if f"candidate {unit_id} {a['submission_id']}" not in skip]
+                for attributes in fresh:
+                    transaction.put(f"candidate {unit_id} {attributes['submission_id']}",
+                                    candidate(unit_id, attributes), condition=not_yet_written())
+                if not fresh:
+                    return
+                first, name = fresh[0], f"sum {unit_id} {start}"
+                total = AwardCollective(grassroots_key(phase_id, unit_id), SUM)
+                values = {"count_pk": collective_partition(phase_id, first["top_level_unit_id"]), "unit_id": unit_id,
+                          "unit_path": first["unit_path"], "top_level_unit_id": first["top_level_unit_id"]}
+                count, benefit = len(fresh), sum(a["confirmed_benefit_vnd"] for a in fresh)
+                if new_sum and not start:
+                    # No sum yet: the whole item at once, only if still absent (an ADD costs more to emulate).
+                    transaction.put(name, AwardCollective(total.pk, SUM, **values, recognized=count, benefit=benefit),
+                                    condition=AwardCollective.pk.does_not_exist())
+                else:
+                    transaction.update(name, total, [
+                        *(getattr(AwardCollective, k).set(v) for k, v in values.items()),
+                        AwardCollective.recognized.add(count), AwardCollective.benefit.add(benefit)])
+            writes.append(([f"candidate {unit_id} {a['submission_id']}" for a in chunk], len(chunk) + 1, add))
+    for unit_id, attributes in candidates:
+        name = f"candidate {unit_id} {attributes['submission_id']}"
+
+        def add(transaction, skip, name=name, unit_id=unit_id, attributes=attributes):
+            if name not in skip:
+                transaction.put(name, candidate(unit_id, attributes), condition=not_yet_written())
+        writes.append(([name], 1, add))
+    done, _ = _commit_all(writes)
+    # Each author's aggregate put whole where there is none yet (the usual case: nobody was
+    # recognised before); those there already are read and moved by what they do not hold yet.
+    done_people, there = _commit_all([_person_write(person, entries, None)
+                                      for person, entries in sorted(people.items())])
+    if there:
+        from chalicelib.tables import AwardPerson
+
+        read = BatchRead(consistent=True)
+        wanted = {person: read.want(AwardPerson, *person) for person in people if _person_name(*person) in there}
+        read.run()
+        moved, _ = _commit_all([_person_write(person, people[person], read.found(key) or AwardPerson(*person))
+                                for person, key in sorted(wanted.items())])
+        done_people += moved
+    return done + done_people
+
+
+def _person_name(partition_key: str, key: str) -> str:
+    return f"person {partition_key} {key}"
+
+
+def _person_write(person: tuple, entries: dict, before):
+    """The write that moves one author's aggregate by `entries` ({entry: (score, benefit)}):
+    a put of the whole aggregate when `before` is None (only if still absent), else an update
+    by the entries it does not hold yet (only if it still holds none of them); None when it
+    holds them all."""
+    from chalicelib.tables import AwardPerson
+
+    partition_key, key = person
+    known = set(before.entries or ()) if before is not None else set()
+    fresh = {value: moves for value, moves in entries.items() if value not in known}
+    name = _person_name(partition_key, key)
+    count = (int(before.recognized or 0) if before is not None else 0) + len(fresh)
+    index = count >= INDEX_FLOOR and (before is None or before.count_pk is None)
+    score, benefit = sum(s for s, _ in fresh.values()), sum(b for _, b in fresh.values())
+
+    def add(transaction, skip):
+        if name in skip or not fresh:
+            return
+        if before is None:
+            transaction.put(name, AwardPerson(partition_key, key, recognized=len(fresh), score_total=score,
+                                              benefit=benefit, entries=set(fresh),
+                                              **({"count_pk": partition_key} if index else {})),
+                            condition=AwardPerson.pk.does_not_exist())
+            return
+        condition = None
+        for value in sorted(fresh):
+            condition = entry_is_new(value) if condition is None else condition & entry_is_new(value)
+        actions = [AwardPerson.recognized.add(len(fresh)), AwardPerson.score_total.add(score),
+                   AwardPerson.benefit.add(benefit), AwardPerson.entries.add(set(fresh))]
+        if index:
+            actions.append(AwardPerson.count_pk.set(partition_key))
+        transaction.update(name, AwardPerson(partition_key, key), actions, condition=condition)
+    return [name], 1, add
+
+
+def _commit_all(writes: list) -> tuple[int, set]:
+    """Commit `writes` ((guarded actions' names, size, adder) each:
+    `adder(transaction, skip)` adds its actions, at most `size`, but those
+    named in `skip`) in transactions of at most MANY_ACTIONS actions. An
+    action whose guard fails (written before) is left out and the rest
+    committed again. Returns (the actions committed, the names left out)."""
+    from chalicelib.tables import Cancelled, Transaction
+
+    groups, group, size = [], [], 0
+    for write in writes:
+        if group and size + write[1] > MANY_ACTIONS:
+            groups.append(group)
+            group, size = [], 0
+        group.append(write)
+        size += write[1]
+    groups += [group] if group else []
+    done, left_out = 0, set()
+    for group in groups:
+        names = [name for write in group for name in write[0]]
+        skip: set = set()
+        for _ in range(len(names) + 2):  # each round leaves out at least one action, or ends
+            transaction = Transaction()
+            for _, _, add in group:
+                add(transaction, skip)
+            if not transaction.actions:
+                break
+            try:
+                transaction.commit()
+                done += len(transaction.actions)
+                break
+            except Cancelled as cancelled:
+                failed = {name for name in names if cancelled.failed(name)}
+                if not failed and not cancelled.conflict:
+                    raise
+                skip |= failed
+        left_out |= skip
+    return done, left_out
+
+
 def author_keys(attributes: dict) -> dict:
     """author key → Author, each key once (the first author listed under it),
     as compiling counts them."""

@@ -375,6 +375,30 @@ def _add(transaction, scope: tuple, counts: dict, shard: int) -> None:
 
     from chalicelib.tables import CounterRecord
 
+    for move in _item_moves(scope, counts, shard):
+        # The counts are flat attributes named by what they count ("state:pending"): a Path,
+        # in a list, so that no character of a name is read as a path separator.
+        actions = [Path([name]).add(int(n)) for name, n in sorted(move.adds.items())]
+        actions += [getattr(CounterRecord, name).set(value) for name, value in move.sets.items()]
+        actions += [getattr(CounterRecord, name).remove() for name in move.removes]
+        transaction.update(move.action, CounterRecord(move.pk, TOTAL), actions)
+
+
+@dataclass(frozen=True)
+class ItemMove:
+    """What adding counts to one counter item writes: the name of its
+    action, the item's key, the counts to ADD, the attributes to SET and
+    those to REMOVE."""
+    action: str
+    pk: str
+    adds: dict
+    sets: dict
+    removes: tuple = ()
+
+
+def _item_moves(scope: tuple, counts: dict, shard: int) -> list:
+    """The items `_add` moves for `counts` of one unit (`scope`): its counter
+    item (one shard of it) and, for the per-day counts, one month item each."""
     unit_id, phase_id = scope
     level = level_of(unit_id)
     shard = shard % SHARDS.get(level, 1)
@@ -383,22 +407,118 @@ def _add(transaction, scope: tuple, counts: dict, shard: int) -> None:
         if core.is_daily(name):  # "e@260413" → the month item "2604", attribute "e13"
             days.setdefault(_month(name), {})[name[0] + name[6:8]] = n
     plain = {name: n for name, n in counts.items() if not core.is_daily(name)}
+    found = []
     if plain:
-        # The counts are flat attributes named by what they count ("state:pending"): a Path,
-        # in a list, so that no character of a name is read as a path separator.
-        actions = [Path([name]).add(int(n)) for name, n in sorted(plain.items())]
-        actions += [CounterRecord.unit_id.set(unit_id), CounterRecord.phase_id.set(phase_id)]
+        sets, removes = {"unit_id": unit_id, "phase_id": phase_id}, ()
         if level in INDEXED_LEVELS:
-            actions += [CounterRecord.level_pk.set(level_key(level, phase_id)), CounterRecord.level_sk.set(unit_id)]
+            sets |= {"level_pk": level_key(level, phase_id), "level_sk": unit_id}
         elif level:
-            actions += [CounterRecord.level_pk.remove(), CounterRecord.level_sk.remove()]
-        key = counter_key(unit_id, phase_id, shard)
-        transaction.update(f"counter {unit_id} {phase_id}", CounterRecord(key, TOTAL), actions)
-    for month, found in sorted(days.items()):
+            removes = ("level_pk", "level_sk")
+        found.append(ItemMove(f"counter {unit_id} {phase_id}", counter_key(unit_id, phase_id, shard), plain, sets,
+                              removes))
+    for month, names in sorted(days.items()):
         # A month item stays out of `by_level` (no level keys): it is read by key only.
-        actions = [Path([name]).add(int(n)) for name, n in sorted(found.items())]
-        transaction.update(f"days {unit_id} {phase_id} {month}",
-                           CounterRecord(day_key(unit_id, phase_id, month, shard), TOTAL), actions)
+        found.append(ItemMove(f"days {unit_id} {phase_id} {month}", day_key(unit_id, phase_id, month, shard), names,
+                              {}))
+    return found
+
+
+# ------------------------------------------------------------ counting an import
+
+def import_not_taken(name: str):
+    """Closes: an import counted twice in one item (run again after it
+    stopped part way, or twice at once): an item takes an import's sums
+    only if its `imported` set does not name it yet."""
+    from chalicelib.tables import CounterRecord
+    return CounterRecord.imported.does_not_exist() | ~CounterRecord.imported.contains(name)
+
+
+def count_import(changes: list, name: str) -> int:
+    """Count the changes of initiatives imported whole (`(id, old, new)`
+    each, every step of every history, as `apply_changes` takes them; the
+    demo's bulk), with the stream's arithmetic (core.moves, core.new_authors)
+    and its items, but summed over the whole import: each counter item (and
+    each month item of the per-day counts) is written once, put whole when
+    it is not there yet, moved by ADD when it is, and each person counted in
+    a unit once, as the stream counts them. Exactly once per import `name`:
+    an item takes its sums only if it has not taken that import yet
+    (`import_not_taken`), and a person only the units not counting them yet.
+    The changes' own markers are not written: their stream records must not
+    be counted (the import's caller skips them). Returns the items written.
+
+    What it writes costs a few thousand items for a year of a whole tree
+    (units × months), where counting change by change costs tens of
+    thousands (a marker each) and an ADD per unit every hundred changes."""
+    from pynamodb.expressions.operand import Path
+
+    from chalicelib.tables import BatchRead, CounterRecord, PersonMarker, Transaction
+
+    rules = core.rules()
+    summed: dict = {}
+    people: dict = {}
+    for _, old, new in changes:
+        _sum(summed, core.moves(old, new, rules))
+        for person, units in _people(core.new_authors(old, new)).items():
+            people.setdefault(person, set()).update(units)
+    counted = _read_people(people)
+    persons = []
+    for (phase_id, key), units in sorted(people.items()):
+        version, known = counted.get((phase_id, key), (None, set()))
+        fresh = units - known
+        if fresh:
+            persons.append((phase_id, key, version, fresh))
+            _sum(summed, {(unit_id, phase_id): {core.AUTHORS: 1} for unit_id in fresh})
+    moves = [move for scope, counts in sorted(summed.items())
+             for move in _item_moves(scope, {k: n for k, n in counts.items() if n}, 0)]
+    written = 0
+    for start in range(0, len(moves), MAX_ACTIONS):
+        group = moves[start:start + MAX_ACTIONS]
+        known: dict = {}  # pk → the item a put found there (read then), or None
+        for _ in range(MAX_ATTEMPTS):
+            transaction = Transaction()
+            for move in group:
+                if known.get(move.pk) is None:  # not there (as far as we know): put it whole
+                    transaction.put_whole(move.action, CounterRecord(move.pk, TOTAL, imported={name}, **move.sets),
+                                          condition=CounterRecord.pk.does_not_exist(),
+                                          extra={count: {"N": str(int(n))} for count, n in move.adds.items()})
+                else:
+                    transaction.update(move.action, CounterRecord(move.pk, TOTAL), [
+                        *(Path([count]).add(int(n)) for count, n in sorted(move.adds.items())),
+                        *(getattr(CounterRecord, k).set(v) for k, v in move.sets.items()),
+                        *(getattr(CounterRecord, k).remove() for k in move.removes),
+                        CounterRecord.imported.add({name})], condition=import_not_taken(name))
+            cancelled = _commit(transaction)
+            if cancelled is None:
+                written += len(group)
+                break
+            # Some were there (counted by the stream, or by a run of this import that stopped part way):
+            # read them, leave out what took this import already, and move the rest with ADD.
+            failed = [move for move in group if cancelled.failed(move.action)]
+            read = BatchRead(consistent=True)
+            wanted = {move.pk: read.want(CounterRecord, move.pk, TOTAL) for move in failed}
+            read.run()
+            known.update({pk: read.found(key) for pk, key in wanted.items()})
+            group = [move for move in group if name not in (getattr(known.get(move.pk), "imported", None) or ())]
+            if not group:
+                break
+        else:
+            raise RuntimeError(f"counting import {name} kept being cancelled")
+    for start in range(0, len(persons), MAX_ACTIONS):
+        transaction = Transaction()
+        for phase_id, key, version, fresh in persons[start:start + MAX_ACTIONS]:
+            if version is None:
+                transaction.put(_person_action(phase_id, key), PersonMarker(person_key(phase_id, key), UNITS,
+                                                                            units=set(fresh), version=1),
+                                condition=person_unchanged(None))
+            else:
+                transaction.update(_person_action(phase_id, key), PersonMarker(person_key(phase_id, key), UNITS),
+                                   [PersonMarker.units.add(fresh), PersonMarker.version.set(version + 1)],
+                                   condition=person_unchanged(version))
+        cancelled = _commit(transaction)
+        if cancelled is not None:
+            raise RuntimeError(f"people of import {name} were counted by someone else meanwhile: {cancelled}")
+        written += len(transaction.actions)
+    return written
 
 
 def _commit(transaction):

@@ -13,6 +13,7 @@ condition, a sweep run again (Lambda retries, redelivery) finds the alarm
 moved on, and the notifications its effects send are keyed by the event.
 """
 import logging
+from dataclasses import dataclass
 
 from chalicelib import clock
 from chalicelib.errors import DomainError
@@ -59,6 +60,32 @@ def ring(record, now) -> str | None:
     """Ring the alarm `record` carries if it is due at `now`: "reminded",
     "overdue", "fired", "passed" or None (not due, or not one of its alarms any more,
     then put right). Raises StateChanged when someone changed it first."""
+    found = plan(record, now)
+    if found is None:
+        return None
+    if found.step is None:
+        moved = store.set_deadline_keys(record, found.keys)
+        return found.outcome if moved else None
+    store.append_event(record, found.step, found.actor, lambda after, event: None)
+    return found.outcome
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What ringing an initiative's alarm at a moment does: append `step`
+    fired by `actor`, or (no step) put its deadline `keys` right without an
+    event. `outcome`: "reminded", "overdue", "fired", "passed", or None for
+    an alarm that was not one of its alarms any more."""
+    outcome: str | None
+    step: store.Step | None = None
+    actor: engine.Caller | None = None
+    keys: dict | None = None
+
+
+def plan(record, now) -> Plan | None:
+    """What `ring` does to the stored initiative `record` at `now`, decided
+    and not written (None: its alarm is not due). The demo's bulk import
+    runs it on histories built in memory, so they ring as the sweep would."""
     workflow = definition.default()
     carried = store.alarm_of(record)
     if carried is None or deadlines.parse(carried[0]) > now:
@@ -68,16 +95,14 @@ def ring(record, now) -> str | None:
                            deadlines.parse(carried[0]))
     if alarm is None:
         entry = deadlines.on_entry(workflow, record.status, since, record.created_at, now)
-        store.set_deadline_keys(record, store.deadline_keys(record.id, entry.next_alarm, record.overdue_since,
-                                                            record.escalated_to))
-        return None
+        return Plan(None, keys=store.deadline_keys(record.id, entry.next_alarm, record.overdue_since,
+                                                   record.escalated_to))
     if alarm.kind == deadlines.REMIND and alarm.due_at <= now:
         # Its deadline passed before the sweep came (it did not run, or the initiative came late): no
         # reminder of what is already overdue; the overdue alarm comes next.
         following = deadlines.after(workflow, record.status, since, record.created_at, alarm)
-        moved = store.set_deadline_keys(record, store.deadline_keys(record.id, following, record.overdue_since,
-                                                                    record.escalated_to))
-        return "passed" if moved else None
+        return Plan("passed", keys=store.deadline_keys(record.id, following, record.overdue_since,
+                                                       record.escalated_to))
     data = store.plain(record)
     subject = submissions.subject_of(data)
     desk = store.queue_unit_of(record)
@@ -85,22 +110,18 @@ def ring(record, now) -> str | None:
     rings = deadlines.ringing(workflow, record.status, alarm)
     if rings.fire:
         decision = engine.decide(workflow, subject, actor, rings.fire, {}, int(record.version))
-        step = step_of(workflow, record, subject, decision, now)
-        outcome = "fired"
-    else:
-        overdue_since = record.overdue_since or (deadlines.stamp(alarm.due_at) if rings.overdue else None)
-        escalated_to = record.escalated_to
-        info = dict(rings.input)
-        if rings.escalate:
-            escalated_to = escalated_to or engine.unit_above(subject.unit_path, desk)
-            if escalated_to:
-                info["escalated_to"] = escalated_to
-        following = deadlines.after(workflow, record.status, since, record.created_at, alarm)
-        step = store.Step(event=rings.event, to_state=record.status, input=info, effects=rings.effects,
-                          deadlines=store.deadline_keys(record.id, following, overdue_since, escalated_to))
-        outcome = "overdue" if rings.overdue else "reminded"
-    store.append_event(record, step, actor, lambda after, event: None)
-    return outcome
+        return Plan("fired", step_of(workflow, record, subject, decision, now), actor)
+    overdue_since = record.overdue_since or (deadlines.stamp(alarm.due_at) if rings.overdue else None)
+    escalated_to = record.escalated_to
+    info = dict(rings.input)
+    if rings.escalate:
+        escalated_to = escalated_to or engine.unit_above(subject.unit_path, desk)
+        if escalated_to:
+            info["escalated_to"] = escalated_to
+    following = deadlines.after(workflow, record.status, since, record.created_at, alarm)
+    step = store.Step(event=rings.event, to_state=record.status, input=info, effects=rings.effects,
+                      deadlines=store.deadline_keys(record.id, following, overdue_since, escalated_to))
+    return Plan("overdue" if rings.overdue else "reminded", step, actor)
 
 
 # ------------------------------------------------------------------ reading: overdue below me

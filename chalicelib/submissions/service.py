@@ -56,15 +56,22 @@ def create(raw_body, principal, idem_key: str | None):
         initial_state=workflow.start_at)
     # Members named as co-authors are invited, not made authors (rules.with_invitations).
     attributes["authors"] = stored_authors(attributes["authors"], principal.user_id)
-    first_queue = engine.queue_unit(workflow, workflow.start_at, unit.path)
-    received = attributes["created_at"]
-    entry = deadlines.on_entry(workflow, workflow.start_at, received if first_queue else None, received,
-                               deadlines.parse(received))
+    first_queue, first_alarm = first_desk(workflow, unit, attributes["created_at"])
     try:
         return 201, store.create(attributes, principal, idem_key, idempotency.request_hash(body),
-                                 lambda stored: present(stored, contacts=True), first_queue, entry.next_alarm)
+                                 lambda stored: present(stored, contacts=True), first_queue, first_alarm)
     except idempotency.Replay as replay:
         return replay.status, replay.body
+
+
+def first_desk(workflow, unit, received: str) -> tuple:
+    """Where a new initiative of `unit` received at `received` waits first
+    (the unit whose reviewers see it, or None) and its deadlines' first
+    alarm: what `create` stores, and the demo's bulk import too."""
+    first_queue = engine.queue_unit(workflow, workflow.start_at, unit.path)
+    entry = deadlines.on_entry(workflow, workflow.start_at, received if first_queue else None, received,
+                               deadlines.parse(received))
+    return first_queue, entry.next_alarm
 
 
 def load(submission_id: str, principal):

@@ -285,6 +285,40 @@ def still_in(state: str):
 
 # ------------------------------------------------------------ writing
 
+def new_initiative(attributes: dict, actor, queue_unit, first_alarm=None, client_token: str | None = None,
+                   recognized: bool = False):
+    """What a new initiative is stored as (`create` writes it; the demo's bulk
+    import too): its `META` item, waiting in the queue of `queue_unit` with its
+    deadlines' first alarm, listed under every unit of its path (`under_keys`)
+    and on the showcase if its first state is `recognized` with its authors'
+    consent, and its first history event (`submitted` by `actor`).
+    Returns (SubmissionRecord, HistoryEvent), not yet written."""
+    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord
+
+    sub_id, created_at = attributes["id"], attributes["created_at"]
+    record = SubmissionRecord(
+        pk=key(sub_id), sk="META",
+        **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
+        **under_keys(attributes),
+        **{k: v for k, v in deadline_keys(sub_id, first_alarm).items() if v is not None},
+        **{k: v for k, v in showcase_keys(attributes, recognized).items() if v is not None},
+        **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
+        authors=[Author(**author) for author in attributes["authors"]])
+    event = HistoryEvent(
+        pk=key(sub_id), sk=event_key(1), submission_id=sub_id, seq=1, event=SUBMITTED,
+        from_state=None, to_state=attributes["status"], actor_id=actor.user_id,
+        actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=created_at,
+        input={}, client_token=client_token, **submitted_effects(rules.invited_members(attributes)))
+    return record, event
+
+
+def code_claim(code: str, submission_id: str):
+    """The item that claims a tracking code for one initiative."""
+    from chalicelib.tables import TrackingCode
+
+    return TrackingCode(pk=f"CODE#{code}", sk="CODE", submission_id=submission_id)
+
+
 def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respond, queue_unit,
            first_alarm=None, recognized: bool = False) -> dict:
     """Store a new initiative; return `respond(attributes)`, the answer that the
@@ -294,31 +328,19 @@ def create(attributes: dict, actor, idem_key: str | None, body_hash: str, respon
     idempotency.Replay when `idem_key` was used already, Busy when no free
     tracking code was found. `recognized`: whether its first state counts as
     recognised (never so in the default definition; the showcase keys follow it)."""
-    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord, TrackingCode, Transaction, Cancelled
+    from chalicelib.tables import Transaction, Cancelled
 
     for attempt in range(MAX_ATTEMPTS):
         attributes = dict(attributes, code=attributes["code"] if attempt == 0 else new_tracking_code())
         sub_id, created_at = attributes["id"], attributes["created_at"]
-        record = SubmissionRecord(
-            pk=key(sub_id), sk="META",
-            **queue_keys(queue_unit, attributes["status"], attributes, created_at, sub_id),
-            **under_keys(attributes),
-            **{k: v for k, v in deadline_keys(sub_id, first_alarm).items() if v is not None},
-            **{k: v for k, v in showcase_keys(attributes, recognized).items() if v is not None},
-            **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
-            authors=[Author(**author) for author in attributes["authors"]])
-        event = HistoryEvent(
-            pk=key(sub_id), sk=event_key(1), submission_id=sub_id, seq=1, event=SUBMITTED,
-            from_state=None, to_state=attributes["status"], actor_id=actor.user_id,
-            actor_roles=sorted(actor.roles), actor_unit=actor.unit_id, at=created_at,
-            input={}, client_token=idem_key, **submitted_effects(rules.invited_members(attributes)))
+        record, event = new_initiative(attributes, actor, queue_unit, first_alarm, client_token=idem_key,
+                                       recognized=recognized)
         response = respond(attributes | {"version": 1} | queue_keys(queue_unit, attributes["status"], attributes,
                                                                      created_at, sub_id))
         transaction = Transaction()
         transaction.put("initiative", record, condition=initiative_is_new())
         transaction.put("event", event, condition=event_is_new())
-        transaction.put("code", TrackingCode(pk=f"CODE#{attributes['code']}", sk="CODE", submission_id=sub_id),
-                        condition=code_is_free())
+        transaction.put("code", code_claim(attributes["code"], sub_id), condition=code_is_free())
         if idem_key:
             idempotency.add_to(transaction, actor.user_id, CREATE_SCOPE, idem_key, body_hash, 201, response,
                                created_at)
@@ -356,17 +378,12 @@ class Step:
     recognized: bool | None = None
 
 
-def append_event(record, step: Step, actor, respond, *, client_token: str | None = None,
-                 idempotency_scope: str | None = None, body_hash: str | None = None) -> dict:
-    """Apply `step` to the stored initiative `record` and append its history
-    event, in ONE transaction conditioned on the state and version read. The
-    answer is `respond(attributes after, history event)`; with a client token
-    it is kept in the same transaction, so a retry gets it again. Raises
-    StateChanged when someone else changed the initiative first,
-    idempotency.Replay for a token used before."""
-    from chalicelib.tables import Author, CoauthorLink, HistoryEvent, SubmissionRecord, Transaction, Cancelled
+def step_event(record, step: Step, actor, now: str, client_token: str | None = None):
+    """The history event `step` appends to the stored initiative `record` at
+    `now` (a clock.timestamp), fired by `actor`: what `append_event` writes,
+    and the demo's bulk import too."""
+    from chalicelib.tables import HistoryEvent
 
-    now = clock.timestamp()
     seq = next_seq(record)
     event = HistoryEvent(
         pk=record.pk, sk=event_key(seq), submission_id=record.id, seq=seq, event=step.event,
@@ -375,6 +392,14 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         effects=list(step.effects), client_token=client_token)
     if step.invited:
         event.invited, event.effects = list(step.invited), list(dict.fromkeys([*step.effects, INVITE_COAUTHORS]))
+    return event
+
+
+def step_changes(record, step: Step, now: str) -> dict:
+    """The attributes `step` changes on the stored initiative `record` at `now`
+    ({name: value}, None removes one): its state, the time, the queue it waits
+    in, its deadlines, when it was recognised and its showcase keys (which
+    follow its state and its authors' consent). The version moves on by one besides."""
     changes = dict(step.changes, status=step.to_state, updated_at=now)
     if step.moves_queue:
         changes |= queue_keys(step.queue_unit, step.to_state, dict(record.attribute_values, **step.changes),
@@ -392,6 +417,22 @@ def append_event(record, step: Step, actor, respond, *, client_token: str | None
         published = showcase_keys(dict(record.attribute_values, **changes), step.recognized)
         if published["showcase_pk"] or record.showcase_pk:  # on the showcase now, or until now
             changes |= published
+    return changes
+
+
+def append_event(record, step: Step, actor, respond, *, client_token: str | None = None,
+                 idempotency_scope: str | None = None, body_hash: str | None = None) -> dict:
+    """Apply `step` to the stored initiative `record` and append its history
+    event, in ONE transaction conditioned on the state and version read. The
+    answer is `respond(attributes after, history event)`; with a client token
+    it is kept in the same transaction, so a retry gets it again. Raises
+    StateChanged when someone else changed the initiative first,
+    idempotency.Replay for a token used before."""
+    from chalicelib.tables import Author, CoauthorLink, SubmissionRecord, Transaction, Cancelled
+
+    now = clock.timestamp()
+    event = step_event(record, step, actor, now, client_token)
+    changes = step_changes(record, step, now)
     actions = []
     for name, value in changes.items():
         attribute = getattr(SubmissionRecord, name)
@@ -474,6 +515,118 @@ def lost_race(submission_id: str) -> StateChanged:
     what it left (one GetItem)."""
     current = get(submission_id)
     return StateChanged("stale_version", current.status, int(current.version))
+
+
+# ------------------------------------------------------------ importing whole histories (the demo's bulk)
+
+def advance(record, step: Step, actor, now: str):
+    """Apply `step` to `record` in memory at `now`, as `append_event` would
+    write it (the same event, the same changes, the version moved on by one),
+    writing nothing; returns the history event. For histories built whole and
+    imported at once (`import_initiatives`): no co-author links are kept, so
+    a step may not drop an accepted co-author."""
+    from chalicelib.tables import Author
+
+    if step.unlinked:
+        raise ValueError("an imported history keeps no co-author links to drop")
+    event = step_event(record, step, actor, now)
+    for name, value in step_changes(record, step, now).items():
+        setattr(record, name, [Author(**author) for author in value] if name == "authors" and value else value)
+    record.version = next_seq(record)
+    return event
+
+
+def set_alarm_keys(record, keys: dict) -> None:
+    """`set_deadline_keys` in memory: the deadline keys put right, no event, the version kept."""
+    for name, value in keys.items():
+        setattr(record, name, value)
+
+
+def image(record) -> dict:
+    """A stored initiative (its `META` item) as plain Python under its stored
+    attribute names, as a stream image of it reads once made plain
+    (streams.image), built from the model without serialising it: the demo's
+    bulk import counts the changes of histories it built in memory with it."""
+    from chalicelib.dynamo_json import plain as plain_value
+
+    names = _stored_names(type(record))
+    found = {}
+    for name, value in record.attribute_values.items():
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            value = _bare(plain_value(value))
+        found[names[name]] = value
+    return found
+
+
+def _bare(value):
+    """A plain value without the None entries DynamoDB would not store."""
+    if isinstance(value, dict):
+        return {k: _bare(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_bare(v) for v in value]
+    return value
+
+
+_STORED_NAMES: dict = {}
+
+
+def _stored_names(model) -> dict:
+    if model not in _STORED_NAMES:
+        _STORED_NAMES[model] = {name: attribute.attr_name for name, attribute in model.get_attributes().items()}
+    return _STORED_NAMES[model]
+
+
+IMPORT_ACTIONS = 100  # DynamoDB's limit per transaction
+
+
+def import_initiatives(histories) -> tuple[int, int]:
+    """Write whole initiatives whose histories were built in memory
+    (`new_initiative`, then `advance` for each step): each one's `META` item
+    as it ends, its history events and its tracking-code claim, every item
+    only if absent (`initiative_is_new`, `event_is_new`, `code_is_free`), as
+    many initiatives as fit in one transaction (100 items) at a time, so an
+    initiative is written whole or not at all. `histories`: (record, events)
+    pairs, their ids fixed by the caller. What is there already is left as it
+    is, so importing the same again writes nothing and never undoes what
+    happened to an initiative since. Returns (initiatives written, found there).
+    Raises Busy when a tracking code is taken by another initiative."""
+    from chalicelib.tables import Cancelled, Transaction
+
+    batches, batch, size = [], [], 0
+    for record, events in histories:
+        items = 2 + len(events)
+        if batch and size + items > IMPORT_ACTIONS:
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append((record, events))
+        size += items
+    if batch:
+        batches.append(batch)
+    written = found = 0
+    for batch in batches:
+        while batch:
+            transaction = Transaction()
+            for record, events in batch:
+                transaction.put_whole(f"initiative {record.id}", record, condition=initiative_is_new())
+                for event in events:
+                    transaction.put_whole(f"event {record.id} {event.seq}", event, condition=event_is_new())
+                transaction.put_whole(f"code {record.id}", code_claim(record.code, record.id),
+                                      condition=code_is_free())
+            try:
+                transaction.commit()
+                written += len(batch)
+                break
+            except Cancelled as cancelled:
+                there = {record.id for record, _ in batch if cancelled.failed(f"initiative {record.id}")}
+                if any(cancelled.failed(f"code {record.id}") for record, _ in batch if record.id not in there):
+                    raise Busy() from cancelled  # a code another initiative holds (1 in 10^9 a pair)
+                if not there and not cancelled.conflict:
+                    raise
+                found += len(there)
+                batch = [(record, events) for record, events in batch if record.id not in there]
+    return written, found
 
 
 # ------------------------------------------------------------ reading
