@@ -819,16 +819,6 @@ class Transaction:
             condition=condition, return_values_on_condition_failure="ALL_OLD" if return_old_on_failure else None))
         self._written.append(item)
 
-    def put_raw(self, name: str, model, item: dict, if_absent: bool = False) -> None:
-        """Put `item`, already in DynamoDB's JSON ({"pk": {"S": ...}, "n": {"N": "3"}}), in
-        `model`'s table: for items whose attributes a model does not declare one by one (a
-        unit's counters). `if_absent`: only if no item has its key yet."""
-        request = {"TableName": model.Meta.table_name, "Item": item}
-        if if_absent:
-            request["ConditionExpression"] = "attribute_not_exists(#pk)"
-            request["ExpressionAttributeNames"] = {"#pk": "pk"}
-        self._add(name, "Put", request)
-
     def put_whole(self, name: str, item, condition=None, extra: dict | None = None) -> None:
         """Put `item` exactly as it is, its version included: an item whose
         history was built elsewhere and is imported whole (PynamoDB's `put`

@@ -341,22 +341,11 @@ def put_counts(marker: tuple[str, str], moves: dict) -> bool:
     catalog.units(unit_id for unit_id, _ in moves)  # their levels, in one BatchGetItem (then cached)
     transaction = Transaction()
     transaction.put("marker", CountedMarker(*marker, expires_at=clock.now() + MARKER_TTL), condition=marker_absent())
-    for (unit_id, phase_id), counts in sorted(moves.items()):
-        level = level_of(unit_id)
-        plain = {name: n for name, n in counts.items() if not core.is_daily(name)}
-        item = {"pk": {"S": counter_key(unit_id, phase_id)}, "sk": {"S": TOTAL}, "unit_id": {"S": unit_id},
-                "phase_id": {"S": phase_id}, **{name: {"N": str(int(n))} for name, n in plain.items()}}
-        if level in INDEXED_LEVELS:
-            item |= {"level_pk": {"S": level_key(level, phase_id)}, "level_sk": {"S": unit_id}}
-        transaction.put_raw(f"counter {unit_id} {phase_id}", CounterRecord, item, if_absent=True)
-        days: dict = {}
-        for name, n in counts.items():
-            if core.is_daily(name):
-                days.setdefault(_month(name), {})[name[0] + name[6:8]] = {"N": str(int(n))}
-        for month, found in sorted(days.items()):
-            transaction.put_raw(f"days {unit_id} {phase_id} {month}", CounterRecord,
-                                {"pk": {"S": day_key(unit_id, phase_id, month)}, "sk": {"S": TOTAL}, **found},
-                                if_absent=True)
+    for scope, counts in sorted(moves.items()):
+        for move in _item_moves(scope, counts, 0):  # the items counting would write, as `_add` finds them
+            transaction.put_whole(move.action, CounterRecord(move.pk, TOTAL, **move.sets),
+                                  condition=CounterRecord.pk.does_not_exist(),
+                                  extra={name: {"N": str(int(n))} for name, n in move.adds.items()})
     try:
         transaction.commit()
         return True

@@ -736,6 +736,22 @@ def queue_page(unit_id: str, states, filters: dict, limit: int, cursor: str | No
     return page, encode_cursor({"queue": {"S": unit_id}, "after": {"S": next_after}}) if next_after else None
 
 
+EMPTY = object()  # a sort-key range with nothing in it
+
+
+def sort_range(sort, low, high):
+    """The key condition `low` ≤ `sort` ≤ `high` on an index's sort key
+    attribute (an open end when None; None when both are), or EMPTY when
+    `low` is above `high`."""
+    if low is not None and high is not None:
+        return EMPTY if low > high else sort.between(low, high)
+    if low is not None:
+        return sort >= low
+    if high is not None:
+        return sort <= high
+    return None
+
+
 def _read_lane(index, partition: str, after, prefix, ceiling, want: int, condition, budget: list):
     """The rows of one index partition after `after` (exclusive), within
     `prefix` and up to `ceiling` (inclusive), oldest first: up to `want` of
@@ -750,17 +766,9 @@ def _read_lane(index, partition: str, after, prefix, ceiling, want: int, conditi
         high = top if high is None or high > top else high
     from chalicelib.tables import SubmissionRecord
 
-    sort = SubmissionRecord.queue_sk  # the sort key of all three queue indexes
-    if low is not None and high is not None:
-        if low > high:
-            return [], None
-        range_condition = sort.between(low, high)
-    elif low is not None:
-        range_condition = sort >= low
-    elif high is not None:
-        range_condition = sort <= high
-    else:
-        range_condition = None
+    range_condition = sort_range(SubmissionRecord.queue_sk, low, high)  # all three queue indexes sort by it
+    if range_condition is EMPTY:
+        return [], None
     rows, start = [], None
     while budget[0] > 0:
         budget[0] -= 1
@@ -926,17 +934,9 @@ def _read_under(index, partition: str, low, high, before, want: int, page_size: 
     end (everything newer than it was read), else None."""
     from chalicelib.tables import SubmissionRecord
 
-    sort = SubmissionRecord.under_sk
-    if low is not None and high is not None:
-        if low > high:
-            return [], None
-        range_condition = sort.between(low, high)
-    elif low is not None:
-        range_condition = sort >= low
-    elif high is not None:
-        range_condition = sort <= high
-    else:
-        range_condition = None
+    range_condition = sort_range(SubmissionRecord.under_sk, low, high)
+    if range_condition is EMPTY:
+        return [], None
     rows, start = [], None
     for _ in range(calls):
         pages = index.query(partition, range_key_condition=range_condition, filter_condition=condition,
