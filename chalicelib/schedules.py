@@ -8,6 +8,11 @@ events a deadline fires. Each rings once, however often the sweep runs.
 digest email of their unit's queue (chalicelib/notify/digest.py), exactly
 once per reviewer and day.
 
+`snapshot_honours`, every 5 minutes: rebuild each begun phase's snapshot of
+the emulation clusters' leaders (counters.stats.refresh_honours) when older
+than 4 minutes, so that a national dashboard reads one item; an ended
+phase's snapshot is final and only read.
+
 `compile_award_lists`, daily at 00:30 Vietnam time (17:30 UTC the day before):
 for every phase of every program that ended yesterday (Vietnam date), compile
 the award list of every top-level unit and of the nation. Compiling is
@@ -94,6 +99,13 @@ def run_compile() -> dict:
     return {"compiled": [list(item) for item in compile_ended_phases(clock.today())]}
 
 
+@job("snapshot_honours")
+def run_honours() -> dict:
+    from chalicelib.counters import stats
+
+    return {"rebuilt": stats.refresh_honours()}
+
+
 # The local run calls every job each minute: the digest goes on a slice at a time there.
 DIGEST_SLICE_SECONDS = 5
 
@@ -110,6 +122,11 @@ def run_digests(slice_seconds: float | None = DIGEST_SLICE_SECONDS) -> dict:
 @bp.schedule(Rate(15, unit=Rate.MINUTES), name="sweep_deadlines")
 def sweep_deadlines(event):
     return run_sweep()
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES), name="snapshot_honours")
+def snapshot_honours(event):
+    return run_honours()
 
 
 @bp.schedule(Cron(30, 17, "*", "*", "?", "*"), name="compile_award_lists")

@@ -155,7 +155,7 @@ def main(argv) -> int:
         threading.Thread(target=run_schedules_forever, daemon=True, name="schedules",
                          kwargs={"stop": stop_feeding}).start()
         if not args.empty:
-            # The 2022–2023 program at national scale, in the counters (data/demo/history.json): written once,
+            # The clusters' leaders made ready, then the 2022–2023 program at national scale, in the counters (data/demo/history.json): written once,
             # while the app already answers (half a minute or more on a busy machine); a restart finds it there.
             threading.Thread(target=count_history, daemon=True, name="history").start()
         chalice = subprocess.Popen(
@@ -196,8 +196,16 @@ def main(argv) -> int:
 
 
 def count_history() -> None:
-    """scripts/history_2022.seed(), saying what it did (nothing when the program is counted already)."""
+    """The clusters' leaders of the phases under way made ready (the first
+    national dashboard need not build them), then scripts/history_2022.seed(),
+    saying what it did (nothing when the program is counted already)."""
+    from chalicelib.counters import stats
     from scripts import history_2022
+
+    try:
+        stats.refresh_honours()
+    except Exception as error:  # noqa: BLE001 - the schedule tries again within the minute
+        print(f"  the clusters' leaders could not be made ready ({error!r})", flush=True)
 
     try:
         done = history_2022.seed()

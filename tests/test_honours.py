@@ -67,3 +67,37 @@ def test_the_api_names_each_quarters_leaders_from_the_counters(api, now):
     assert {m["unit_id"]: m["entered"] for m in q4["members"]}["ldld-thanh-hoa"] == 10_000
     # AND a worker may not read it
     assert get(api, "/stats/honours?phase=mtsk-gd2", user="worker-fpt")[0] == 403
+
+
+def test_the_leaders_are_read_from_a_snapshot_that_the_schedule_keeps_young_and_an_ended_phase_keeps(api, now):
+    from datetime import datetime, timedelta
+
+    from chalicelib import clock, schedules
+    from chalicelib.counters import store
+
+    def nghe_an(body, quarter=0):
+        cluster = {c["cluster"]["id"]: c for c in body["quarters"][quarter]["clusters"]}["cum-5"]
+        return {m["unit_id"]: m["entered"] for m in cluster["members"]}["ldld-nghe-an"]
+
+    # GIVEN Nghệ An's 100 initiatives of October 2022, and a national leader who has looked once
+    store.put_counts(("TEST", "snap-1"), {("ldld-nghe-an", "mtsk-gd2"): {"entered": 100, "e@221003": 100}})
+    start = datetime(2022, 12, 15, 9, 0, tzinfo=clock.VIETNAM)
+    now(start)
+    assert nghe_an(get(api, "/stats/honours?phase=mtsk-gd2", user="leader-national")[1]) == 100
+    # WHEN 50 more are counted, a reader within minutes still gets the snapshot (one item read)
+    store.count_once(("TEST", "snap-2"), {("ldld-nghe-an", "mtsk-gd2"): {"entered": 50, "e@221004": 50}})
+    now(start + timedelta(minutes=3))
+    assert nghe_an(get(api, "/stats/honours?phase=mtsk-gd2", user="leader-national")[1]) == 100
+    assert "mtsk-gd2" not in schedules.JOBS["snapshot_honours"]()["rebuilt"]  # 3 minutes old: young enough
+    # THEN the schedule, once the snapshot is 4 minutes old, rebuilds it and readers see 150
+    now(start + timedelta(minutes=5))
+    assert "mtsk-gd2" in schedules.JOBS["snapshot_honours"]()["rebuilt"]
+    assert nghe_an(get(api, "/stats/honours?phase=mtsk-gd2", user="leader-national")[1]) == 150
+    # AND once the phase has ended (30 Sep 2023), the snapshot built after it is final: never rebuilt
+    now(datetime(2023, 10, 5, 9, 0, tzinfo=clock.VIETNAM))
+    assert "mtsk-gd2" in schedules.JOBS["snapshot_honours"]()["rebuilt"]  # another day's as_of
+    store.count_once(("TEST", "snap-3"), {("ldld-nghe-an", "mtsk-gd2"): {"entered": 7, "e@221005": 7}})
+    now(datetime(2023, 11, 5, 9, 0, tzinfo=clock.VIETNAM))
+    assert "mtsk-gd2" not in schedules.JOBS["snapshot_honours"]()["rebuilt"]
+    body = get(api, "/stats/honours?phase=mtsk-gd2", user="leader-national")[1]
+    assert body["as_of"] == "2023-09-30" and nghe_an(body, quarter=-3) == 150  # Q4/2022, the third from the end

@@ -34,12 +34,17 @@ GET /stats/honours?phase=  (`honours`), the emulation clusters' leaders
 quarter by quarter: the program's clusters (cached), then every member's
 per-day counts over the phase so far and targets, read together (members ×
 months × 4 shards: a 16-month phase of 83 top-level units is ~5,300 keys,
-54 BatchGetItems, ~2,700 RCU), kept per container for HONOURS_FRESH.
+54 BatchGetItems, ~2,700 RCU), built at most every few minutes into one
+snapshot item per phase (counters.store.honours_snapshot): a read is one
+GetItem, rebuilt in the call only when the `snapshot_honours` schedule has
+not kept it younger than HONOURS_FRESH; final once the phase has ended.
 
 Lower levels are ranked only `within` a unit below the national one, so that
 a call stays about a province's or a sector's units, not the country's tens of
 thousands of grassroots unions.
 """
+from datetime import timedelta
+
 from chalicelib import validation
 from chalicelib.counters import core, store
 from chalicelib.auth.principal import UNIT_READERS, reads_unit
@@ -189,30 +194,76 @@ def program_totals(principal, unit_id: str, program_id: str) -> dict:
     return totals
 
 
-HONOURS_FRESH = 600  # seconds a container keeps the clusters' leaders of a phase
-_honours_cache: dict = {}
+# A reader rebuilds a snapshot of the clusters' leaders older than this; the
+# `snapshot_honours` schedule rebuilds those older than HONOURS_REBUILD, so a
+# reader seldom has to.
+HONOURS_FRESH = timedelta(minutes=10)
+HONOURS_REBUILD = timedelta(minutes=4)
 
 
 def honours(principal, params: dict) -> dict:
     """Each quarter of a phase (so far, newest first), the leader of each
     emulation cluster of its program (core.cluster_leaders): published
-    nationwide, so any leader, reviewer or admin may read it (schemas/honours.json)."""
-    import time
-    from datetime import timedelta
-
-    from chalicelib import clock
-    from chalicelib.tables import BatchRead
-
+    nationwide, so any leader, reviewer or admin may read it (schemas/honours.json).
+    Read from the phase's snapshot (counters.store.honours_snapshot), at most
+    HONOURS_FRESH old."""
     params = validation.normalized("honours-query", params)
     program, phase = find_phase(params["phase"])
     if not principal.has_role(*UNIT_READERS):
         raise Forbidden()
+    return _kept_honours(program, phase, HONOURS_FRESH)
+
+
+def refresh_honours(max_age: timedelta = HONOURS_REBUILD) -> list[str]:
+    """The `snapshot_honours` schedule: rebuild the snapshot of every phase
+    begun that is missing, older than `max_age` or of another day, unless
+    final (built after the phase ended: its quarters no longer change).
+    Returns the phases rebuilt."""
+    from chalicelib import clock
+
+    rebuilt = []
+    for program in catalog.programs():
+        for phase in program.phases:
+            if phase.counts_from <= clock.today():
+                _kept_honours(program, phase, max_age, rebuilt)
+    return rebuilt
+
+
+def rebuild_honours(phase_id: str) -> dict:
+    """Rebuild a phase's snapshot now, whatever its age: after an import
+    wrote counts of days past (scripts/history_2022.py)."""
+    program, phase = find_phase(phase_id)
+    return _kept_honours(program, phase, timedelta(0))
+
+
+def _kept_honours(program, phase, max_age: timedelta, rebuilt: list | None = None) -> dict:
+    """The phase's snapshot when it is of today's `as_of` and younger than
+    `max_age` or final; otherwise the answer built from the counters and stored."""
+    from datetime import datetime
+
+    from chalicelib import clock
+
+    last = min(phase.ends_on, clock.today())
+    found = store.honours_snapshot(phase.id)
+    if found is not None and found[1]["as_of"] == last.isoformat():
+        built = datetime.fromisoformat(found[0])
+        final = built.astimezone(clock.VIETNAM).date() > phase.ends_on + timedelta(days=1)
+        if final or timedelta(0) <= clock.now() - built < max_age:
+            return found[1]
+    answer = _built_honours(program, phase, last)
+    store.save_honours(phase.id, answer)
+    if rebuilt is not None:
+        rebuilt.append(phase.id)
+    return answer
+
+
+def _built_honours(program, phase, last) -> dict:
+    """The answer from every cluster member's per-day counts over the phase so
+    far and their targets, read together (members × months × shards keys)."""
+    from chalicelib import clock
+    from chalicelib.tables import BatchRead
+
     today = clock.today()
-    last = min(phase.ends_on, today)
-    key = (phase.id, last)
-    cached = _honours_cache.get(key)
-    if cached and time.monotonic() - cached[0] < HONOURS_FRESH:
-        return cached[1]
     members = sorted({unit_id for cluster in program.clusters for unit_id in cluster["members"]})
     quarters = [q for q in core.quarters(phase.counts_from, phase.ends_on) if q[1] <= last]
     answer = {"phase": _phase_json(program, phase), "as_of": last.isoformat(), "quarters": []}
@@ -240,7 +291,6 @@ def honours(principal, params: dict) -> dict:
                                        "complete": end <= last and end < today,
                                        "clusters": core.cluster_leaders(program.clusters, entered, quarter_targets,
                                                                         names)})
-    _honours_cache[key] = (time.monotonic(), answer)
     return answer
 
 

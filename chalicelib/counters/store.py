@@ -585,8 +585,11 @@ def want_counts(read, unit_ids, phase_id: str):
     """Add the counters of `unit_ids` in one phase (every shard) to `read` (a
     tables.BatchRead, run by the caller with other owners' keys); returns what
     gives them after the run: {unit id: counts} for the units with anything counted."""
+    from chalicelib.reference import catalog
     from chalicelib.tables import CounterRecord
 
+    unit_ids = list(unit_ids)
+    catalog.units(unit_ids)  # their levels (how many shards each has), in one BatchGetItem per 100, then cached
     keys = {unit_id: [read.want(CounterRecord, key, TOTAL) for key in counter_keys(unit_id, phase_id)]
             for unit_id in unit_ids}
 
@@ -764,3 +767,48 @@ def ranking_rows(level: str, within_id: str, phase_id: str, built_at: str, name:
         return None
     rows = [row for chunk in chunks if chunk is not None for row in json.loads(zlib.decompress(chunk.rows_z))]
     return rows[offset - first * RANKING_CHUNK:][:limit]
+
+
+# ------------------------------------------------------------------ the clusters' leaders, kept ready
+# counters.stats.honours answers from one item per phase (`HONOURS#<phase>` /
+# `HEAD`: `built_at`, `rows_z` the answer as zlib-compressed JSON), rebuilt by
+# the `snapshot_honours` schedule every few minutes (and by a reader who finds
+# none, or one too old), so a national dashboard costs one GetItem, not the
+# ~5,300 per-day keys of every cluster member.
+
+def honours_key(phase_id: str) -> str:
+    return f"HONOURS#{phase_id}"
+
+
+def honours_snapshot(phase_id: str) -> tuple[str, dict] | None:
+    """(built_at, answer) of a phase's latest snapshot, or None: one GetItem
+    (eventually consistent)."""
+    import json
+
+    from chalicelib.tables import RankingSnapshot
+
+    try:
+        item = RankingSnapshot.get(honours_key(phase_id), HEAD)
+    except RankingSnapshot.DoesNotExist:
+        return None
+    return item.built_at, json.loads(zlib.decompress(item.rows_z))
+
+
+def save_honours(phase_id: str, answer: dict) -> str:
+    """Store a phase's answer as its snapshot unless a newer one was stored
+    meanwhile (two rebuilds at once: the newer is kept). Returns `built_at`."""
+    import json
+
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.tables import RankingSnapshot
+
+    built_at = clock.timestamp()
+    data = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+    item = RankingSnapshot(honours_key(phase_id), HEAD, built_at=built_at, rows_z=zlib.compress(data, 9))
+    try:
+        item.save(condition=RankingSnapshot.built_at.does_not_exist() | (RankingSnapshot.built_at < built_at))
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    return built_at
