@@ -44,6 +44,10 @@ SCREENSHOTS = os.path.join(ARTIFACTS, "screenshots")
 START_TIMEOUT = 180  # seconds for `serve` to answer /health (first start may be slow on a busy machine)
 STOP_TIMEOUT = 20  # seconds between SIGTERM and SIGKILL at teardown
 DEFAULT_TIMEOUT_MS = 15_000
+# A national award list is ~170 Queries (each top-level unit's best and collectives, then the people):
+# moto answers each in 30–70 ms on a quiet machine (DynamoDB in ~5–10), several times that under the
+# whole suite's load; the page shows its progress meanwhile, which is what the tests look at.
+COMPILE_TIMEOUT_MS = 120_000
 
 
 def pytest_configure(config):

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import no_horizontal_scroll, save_screenshot
+from tests.e2e.conftest import COMPILE_TIMEOUT_MS, no_horizontal_scroll, save_screenshot
 
 PHASE = "sk2627-gd1"
 
@@ -38,7 +38,7 @@ def test_the_leader_sees_the_progress_then_the_list_on_a_phone_and_a_desktop(new
     save_screenshot(phone, "award-list-compiling-390x844")
     compiling_url = phone.url
     # AND then, by itself (the page's script polls), the list: a draft, the phone still needing no sideways scroll
-    expect(phone.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"), timeout=30_000)
+    expect(phone.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"), timeout=COMPILE_TIMEOUT_MS)
     expect(phone.locator("h1")).to_contain_text("Danh sách đề nghị khen thưởng – phiên bản")
     assert phone.url.startswith(compiling_url) and "done=compiled" in phone.url
     expect(phone.locator("main")).to_contain_text("Đã lập phiên bản mới")
@@ -50,7 +50,7 @@ def test_the_leader_sees_the_progress_then_the_list_on_a_phone_and_a_desktop(new
     ask_for_the_list(desktop)
     expect(desktop.locator("[data-testid=compile-progress] progress")).to_be_visible()
     save_screenshot(desktop, "award-list-compiling-1280x800")
-    expect(desktop.locator("[data-testid=notice-ok]")).to_contain_text("Dữ liệu không thay đổi", timeout=30_000)
+    expect(desktop.locator("[data-testid=notice-ok]")).to_contain_text("Dữ liệu không thay đổi", timeout=COMPILE_TIMEOUT_MS)
     expect(desktop.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"))
     save_screenshot(desktop, "award-list-unchanged-1280x800")
 
@@ -64,5 +64,5 @@ def test_without_javascript_the_progress_page_refreshes_itself_until_the_list(ne
     expect(page.locator("[data-testid=status]")).to_have_text("Đang lập")
     assert page.locator('noscript').count() >= 1 and 'http-equiv="refresh"' in page.content()
     # The meta refresh (every 5 s) brings the list once it is compiled
-    expect(page.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"), timeout=30_000)
+    expect(page.locator("[data-testid=status]")).to_have_text(re.compile("Dự thảo"), timeout=COMPILE_TIMEOUT_MS)
     save_screenshot(page, "award-list-no-script-390x844")
