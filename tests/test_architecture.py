@@ -28,8 +28,8 @@ LAYERS = [
     {"reference", "auth"},
     # initiatives, and the counters kept from their changes
     {"submissions", "counters"},
-    # review operations above the initiatives; notifications
-    {"review", "notify"},
+    # review operations above the initiatives; notifications; near-duplicates (issue 14: the index reads initiatives)
+    {"review", "notify", "similar"},
     # award lists (read candidates, counters, reference data)
     {"awards"},
     # phase reports (read counters, clusters' leaders and award lists)
