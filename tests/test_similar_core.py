@@ -46,3 +46,11 @@ def test_a_near_copy_shares_a_band_and_an_unrelated_text_on_the_same_machine_doe
 def test_nothing_typed_has_the_empty_signature_and_no_shingles():
     assert core.shingles([]) == set() and core.signature(set()) == [core.M32] * core.NUM_PERM
     assert core.shingles(["led"]) == {"led"}  # too short for a 4-gram: the word itself
+
+
+def test_the_score_forgives_order_and_typos_but_not_another_idea():
+    one = words("Lắp cảm biến quang đếm sản phẩm trên băng tải")
+    assert core.score(one, words("trên băng tải, lắp cảm biến quang để đếm sản phẩm")) == 1.0  # reordered
+    assert core.score(one, words("lap cam bien quamg dem san pham tren bang tai")) > 0.9  # a typo
+    assert core.score(one, words("Lắp biến tần cho quạt hút bụi xưởng sơn")) < core.THRESHOLD
+    assert core.score([], one) == 0.0

@@ -103,3 +103,17 @@ def band_keys(values: list[int]) -> list[str]:
 def estimated_jaccard(one: list[int], other: list[int]) -> float:
     """The share of permutations on which two signatures agree."""
     return sum(1 for x, y in zip(one, other) if x == y) / len(one)
+
+
+THRESHOLD = 0.75  # a candidate scoring at least this is shown as similar (bench/similarity.py measures it)
+
+
+def score(one: list[str], other: list[str]) -> float:
+    """How alike two normalised texts are, 0 … 1, the words' order aside
+    (rapidfuzz's token-sort ratio: an edit distance over the sorted words, so
+    a typo costs a letter and a reordered sentence nothing)."""
+    from rapidfuzz import fuzz
+
+    if not one or not other:
+        return 0.0
+    return fuzz.token_sort_ratio(" ".join(one), " ".join(other)) / 100
