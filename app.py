@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import queues, schedules, settings, streams
-from chalicelib.api import awards, health, http, me, reference, reports, review, stats, submissions
+from chalicelib.api import awards, health, http, me, reference, reports, review, similar, stats, submissions
 from chalicelib.web import assets, dashboard, deadlines, drilldown, fallback, invitations, showcase, signin, worker
 from chalicelib.web import reports as report_pages
 from chalicelib.web import review as review_pages
@@ -18,6 +18,7 @@ app.register_blueprint(me.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(awards.bp)
 app.register_blueprint(reports.bp)
+app.register_blueprint(similar.bp)
 app.register_blueprint(schedules.bp)
 app.register_blueprint(streams.bp)
 app.register_blueprint(queues.bp)

@@ -17,7 +17,7 @@ def is_local() -> bool:
     return stage() in LOCAL_STAGES
 
 
-TABLES = ("initiatives", "reference", "idempotency", "counters", "notifications", "awards")
+TABLES = ("initiatives", "reference", "idempotency", "counters", "notifications", "awards", "similar")
 
 
 def table_name(kind: str) -> str:

@@ -1,10 +1,12 @@
-"""What runs when the initiatives table changes: two DynamoDB stream consumers.
+"""What runs when the initiatives table changes: three DynamoDB stream consumers.
 
 - `count_changes`: every change of an initiative moves the counters of its
   unit and of every unit above it (chalicelib/counters).
 - `react_to_events`: every new history event runs the
   listeners of the effects its transition names (the registry:
   chalicelib/workflow/effects.py).
+- `index_similar`: every change of an initiative keeps the near-duplicate
+  index (chalicelib/similar/index.py): its words and bands, its state.
 
 Each record has its own handler (the counting handler sums a whole batch's
 moves per counter before writing: chalicelib/counters/store.apply_changes);
@@ -131,3 +133,22 @@ def count_changes(event):
                        name="react_to_events")
 def react_to_events(event):
     return handle_batch(event, react_to_event)
+
+
+def index_change(record) -> None:
+    """An initiative changed: bring the near-duplicate index in line (idempotent: similar.index.apply)."""
+    from chalicelib.similar import index
+    from chalicelib.submissions.store import INITIATIVE
+
+    if kind_of(record) == INITIATIVE:
+        index.apply(image(record.old_image), image(record.new_image))
+
+
+@bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON",
+                       name="index_similar")
+def index_similar(event):
+    return handle_batch(event, index_change)
+
+
+# Every consumer of the stream, by its function's name: the local run, the tests and the redrive feed them all.
+HANDLERS = ("count_changes", "react_to_events", "index_similar")

@@ -68,6 +68,14 @@ class Author(MapAttribute):
     invitation = UnicodeAttribute(null=True)
 
 
+class SimilarFound(MapAttribute):
+    """An initiative found like this one when it was entered (issue 14): its
+    id, how alike (0 … 1) and whether of the same grassroots union."""
+    id = UnicodeAttribute()
+    score = NumberAttribute()
+    same_unit = BooleanAttribute()
+
+
 SUMMARY_ATTRIBUTES = ["id", "code", "title", "status", "phase_id", "program_id", "unit_id",
                       "subject_group", "field", "created_at", "updated_at", "version",
                       "od"]  # overdue since (a deadline passed): a queue row marks it
@@ -278,6 +286,7 @@ class SubmissionRecord(InitiativesItem):
     # The public showcase (issue 13): the authors' consent, when it was recognised, and the
     # sparse showcase keys with the folded text its search reads (only while both hold).
     publish_consent = BooleanAttribute(null=True)
+    similar = ListAttribute(of=SimilarFound, null=True)  # found when it was entered (similar.service.found_for)
     recognized_at = UnicodeAttribute(null=True)
     showcase_pk = UnicodeAttribute(null=True, attr_name="wp")
     showcase_unit_pk = UnicodeAttribute(null=True, attr_name="wu")
@@ -594,6 +603,39 @@ class MailClaim(NotificationRecord):
     sent_at = UnicodeAttribute(null=True)
 
 
+# ================================================================ near-duplicates (chalicelib.similar)
+
+class SimilarRecord(_Bound):
+    """The near-duplicate index (issue 14): one document per indexed
+    initiative (`DOC#<submission id>` / `DOC`) and one entry per band of its
+    MinHash signature (`BAND#<band key>` / `<submission id>`): the initiatives
+    sharing a band are one Query of its partition."""
+    Meta = _meta("similar")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class SimilarDoc(SimilarRecord):
+    """What a check re-ranks and shows of an indexed initiative, as of its
+    `version` (the initiative's): its normalised words, where it is and who
+    may read it whole, and the band keys it holds (to take back on an edit)."""
+    words = UnicodeAttribute()  # similar.normalize.words, joined by spaces (at most WORDS_KEPT characters)
+    bands = UnicodeSetAttribute(null=True)  # none once withdrawn: no longer found
+    title = UnicodeAttribute()
+    state = UnicodeAttribute()
+    code = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    unit_path = ListAttribute(of=UnicodeAttribute)
+    phase_id = UnicodeAttribute()
+    people = UnicodeSetAttribute(null=True)  # the submitter's and the authors' user ids (who may read it whole)
+    created_at = UnicodeAttribute()
+    version = NumberAttribute()
+
+
+class SimilarBand(SimilarRecord):
+    """One band of one initiative's signature: `BAND#<band key>` / `<submission id>` (keys only)."""
+
+
 # ================================================================ awards (chalicelib.awards)
 
 class ByScoreIndex(GlobalSecondaryIndex):
@@ -741,6 +783,7 @@ TABLES = {
     "counters": Table(CounterRecord, "chalicelib.counters"),
     "notifications": Table(NotificationRecord, "chalicelib.notify"),
     "awards": Table(AwardRecord, "chalicelib.awards"),
+    "similar": Table(SimilarRecord, "chalicelib.similar"),
 }
 # Tables with a TTL attribute (`expires_at`).
 TTL_TABLES = ("idempotency", "counters", "notifications", "initiatives")

@@ -6,7 +6,7 @@ import os
 import threading
 
 TABLES = {f"{kind.upper()}_TABLE": f"sangkien-local-{kind}"
-          for kind in ("initiatives", "reference", "idempotency", "counters", "notifications", "awards")}
+          for kind in ("initiatives", "reference", "idempotency", "counters", "notifications", "awards", "similar")}
 OTHER = {"AWARDS_BUCKET": "sangkien-local-awards", "MAIL_SENDER": "sangkien@example.vn",
          "LINK_BASE": "http://127.0.0.1:8000"}
 

@@ -120,7 +120,7 @@ def main(argv) -> int:
         from scripts import seed_demo
         from scripts.stream_feeder import StreamFeeder, feed_forever
 
-        handlers = {"count_changes": streams.count_changes, "react_to_events": streams.react_to_events}
+        handlers = {name: getattr(streams, name) for name in streams.HANDLERS}
         feeder = StreamFeeder(settings.table_name("initiatives"))
         keeper = local_data.Keeper(data, feeder, settings.table_name("initiatives"), reference=reference)
         if snapshot is not None:

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The local run's stand-in for StreamFailureQueue (in moto), for the stream feeder to send to.
 LOCAL_QUEUE_NAME = "sangkien-local-stream-failures"
-HANDLERS = ("count_changes", "react_to_events")
+HANDLERS = ("count_changes", "react_to_events", "index_similar")  # chalicelib.streams.HANDLERS (this tool imports no app code first)
 # Longer than a handler's timeout (30 s): nobody else sees the message while it is replayed.
 VISIBILITY_SECONDS = 300
 # DynamoDB Streams may answer a few empty pages before it reaches the records an iterator points at.

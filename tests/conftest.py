@@ -191,7 +191,7 @@ class Stream:
     """The initiatives table's stream, delivered to the app's stream handlers
     through chalice's test client, as Lambda would (but only when asked)."""
 
-    HANDLERS = ("count_changes", "react_to_events")
+    from chalicelib.streams import HANDLERS
 
     def __init__(self, client):
         from chalicelib import settings

@@ -56,6 +56,7 @@ KEY_PREFIXES = {
     "COLLECTIVE#": {"awards"}, "COMPILE#": {"awards"}, "MAIL#": {"notify"}, "AUTHOR#": {"submissions"},
     "CLAIM#": {"submissions"},  # a reviewer's claim on a queue item (issue 12)
     "EXPORT#": {"submissions"},  # an exported drill-down list (issue 13)
+    "DOC#": {"similar"}, "BAND#": {"similar"},  # the near-duplicate index (issue 14)
 }
 WHOLE_KEYS = {"META": {"submissions"}, "TOTAL": {"counters"}, "UNITS": {"counters"}, "#STAT": {"reference"},
               "PROGRAM": {"reference"}}

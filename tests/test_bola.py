@@ -78,6 +78,8 @@ NO_OBJECT = {
     ("/app/posters/{unit_id}", "GET"): "public: a grassroots union's poster (its name, its support team's public "
                                        "phone, the form's QR code)",
     ("/health", "GET"): "public health check",
+    ("/similar", "GET"): "any signed-in caller: initiatives like a text, their title, state and unit only, unless the "
+                         "caller may read one whole (tests/test_similar_api.py)",
     ("/programs/current", "GET"): "the public program and phases",
     ("/units", "GET"): "the public catalogue of units (search)",
     ("/me/preferences", "GET"): "the caller's own notification settings, keyed by the token's user: no id to name",

@@ -23,7 +23,7 @@ STAGE = "prod"
 # What decides how the app is imported: chalice sets them from .chalice/config.json.
 STAGE_ENV = ("STAGE", "INITIATIVES_TABLE", "REFERENCE_TABLE", "IDEMPOTENCY_TABLE")
 TABLE_ENV = {kind: f"{kind.upper()}_TABLE"
-             for kind in ("initiatives", "reference", "idempotency", "counters", "notifications", "awards")}
+             for kind in ("initiatives", "reference", "idempotency", "counters", "notifications", "awards", "similar")}
 PACKAGE_TIMEOUT_SECONDS = 900
 
 
@@ -281,7 +281,7 @@ def test_stream_consumers_report_failures_retry_a_bounded_number_of_times_and_ke
     queues = packaged.of_type("AWS::SQS::Queue")
     consumers = {name: fn for name, fn in functions.items()
                  if any(e["Type"] == "DynamoDB" for e in fn["Properties"].get("Events", {}).values())}
-    assert set(consumers) == {"CountChanges", "ReactToEvents"}
+    assert set(consumers) == {"CountChanges", "ReactToEvents", "IndexSimilar"}
     for name, fn in consumers.items():
         (source,) = [e["Properties"] for e in fn["Properties"]["Events"].values()]
         assert source["Stream"] == {"Fn::GetAtt": ["InitiativesTable", "StreamArn"]}, name
@@ -353,6 +353,23 @@ def test_api_role_is_scoped_to_the_tables(packaged):
         ("reference", "table", "dynamodb:BatchGetItem"),
     }
     assert needed <= granted, sorted(needed - granted)
+
+
+def test_the_snapshots_are_the_only_counters_the_api_and_the_honours_schedule_write(packaged):
+    """Rankings and the clusters' leaders are snapshots rebuilt by the API
+    (counters.store.save_ranking, save_honours) and by the `snapshot_honours`
+    schedule: their roles may put those items, named by their leading keys,
+    and no other item of the counters table (the stream's counting owns them)."""
+    functions = packaged.of_type("AWS::Serverless::Function")
+    for name in ("APIHandler", "SnapshotHonours"):
+        role = functions[name]["Properties"]["Role"]["Fn::GetAtt"][0]
+        writes = [statement for policy in packaged.resources[role]["Properties"]["Policies"]
+                  for statement in as_list(policy["PolicyDocument"]["Statement"])
+                  if {"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"} & set(as_list(statement["Action"]))
+                  and {"Fn::GetAtt": ["CountersTable", "Arn"]} in as_list(statement["Resource"])]
+        assert len(writes) == 1, (name, writes)
+        assert set(as_list(writes[0]["Action"])) == {"dynamodb:PutItem", "dynamodb:BatchWriteItem"}
+        assert writes[0]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["RANKING#*", "HONOURS#*"]}}
 
 
 # ---------------------------------------------------------------- Cognito, outputs

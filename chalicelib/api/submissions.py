@@ -11,11 +11,12 @@ bp = Blueprint(__name__)
 @bp.route("/submissions", methods=["POST"], content_types=["application/json"])
 @api_view(bp)
 def create_submission(caller):
+    from chalicelib.similar.service import found_for
     from chalicelib.submissions import service
 
     request = bp.current_request
     key = request.headers.get("idempotency-key")
-    status, body = service.create(json_body(request), caller, key)
+    status, body = service.create(json_body(request), caller, key, find_similar=found_for)
     headers = {"Location": f"/submissions/{body['id']}"}
     if status == 201 and key:
         headers["Idempotency-Key"] = key

@@ -4,6 +4,7 @@ The convention of every service: the edge (a blueprint, a page) authenticates
 and parses; the service validates (schema and rules), authorises and acts,
 reporting every problem it finds at once, as domain errors (chalicelib/errors.py).
 """
+import logging
 import re
 
 from chalicelib import clock, idempotency, validation
@@ -13,6 +14,8 @@ from chalicelib.errors import Conflict, Forbidden, Invalid, Malformed, NotFound,
 from chalicelib.reference import catalog
 from chalicelib.submissions import identifiers, rules, store
 from chalicelib.workflow import deadlines, definition, engine
+
+logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
@@ -43,9 +46,13 @@ def checked(raw_body, entered=None):
     return body, program, phase, unit
 
 
-def create(raw_body, principal, idem_key: str | None):
+def create(raw_body, principal, idem_key: str | None, find_similar=None):
     """Validate and store a new initiative. Returns (status, body): 201 and the
-    stored initiative, or the first answer again for a replayed key."""
+    stored initiative, or the first answer again for a replayed key.
+    `find_similar(attributes)`, given by the caller (a layer above: the
+    near-duplicate index, similar.service.found_for), says which indexed
+    initiatives are like it; they are stored with it. If it fails, the
+    initiative is stored without them: a worker's entry never waits on it."""
     if idem_key is not None and not IDEMPOTENCY_KEY.match(idem_key):
         raise Malformed([Problem("", "invalid_idempotency_key")])
     body, program, phase, unit = checked(raw_body)
@@ -56,6 +63,11 @@ def create(raw_body, principal, idem_key: str | None):
         initial_state=workflow.start_at)
     # Members named as co-authors are invited, not made authors (rules.with_invitations).
     attributes["authors"] = stored_authors(attributes["authors"], principal.user_id)
+    if find_similar is not None:
+        try:
+            attributes["similar"] = find_similar(attributes) or None
+        except Exception:  # noqa: BLE001 - the entry is stored all the same; the index is an aid
+            logger.exception("the near-duplicate check of a new initiative failed")
     first_queue, first_alarm = first_desk(workflow, unit, attributes["created_at"])
     try:
         return 201, store.create(attributes, principal, idem_key, idempotency.request_hash(body),
@@ -240,6 +252,8 @@ def present(data: dict, contacts: bool = False) -> dict:
         "authors": [{k: v for k, v in author.items() if v is not None and (contacts or k not in CONTACTS)}
                     for author in data["authors"]],
         "publish_consent": bool(data.get("publish_consent")),
+        **({"similar": [{"id": found["id"], "score": float(found["score"]), "same_unit": bool(found["same_unit"])}
+                        for found in data["similar"]]} if data.get("similar") else {}),
         **({"recognized_at": data["recognized_at"]} if data.get("recognized_at") else {}),
         "submitter_id": data["submitter_id"],
         "created_at": data["created_at"], "updated_at": data["updated_at"], "version": int(data["version"]),

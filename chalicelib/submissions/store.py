@@ -293,7 +293,7 @@ def new_initiative(attributes: dict, actor, queue_unit, first_alarm=None, client
     and on the showcase if its first state is `recognized` with its authors'
     consent, and its first history event (`submitted` by `actor`).
     Returns (SubmissionRecord, HistoryEvent), not yet written."""
-    from chalicelib.tables import Author, HistoryEvent, SubmissionRecord
+    from chalicelib.tables import Author, HistoryEvent, SimilarFound, SubmissionRecord
 
     sub_id, created_at = attributes["id"], attributes["created_at"]
     record = SubmissionRecord(
@@ -302,7 +302,8 @@ def new_initiative(attributes: dict, actor, queue_unit, first_alarm=None, client
         **under_keys(attributes),
         **{k: v for k, v in deadline_keys(sub_id, first_alarm).items() if v is not None},
         **{k: v for k, v in showcase_keys(attributes, recognized).items() if v is not None},
-        **{k: v for k, v in attributes.items() if v is not None and k != "authors"},
+        **{k: v for k, v in attributes.items() if v is not None and k not in ("authors", "similar")},
+        **({"similar": [SimilarFound(**found) for found in attributes["similar"]]} if attributes.get("similar") else {}),
         authors=[Author(**author) for author in attributes["authors"]])
     event = HistoryEvent(
         pk=key(sub_id), sk=event_key(1), submission_id=sub_id, seq=1, event=SUBMITTED,

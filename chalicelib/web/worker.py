@@ -46,6 +46,7 @@ def new_initiative(page):
 @bp.route(PREFIX + "/submit", methods=["POST"], content_types=[FORM])
 @page_view(bp)
 def post_initiative(page):
+    from chalicelib.similar.service import found_for
     from chalicelib.submissions import service
 
     program = _open_program()
@@ -59,7 +60,7 @@ def post_initiative(page):
         return _form_action(page, "new", program, typed, form, action, idempotency_key=key)
     body = forms.submission(typed, page.lang)
     try:
-        status, stored = service.create(body, page.principal, key)
+        status, stored = service.create(body, page.principal, key, find_similar=found_for)
     except DomainError as error:
         if any(p.code == IDEMPOTENCY_KEY_REUSED for p in error.problems):
             # This key already stored another initiative: said in the worker's words
