@@ -29,9 +29,9 @@ import struct
 
 NUM_PERM = 128
 # BANDS × ROWS = NUM_PERM; a pair at Jaccard s shares a band with probability 1 − (1 − s⁴)³²: 0.99 at s = 0.6
-# (a duplicate typed again with typos, synonyms and a sentence cut: bench/similarity.py finds them at 0.6 to 1),
+# (a duplicate typed again with typos, synonyms and a sentence cut: 95 % of bench/similarity.py's are at 0.6 or more),
 # 0.4 at s = 0.35 (another idea at the same machine and place), 0.05 at s = 0.2. 16 bands of 8 rows missed
-# three duplicates in ten (0.22 at s = 0.6); 64 of 2 fill the candidates' cap with other ideas (docs/scale.md).
+# one duplicate in five (0.24 at s = 0.6); 64 of 2 fill the candidates' cap with other ideas (docs/scale.md).
 BANDS, ROWS = 32, 4
 SEED = 1
 CHAR_GRAM = 4
@@ -109,8 +109,8 @@ def estimated_jaccard(one: list[int], other: list[int]) -> float:
     return sum(1 for x, y in zip(one, other) if x == y) / len(one)
 
 
-# A candidate scoring at least this is shown as similar. bench/similarity.py: duplicates score 0.83 to 1 (5 %
-# under 0.88), other ideas at the same machine and place 0.70 to 0.80; docs/scale.md has the figures.
+# A candidate scoring at least this is shown as similar. bench/similarity.py: duplicates score 0.81 to 1 (1 %
+# under 0.85), other ideas at the same machine and place 0.69 to 0.82 (1 % over 0.81); docs/scale.md.
 THRESHOLD = 0.82
 
 
