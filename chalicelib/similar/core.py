@@ -28,7 +28,11 @@ import random
 import struct
 
 NUM_PERM = 128
-BANDS, ROWS = 16, 8  # BANDS × ROWS = NUM_PERM; a pair at Jaccard s shares a band with probability 1 − (1 − s⁸)¹⁶
+# BANDS × ROWS = NUM_PERM; a pair at Jaccard s shares a band with probability 1 − (1 − s⁴)³²: 0.99 at s = 0.6
+# (a duplicate typed again with typos, synonyms and a sentence cut: 95 % of bench/similarity.py's are at 0.6 or more),
+# 0.4 at s = 0.35 (another idea at the same machine and place), 0.05 at s = 0.2. 16 bands of 8 rows missed
+# one duplicate in five (0.24 at s = 0.6); 64 of 2 fill the candidates' cap with other ideas (docs/scale.md).
+BANDS, ROWS = 32, 4
 SEED = 1
 CHAR_GRAM = 4
 M32 = (1 << 32) - 1
@@ -105,15 +109,23 @@ def estimated_jaccard(one: list[int], other: list[int]) -> float:
     return sum(1 for x, y in zip(one, other) if x == y) / len(one)
 
 
-THRESHOLD = 0.75  # a candidate scoring at least this is shown as similar (bench/similarity.py measures it)
+# A candidate scoring at least this is shown as similar. bench/similarity.py: duplicates score 0.81 to 1 (1 %
+# under 0.85), other ideas at the same machine and place 0.69 to 0.82 (1 % over 0.81); docs/scale.md.
+THRESHOLD = 0.82
 
 
 def score(one: list[str], other: list[str]) -> float:
-    """How alike two normalised texts are, 0 … 1, the words' order aside
-    (rapidfuzz's token-sort ratio: an edit distance over the sorted words, so
-    a typo costs a letter and a reordered sentence nothing)."""
+    """How alike two normalised texts are, 0 … 1, the words' order aside:
+    the mean of rapidfuzz's token-sort ratio (an edit distance over the
+    sorted words: a typo costs a letter, a reordered sentence nothing, a
+    sentence cut or added its length) and its token-set ratio (the words
+    both share against each one's own: a sentence cut or added costs little,
+    but alone it would call any text inside another the same, as a title
+    typed alone against an initiative holding its words). Each forgives half
+    of what the other does not."""
     from rapidfuzz import fuzz
 
     if not one or not other:
         return 0.0
-    return fuzz.token_sort_ratio(" ".join(one), " ".join(other)) / 100
+    a, b = " ".join(one), " ".join(other)
+    return (fuzz.token_sort_ratio(a, b) + fuzz.token_set_ratio(a, b)) / 200
