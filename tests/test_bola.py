@@ -78,6 +78,7 @@ NO_OBJECT = {
     ("/app/posters/{unit_id}", "GET"): "public: a grassroots union's poster (its name, its support team's public "
                                        "phone, the form's QR code)",
     ("/health", "GET"): "public health check",
+    ("/app/similar", "POST"): "the form's fragment of GET /similar: the same rules (tests/test_web_similar.py)",
     ("/similar", "GET"): "any signed-in caller: initiatives like a text, their title, state and unit only, unless the "
                          "caller may read one whole (tests/test_similar_api.py)",
     ("/programs/current", "GET"): "the public program and phases",

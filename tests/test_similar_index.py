@@ -91,3 +91,21 @@ def test_a_state_change_rewrites_the_document_only(api, stream):
     deliver(stream)
     [doc] = [item for item in items() if item["pk"] == f"DOC#{entered['id']}"]
     assert doc["state"] == "valid" and entries(entered["id"]) == bands
+
+
+def test_the_backfill_indexes_what_the_stream_never_saw_and_a_second_run_changes_nothing(api, stream):
+    from scripts import backfill_similar
+
+    # GIVEN two initiatives stored before the index existed (their records never reached index_similar)
+    original = enter(api)
+    enter(api, **OTHER)
+    records = deliver(stream, handlers=("count_changes",))
+    assert found(COPY) == []
+    # WHEN the backfill runs, THEN both are indexed and the copy finds the original
+    assert backfill_similar.backfill() == {"indexed": 2}
+    assert found(COPY) == [original["id"]]
+    # AND a second run (or the stream catching up) changes nothing
+    before = items()
+    assert backfill_similar.backfill() == {"skipped": 2}
+    deliver(stream, records, handlers=("index_similar",))
+    assert items() == before

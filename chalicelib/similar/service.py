@@ -14,6 +14,7 @@ from chalicelib.auth.principal import may_see
 from chalicelib.similar import core, index
 
 SHOWN = 5
+MAX_TEXT = 18300  # characters compared: the four fields' limits together (schemas/submission.json, similar-query.json)
 
 
 def similar_for(principal, params: dict) -> dict:

@@ -153,6 +153,8 @@ def _form_action(page, mode, program, typed, form, action, **context):
         context["unit_searched"] = True
     elif action == "add_author" and len(typed["authors"]) < forms.limits()["authors"]["max_items"]:
         typed["authors"].append(forms.blank_author())
+    elif action == "check_similar":  # without JavaScript: the form again, with the initiatives like it
+        context["similar"] = _similar(page, typed, context.get("submission"))
     elif action.startswith("remove_author_") and len(typed["authors"]) > 1:
         index = action.removeprefix("remove_author_")
         if index.isdigit() and int(index) < len(typed["authors"]):
@@ -305,6 +307,39 @@ def find_units(page):
     found = catalog.search_units(query, "grassroots", 10) if query else None
     return Response(body=json.dumps({"items": found or []}, ensure_ascii=False), status_code=200,
                     headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"})
+
+
+SIMILAR_MIN_CHARS = 20  # fewer typed characters are no idea yet: nothing is looked up
+
+
+def _similar(page, typed: dict, submission=None) -> list:
+    """The initiatives like the form's title, problem, solution and results (similar.service)."""
+    from chalicelib.similar import index, service
+
+    text = index.text_of(typed)
+    if len(text.strip()) < SIMILAR_MIN_CHARS:
+        return []
+    params = {"text": text[:service.MAX_TEXT], **({"unit_id": typed["unit_id"]} if typed.get("unit_id") else {}),
+              **({"exclude": submission["id"]} if submission else {})}
+    try:
+        return service.similar_for(page.principal, params)["items"]
+    except DomainError:  # a unit or an id the form was sent with that is not one: the form goes on without
+        return []
+
+
+@bp.route(PREFIX + "/similar", methods=["POST"], content_types=[FORM])
+@page_view(bp)
+def similar_fragment(page):
+    """What the form's script shows while the worker types: the initiatives
+    like the text, as an HTML fragment of the form's own section. A POST of
+    the form's fields (the whole text: a URL would hold a few hundred
+    Vietnamese characters); it stores nothing."""
+    form = page.form()
+    typed = {name: forms.first(form, name) for name in ("title", "problem", "solution", "results", "unit_id")}
+    exclude = forms.first(form, "exclude")
+    found = _similar(page, typed, {"id": exclude} if exclude else None)
+    return page.render("similar_fragment.html", similar=found,
+                       headers={"Cache-Control": "no-store"})
 
 
 @bp.route(PREFIX + "/initiatives/{submission_id}/publication", methods=["POST"], content_types=[FORM])

@@ -244,11 +244,22 @@ def screenshot_dir() -> str:
     return SCREENSHOTS
 
 
+# A full-page capture taller than this is cut to it: the national award list on a phone is tens of
+# thousands of pixels (hundreds of rows), which Chromium takes more than a test's timeout to paint.
+MAX_SCREENSHOT_HEIGHT = 6000
+
+
 def save_screenshot(page, name: str) -> str:
-    """A full-page PNG of `page` at test-artifacts/screenshots/<name>.png; returns its path."""
+    """A full-page PNG of `page` at test-artifacts/screenshots/<name>.png (its
+    first MAX_SCREENSHOT_HEIGHT pixels); returns its path."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
     path = os.path.join(SCREENSHOTS, f"{name}.png")
-    page.screenshot(path=path, full_page=True)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if height > MAX_SCREENSHOT_HEIGHT:
+        width = page.viewport_size["width"]
+        page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": MAX_SCREENSHOT_HEIGHT})
+    else:
+        page.screenshot(path=path, full_page=True)
     # A full-page capture resizes the viewport and back; Chromium then hit-tests the next click
     # against the stale scroll position (the click lands beside its target) until the page scrolls.
     page.evaluate("window.scrollTo(0, 0)")

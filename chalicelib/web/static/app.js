@@ -10,6 +10,8 @@
      catalogue's messages beside them (data-check; the server checks everything again),
    - co-authors are added and removed in place, shares summed (data-authors),
    - the unit is found by typing its name (data-unit-search),
+   - the initiatives like what is typed are shown a second after typing stops
+     (data-similar; without this script its "Kiểm tra" button shows them),
    - "select all" in the review queue (data-select-all),
    - an award list being compiled shows its progress as it goes, and the list
      once it is there (data-progress: polls the page's .../progress JSON; without
@@ -244,6 +246,44 @@
     form.addEventListener("input", function (event) { if (event.target.matches("[data-share]")) sharesAddUp(form); });
     renumber(list);
     sharesAddUp(form);
+  });
+
+  /* ---- similar initiatives (issue 14): looked up a second after the worker stops typing. The fields are
+     posted (a URL would hold only a few hundred Vietnamese characters); the answer is the section's HTML,
+     drawn by the server as the button's page would draw it. */
+  all("[data-similar]").forEach(function (section) {
+    var form = section.closest("form");
+    var results = section.querySelector("[data-similar-results]");
+    var names = ["title", "problem", "solution", "results"];
+    var timer = null, last = "";
+    function look() {
+      var body = new URLSearchParams(), text = "";
+      names.forEach(function (name) {
+        var field = form.elements[name];
+        var value = field ? field.value : "";
+        body.set(name, value);
+        text += value;
+      });
+      var unit = form.elements["unit_id"];
+      if (unit && unit.value) body.set("unit_id", unit.value);
+      if (section.dataset.exclude) body.set("exclude", section.dataset.exclude);
+      if (text.trim().length < 20) return;
+      var key = body.toString();
+      if (key === last) return;
+      last = key;
+      fetch(section.dataset.similar, {method: "POST", credentials: "same-origin", body: body,
+                                      headers: {"Content-Type": "application/x-www-form-urlencoded"}})
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) { if (html !== null) results.innerHTML = html; })
+        .catch(function () { /* offline: the button still works once the network is back */ });
+    }
+    names.forEach(function (name) {
+      var field = form.elements[name];
+      if (field) field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(look, 1000); });
+    });
+    var check = section.querySelector("[data-similar-check]");
+    if (check) check.addEventListener("click", function (event) { event.preventDefault(); last = ""; look(); });
+    look();  // a form shown again (an edit, a draft restored, an error) looks at once
   });
 
   /* ---- unit search: type a name, pick a unit */
