@@ -33,6 +33,9 @@ def test_the_scripts_fragment_lists_them_and_says_when_there_are_none(api, pages
     assert "Cải tiến khuôn ép đuôi đèn LED" in html_text(found) and "giống" in html_text(found)
     none = pages.post("/app/similar", {"title": "Sắp xếp lại kho vật tư theo mã vạch cho tổ bảo trì"}, user=WORKER)
     assert html_text(none) == "Chưa thấy sáng kiến nào tương tự."
+    # a worker of another company sees the title, not a link to it
+    foreign = pages.post("/app/similar", COPY, user="worker-fpt")
+    assert "Cải tiến khuôn ép đuôi đèn LED" in html_text(foreign) and "/app/initiatives/" not in foreign.body.decode()
     # in English, for an English-speaking worker
     english = pages.post("/app/similar", COPY, user=WORKER, lang="en")
     assert "A similar initiative may already exist" in html_text(english)
