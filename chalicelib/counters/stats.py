@@ -230,28 +230,29 @@ def refresh_honours(max_age: timedelta = HONOURS_REBUILD) -> list[str]:
 
 
 def rebuild_honours(phase_id: str) -> dict:
-    """Rebuild a phase's snapshot now, whatever its age: after an import
-    wrote counts of days past (scripts/history_2022.py)."""
+    """Rebuild a phase's snapshot now, whatever its age, final or not: after
+    an import wrote counts of days past (scripts/history_2022.py)."""
     program, phase = find_phase(phase_id)
-    return _kept_honours(program, phase, timedelta(0))
+    return _kept_honours(program, phase, timedelta(0), force=True)
 
 
-def _kept_honours(program, phase, max_age: timedelta, rebuilt: list | None = None) -> dict:
+def _kept_honours(program, phase, max_age: timedelta, rebuilt: list | None = None, force: bool = False) -> dict:
     """The phase's snapshot when it is of today's `as_of` and younger than
-    `max_age` or final; otherwise the answer built from the counters and stored."""
+    `max_age` or final; otherwise (or when `force`d) the answer built from the
+    counters and stored."""
     from datetime import datetime
 
     from chalicelib import clock
 
     last = min(phase.ends_on, clock.today())
-    found = store.honours_snapshot(phase.id)
+    found = None if force else store.honours_snapshot(phase.id)
     if found is not None and found[1]["as_of"] == last.isoformat():
         built = datetime.fromisoformat(found[0])
         final = built.astimezone(clock.VIETNAM).date() > phase.ends_on + timedelta(days=1)
         if final or timedelta(0) <= clock.now() - built < max_age:
             return found[1]
     answer = _built_honours(program, phase, last)
-    store.save_honours(phase.id, answer)
+    store.save_honours(phase.id, answer, replace=force)
     if rebuilt is not None:
         rebuilt.append(phase.id)
     return answer

@@ -794,9 +794,10 @@ def honours_snapshot(phase_id: str) -> tuple[str, dict] | None:
     return item.built_at, json.loads(zlib.decompress(item.rows_z))
 
 
-def save_honours(phase_id: str, answer: dict) -> str:
+def save_honours(phase_id: str, answer: dict, replace: bool = False) -> str:
     """Store a phase's answer as its snapshot unless a newer one was stored
-    meanwhile (two rebuilds at once: the newer is kept). Returns `built_at`."""
+    meanwhile (two rebuilds at once: the newer is kept); with `replace`,
+    whatever is there (a rebuild after an import of days past). Returns `built_at`."""
     import json
 
     from pynamodb.exceptions import PutError
@@ -806,8 +807,9 @@ def save_honours(phase_id: str, answer: dict) -> str:
     built_at = clock.timestamp()
     data = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
     item = RankingSnapshot(honours_key(phase_id), HEAD, built_at=built_at, rows_z=zlib.compress(data, 9))
+    newer = RankingSnapshot.built_at.does_not_exist() | (RankingSnapshot.built_at < built_at)
     try:
-        item.save(condition=RankingSnapshot.built_at.does_not_exist() | (RankingSnapshot.built_at < built_at))
+        item.save(condition=None if replace else newer)
     except PutError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
