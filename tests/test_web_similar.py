@@ -39,3 +39,21 @@ def test_the_scripts_fragment_lists_them_and_says_when_there_are_none(api, pages
     # in English, for an English-speaking worker
     english = pages.post("/app/similar", COPY, user=WORKER, lang="en")
     assert "A similar initiative may already exist" in html_text(english)
+
+
+def test_editing_an_initiative_compares_it_with_the_others_not_with_itself(api, pages, stream):
+    from tests.helpers import fire
+
+    # GIVEN the original, and the support team's copy of it returned to its submitter for revision
+    original = enter(api)
+    copy = enter(api, **COPY)
+    fire(api, copy["id"], "request_revision", copy["version"], "reviewer-rang-dong", reason="Trùng ý tưởng?")
+    deliver(stream)
+    # WHEN its submitter, editing it, asks for similar ones
+    form = form_of(initiative(**COPY), action="check_similar", version=str(copy["version"] + 1))
+    response = pages.post(f"/app/initiatives/{copy['id']}/edit", form, user=WORKER)
+    # THEN the original is shown, of the same union, and the copy itself is not
+    assert response.status_code == 200
+    body = response.body.decode()
+    assert f'/app/initiatives/{original["id"]}"' in body and "cùng đơn vị" in html_text(response)
+    assert body.count("data-similar-item") == 1

@@ -319,7 +319,8 @@ def _similar(page, typed: dict, submission=None) -> list:
     text = index.text_of(typed)
     if len(text.strip()) < SIMILAR_MIN_CHARS:
         return []
-    params = {"text": text[:service.MAX_TEXT], **({"unit_id": typed["unit_id"]} if typed.get("unit_id") else {}),
+    unit_id = typed.get("unit_id") or (submission or {}).get("unit_id")  # an edit's form has no unit to pick
+    params = {"text": text[:service.MAX_TEXT], **({"unit_id": unit_id} if unit_id else {}),
               **({"exclude": submission["id"]} if submission else {})}
     try:
         return service.similar_for(page.principal, params)["items"]
