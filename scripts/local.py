@@ -216,6 +216,8 @@ def count_history() -> None:
     if done["written"]:
         print(f"  the 2022–2023 program is counted: {done['entered_in_all']:,} initiatives in "
               f"{done['seconds']} s (choose its phases on the dashboard)", flush=True)
+    else:
+        print("  the 2022–2023 program is counted (kept from an earlier start)", flush=True)
 
 
 SCHEDULE_EVERY = 60  # seconds

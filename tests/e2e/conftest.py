@@ -42,6 +42,8 @@ ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 SERVE_LOG = os.path.join(ARTIFACTS, "e2e", "serve.log")
 SCREENSHOTS = os.path.join(ARTIFACTS, "screenshots")
 START_TIMEOUT = 180  # seconds for `serve` to answer /health (first start may be slow on a busy machine)
+BACKGROUND_TIMEOUT = 300  # more seconds for its background work at the start (scripts/local.py count_history)
+BACKGROUND_DONE = ("the 2022–2023 program is counted", "the 2022–2023 program could not be counted")
 STOP_TIMEOUT = 20  # seconds between SIGTERM and SIGKILL at teardown
 DEFAULT_TIMEOUT_MS = 15_000
 # A national award list is ~170 Queries (each top-level unit's best and collectives, then the people):
@@ -84,6 +86,14 @@ def user_environment() -> dict:
     return {name: value for name, value in os.environ.items()
             if not (name.startswith("AWS_") or name in emulated or name == "PYTEST_CURRENT_TEST")} | {
         "PYTHONUNBUFFERED": "1"}
+
+
+def log_text() -> str:
+    try:
+        with open(SERVE_LOG, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def log_tail(lines: int = 60) -> str:
@@ -185,6 +195,13 @@ def served_app():
                 pytest.fail(f"{url}/health did not answer 200 within {START_TIMEOUT} s; "
                             f"{SERVE_LOG} ends:\n{log_tail()}", pytrace=False)
             time.sleep(0.25)
+        # Then the start's background work: the clusters' leaders made ready and the 2022–2023 program counted
+        # (a minute of a busy machine), so that no test's timing depends on it.
+        while not any(line in log_text() for line in BACKGROUND_DONE):
+            if process.poll() is not None or time.monotonic() > deadline + BACKGROUND_TIMEOUT:
+                pytest.fail(f"`serve` did not finish its start's background work; {SERVE_LOG} ends:\n{log_tail()}",
+                            pytrace=False)
+            time.sleep(1)
         yield url
     finally:
         stop(process)
